@@ -1,0 +1,32 @@
+package datomic.buildpack.cli;
+
+import datomic.buildpack.heroku.Detector;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code bin/detect BUILD_DIR}: prints the buildpack's name and exits 0 for a transactor app. */
+@Command(name = "detect", description = "Tell whether BUILD_DIR is a Datomic transactor app.")
+final class DetectCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "BUILD_DIR")
+  Path buildDir;
+
+  @Override
+  public Integer call() {
+    Detector.Result result = Detector.detect(buildDir);
+    if (result.detected()) {
+      System.out.println(Detector.NAME);
+      return 0;
+    }
+    System.err.println("This app is not a Datomic transactor app: " + result.reason() + ".");
+    System.err.println("The Datomic buildpack looks in the app's root for a "
+        + Detector.PROPERTIES_FILE + " file (optional transactor settings, may be empty)");
+    System.err.println("or a Procfile with a 'transactor:' process.");
+    System.err.println("The root holds: "
+        + (result.rootEntries().isEmpty() ? "(nothing)" : String.join(" ", result.rootEntries())));
+    System.err.println("To deploy a transactor, commit an empty " + Detector.PROPERTIES_FILE
+        + " to the app.");
+    return 1;
+  }
+}

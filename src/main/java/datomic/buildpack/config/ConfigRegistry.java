@@ -1,0 +1,141 @@
+package datomic.buildpack.config;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import datomic.buildpack.output.BuildLog;
+import datomic.buildpack.output.Secrets;
+import datomic.buildpack.output.UserError;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The one registry of {@code DATOMIC_*} config vars, read from {@code config-vars.json}. Code reads
+ * config vars through it; the README table is checked against it.
+ */
+public final class ConfigRegistry {
+  private static final String RESOURCE = "/datomic/buildpack/config-vars.json";
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  private record File(@JsonProperty("vars") List<ConfigVar> vars) {}
+
+  private final Map<String, ConfigVar> vars = new LinkedHashMap<>();
+
+  private ConfigRegistry(List<ConfigVar> list) {
+    list.forEach(v -> vars.put(v.name(), v));
+  }
+
+  public static ConfigRegistry load() {
+    try (InputStream in = ConfigRegistry.class.getResourceAsStream(RESOURCE)) {
+      return new ConfigRegistry(new ObjectMapper().readValue(in, File.class).vars());
+    } catch (IOException e) {
+      throw new UncheckedIOException("config-vars.json is unreadable", e);
+    }
+  }
+
+  public List<ConfigVar> vars() {
+    return List.copyOf(vars.values());
+  }
+
+  public Optional<ConfigVar> find(String name) {
+    return Optional.ofNullable(vars.get(name));
+  }
+
+  private ConfigVar declared(String name) {
+    ConfigVar var = vars.get(name);
+    if (var == null) {
+      throw new IllegalArgumentException(name + " is not declared in config-vars.json");
+    }
+    return var;
+  }
+
+  /** The value set by the user, else the declared default (descriptive defaults don't count). */
+  public Optional<String> value(Environment env, String name) {
+    ConfigVar var = declared(name);
+    Optional<String> set = env.get(name);
+    if (set.isPresent()) {
+      return set;
+    }
+    return var.defaultValue().filter(d -> !d.startsWith("("));
+  }
+
+  /** Whether the user set the var (as opposed to a default applying). */
+  public boolean isSet(Environment env, String name) {
+    declared(name);
+    return env.get(name).isPresent();
+  }
+
+  /**
+   * Checks every {@code DATOMIC_*} var: an invalid value is an error (all are listed at once), an
+   * unknown name is a warning with the closest known name.
+   */
+  public void validate(Environment env, BuildLog log) {
+    List<String> problems = new ArrayList<>();
+    for (Map.Entry<String, String> e : env.asMap().entrySet()) {
+      String name = e.getKey();
+      if (!name.startsWith(ConfigVar.PREFIX)) {
+        continue;
+      }
+      ConfigVar var = vars.get(name);
+      if (var == null) {
+        log.warning(name + " is not a setting this buildpack knows; it is ignored.",
+            closest(name).map(c -> "Did you mean " + c + "?").orElse(
+                "See the README for the config vars it reads."));
+        continue;
+      }
+      if (e.getValue().isEmpty()) {
+        continue;
+      }
+      var.type().problem(var, e.getValue()).ifPresent(p -> problems.add(
+          name + "=" + (var.secret() ? Secrets.MASK : e.getValue()) + ": " + p + "."));
+    }
+    if (!problems.isEmpty()) {
+      List<String> advice = new ArrayList<>(problems);
+      advice.add("Fix with: heroku config:set NAME=value (or unset it to use the default).");
+      throw new UserError(problems.size() == 1 ? "A config var has an invalid value."
+          : problems.size() + " config vars have invalid values.", advice.toArray(String[]::new));
+    }
+  }
+
+  /** Every secret value present in {@code env}, for masking. */
+  public Secrets secrets(Environment env) {
+    Secrets secrets = new Secrets();
+    vars.values().stream().filter(ConfigVar::secret)
+        .forEach(v -> env.get(v.name()).ifPresent(secrets::add));
+    return secrets;
+  }
+
+  /** The known name nearest to {@code name}, if it is near enough to be a likely typo. */
+  Optional<String> closest(String name) {
+    return vars.keySet().stream()
+        .min(Comparator.comparingInt((String known) -> distance(known, name)))
+        .filter(known -> distance(known, name) <= Math.max(3, name.length() / 4));
+  }
+
+  /** Levenshtein distance, two rows at a time. */
+  static int distance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+}

@@ -1,0 +1,65 @@
+package datomic.buildpack.heroku;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** An app's Procfile: process type names and their commands. */
+public record Procfile(Map<String, String> processes) {
+  /** Heroku's Procfile line: {@code <type>: <command>}. */
+  private static final Pattern LINE = Pattern.compile("^([A-Za-z0-9_-]+):\\s*(.*\\S)\\s*$");
+
+  public static final String TRANSACTOR = "transactor";
+  public static final String RELEASE = "release";
+
+  /** The commands this buildpack runs, relative to the app root so they work without .profile.d. */
+  public static final String LAUNCH_COMMAND = ".datomic/bin/datomic-buildpack launch";
+  public static final String RELEASE_COMMAND = ".datomic/bin/datomic-buildpack release-phase";
+
+  public static Procfile parse(String text) {
+    Map<String, String> processes = new LinkedHashMap<>();
+    for (String line : text.split("\\R")) {
+      Matcher m = LINE.matcher(line);
+      if (m.matches()) {
+        processes.put(m.group(1), m.group(2));
+      }
+    }
+    return new Procfile(processes);
+  }
+
+  /** The Procfile in {@code appDir}, or an empty one when there is none. */
+  public static Procfile read(Path appDir) {
+    Path file = appDir.resolve("Procfile");
+    if (!Files.isRegularFile(file)) {
+      return new Procfile(Map.of());
+    }
+    try {
+      return parse(Files.readString(file));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The Procfile this buildpack writes for an app that has none. */
+  public static Procfile standard() {
+    Map<String, String> processes = new LinkedHashMap<>();
+    processes.put(TRANSACTOR, LAUNCH_COMMAND);
+    processes.put(RELEASE, RELEASE_COMMAND);
+    return new Procfile(processes);
+  }
+
+  public boolean has(String type) {
+    return processes.containsKey(type);
+  }
+
+  public String render() {
+    StringBuilder out = new StringBuilder();
+    processes.forEach((type, command) -> out.append(type).append(": ").append(command).append('\n'));
+    return out.toString();
+  }
+}
