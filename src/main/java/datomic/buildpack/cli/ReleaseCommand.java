@@ -1,12 +1,42 @@
 package datomic.buildpack.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import datomic.buildpack.heroku.BuildInfo;
+import datomic.buildpack.heroku.Procfile;
+import datomic.buildpack.heroku.SlugLayout;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
-@Command(name = "release", description = "TODO")
+/**
+ * {@code bin/release BUILD_DIR}: YAML with the default {@code transactor} process type and, for
+ * Pro (which stores its data in Postgres), the Heroku Postgres add-on for a first deploy.
+ */
+@Command(name = "release", description = "Print the release YAML for BUILD_DIR.")
 final class ReleaseCommand implements Callable<Integer> {
+  static final String POSTGRES_ADDON = "heroku-postgresql";
+
+  @Parameters(index = "0", paramLabel = "BUILD_DIR")
+  Path buildDir;
+
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
+    BuildInfo info = BuildInfo.read(new SlugLayout(buildDir));
+    Map<String, Object> release = new LinkedHashMap<>();
+    if (!info.isFree()) {
+      release.put("addons", List.of(POSTGRES_ADDON));
+    }
+    release.put("default_process_types", Map.of(Procfile.TRANSACTOR, Procfile.LAUNCH_COMMAND));
+    ObjectMapper yaml = new ObjectMapper(new YAMLFactory()
+        .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+        .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+    System.out.print("---\n" + yaml.writeValueAsString(release));
     return 0;
   }
 }

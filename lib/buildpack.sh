@@ -1,0 +1,153 @@
+# shellcheck shell=bash
+# Helpers shared by the bin/ shims: finding a JVM and the CLI jar, bootstrapping both on a bare
+# Heroku build image, and running the CLI with a clean environment. Logic lives in the Java CLI;
+# only what must work before a JVM exists is here.
+
+BP_DIR="${BP_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+JAR_NAME="datomic-buildpack.jar"
+JVM_COMMON_DEFAULT_URL="https://buildpack-registry.s3.us-east-1.amazonaws.com/buildpacks/heroku/jvm.tgz"
+
+output::step() { echo "-----> $*"; }
+output::detail() { echo "       $*"; }
+output::error() {
+  local line
+  {
+    echo
+    echo " !     Error: $1"
+    shift
+    for line in "$@"; do echo " !     $line"; done
+    echo
+  } >&2
+}
+
+# Prints the java to use: BUILD_DIR/.jdk (from heroku/jvm or our bootstrap), JAVA_HOME, PATH.
+buildpack::find_java() {
+  local build_dir="$1"
+  if [[ -x "$build_dir/.jdk/bin/java" ]]; then
+    echo "$build_dir/.jdk/bin/java"
+  elif [[ -n "${JAVA_HOME:-}" && -x "${JAVA_HOME}/bin/java" ]]; then
+    echo "$JAVA_HOME/bin/java"
+  else
+    command -v java
+  fi
+}
+
+# Prints the prebuilt CLI jar if the buildpack ships one (or was built locally).
+buildpack::prebuilt_jar() {
+  [[ -f "$BP_DIR/target/$JAR_NAME" ]] && echo "$BP_DIR/target/$JAR_NAME"
+}
+
+# Runs the CLI, keeping the user's JVM options away from the build-time JVM.
+buildpack::cli() {
+  local java="$1" jar="$2"
+  shift 2
+  env -u JAVA_OPTS -u JAVA_TOOL_OPTIONS -u _JAVA_OPTIONS -u JDK_JAVA_OPTIONS \
+    "$java" -XX:+UseSerialGC -Xmx160m -Xss1m -jar "$jar" "$@"
+}
+
+# The detection rule, in bash, for a build image without a JVM. Same rule as the Java
+# Detector (a test runs every fixture app through both).
+buildpack::detect_without_java() {
+  local build_dir="$1"
+  if [[ -f "$build_dir/transactor.properties" ]] ||
+    { [[ -f "$build_dir/Procfile" ]] && grep -qE '^transactor:[[:space:]]*[^[:space:]]' "$build_dir/Procfile"; }; then
+    echo "Datomic"
+    return 0
+  fi
+  {
+    echo "This app is not a Datomic transactor app: no transactor.properties and no transactor: process in a Procfile."
+    echo "The Datomic buildpack looks in the app's root for a transactor.properties file (optional transactor settings, may be empty)"
+    echo "or a Procfile with a 'transactor:' process."
+    echo "The root holds: $(cd "$build_dir" && find . -mindepth 1 -maxdepth 1 -printf '%f ' 2>/dev/null | head -c 400)"
+    echo "To deploy a transactor, commit an empty transactor.properties to the app."
+  } >&2
+  return 1
+}
+
+# Reads one config var from ENV_DIR (empty when unset).
+buildpack::env_var() {
+  local env_dir="$1" name="$2"
+  if [[ -f "$env_dir/$name" ]]; then cat "$env_dir/$name"; fi
+}
+
+# Makes sure BUILD_DIR/.jdk exists: kept when an earlier buildpack (heroku/jvm) installed one,
+# else installed with Heroku's shared JVM buildpack, which honours java.runtime.version in
+# system.properties. Writes the buildpack's export file for later buildpacks.
+buildpack::ensure_jdk() {
+  local build_dir="$1" cache_dir="$2" env_dir="$3"
+  if [[ -x "$build_dir/.jdk/bin/java" ]]; then
+    output::step "Using the JDK in .jdk (installed by an earlier buildpack)"
+    return 0
+  fi
+  if [[ -z "${STACK:-}" ]] && command -v java > /dev/null || [[ -x "${JAVA_HOME:-/nonexistent}/bin/java" ]]; then
+    # A local run (no STACK: CI, a laptop) uses the machine's JDK; the slug will too.
+    output::step "Using the machine's Java (local build; on Heroku the slug gets its own JDK)"
+    return 0
+  fi
+  local url work
+  url="$(buildpack::env_var "$env_dir" JVM_COMMON_BUILDPACK)"
+  url="${url:-${JVM_COMMON_BUILDPACK:-$JVM_COMMON_DEFAULT_URL}}"
+  output::step "Installing a JDK with Heroku's JVM buildpack"
+  output::detail "From ${url%%\?*}"
+  work="$(mktemp -d "$cache_dir/.jvm-common.XXXXXX")"
+  if ! curl --fail --silent --show-error --location --retry 3 --connect-timeout 10 "$url" |
+    tar xzm -C "$work" --strip-components=1; then
+    rm -rf "$work"
+    output::error "Could not download Heroku's JVM buildpack." \
+      "Tried: ${url%%\?*}" \
+      "Set JVM_COMMON_BUILDPACK to a reachable tarball, or add heroku/jvm before this" \
+      "buildpack: heroku buildpacks:add --index 1 heroku/jvm"
+    return 1
+  fi
+  # shellcheck disable=SC1091
+  source "$work/bin/java"
+  install_openjdk "$build_dir" "$work"
+  if [[ -f "$work/export" ]]; then
+    # shellcheck disable=SC1091
+    source "$work/export"
+  fi
+  rm -rf "$work"
+  if [[ ! -x "$build_dir/.jdk/bin/java" ]]; then
+    output::error "Heroku's JVM buildpack did not install a JDK into .jdk." \
+      "Check java.runtime.version in system.properties, or add heroku/jvm before this buildpack."
+    return 1
+  fi
+  # shellcheck disable=SC2016 # $JAVA_HOME and $PATH expand when a later buildpack sources it.
+  printf 'export JAVA_HOME=%q\nexport PATH="$JAVA_HOME/bin:$PATH"\n' "$build_dir/.jdk" > "$BP_DIR/export"
+}
+
+# Prints the CLI jar: the prebuilt one, else one built once with the Maven wrapper and cached
+# in CACHE_DIR under a key of the buildpack's sources.
+buildpack::ensure_jar() {
+  local cache_dir="$1" java="$2"
+  if buildpack::prebuilt_jar; then return 0; fi
+  local key jar_dir jar work java_home status
+  key="$(cd "$BP_DIR" && find pom.xml .mvn src -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)"
+  jar_dir="$cache_dir/datomic-buildpack-jar"
+  jar="$jar_dir/$key.jar"
+  if [[ -f "$jar" ]]; then
+    output::step "Using the buildpack CLI built earlier (cache key $key)" >&2
+    echo "$jar"
+    return 0
+  fi
+  output::step "Building the buildpack CLI (once per buildpack version; cache key $key)" >&2
+  work="$(mktemp -d "$cache_dir/.datomic-buildpack-build.XXXXXX")"
+  cp -R "$BP_DIR/pom.xml" "$BP_DIR/mvnw" "$BP_DIR/.mvn" "$BP_DIR/src" "$work/"
+  java_home="$(cd "$(dirname "$java")/.." && pwd)"
+  status=0
+  (cd "$work" && env -u JAVA_OPTS -u JAVA_TOOL_OPTIONS -u _JAVA_OPTIONS JAVA_HOME="$java_home" \
+    ./mvnw -B -q -DskipTests "-Dmaven.repo.local=${DATOMIC_BUILDPACK_MAVEN_REPO:-$work/.m2}" package) \
+    2>&1 | sed 's/^/       /' >&2 || status=$?
+  if [[ $status -ne 0 || ! -f "$work/target/$JAR_NAME" ]]; then
+    rm -rf "$work"
+    output::error "Could not build the buildpack CLI with Maven." \
+      "The output above says why. Pin a released buildpack version, or report this."
+    return 1
+  fi
+  mkdir -p "$jar_dir"
+  find "$jar_dir" -name '*.jar' -delete
+  mv "$work/target/$JAR_NAME" "$jar.tmp"
+  mv "$jar.tmp" "$jar"
+  rm -rf "$work"
+  echo "$jar"
+}

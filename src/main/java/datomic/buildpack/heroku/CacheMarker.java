@@ -1,0 +1,74 @@
+package datomic.buildpack.heroku;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import datomic.buildpack.output.BuildLog;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/**
+ * Decides whether {@code CACHE_DIR} can be trusted: every reason to discard it (stack changed,
+ * buildpack version changed) is printed, then the buildpack's part of the cache is cleared.
+ */
+public final class CacheMarker {
+  /** What the buildpack owns in CACHE_DIR (other buildpacks may share the folder). */
+  public static final String MARKER = "datomic-buildpack.json";
+  public static final List<String> OWNED = List.of("datomic", MARKER);
+
+  record Marker(@JsonProperty("stack") String stack,
+                @JsonProperty("buildpackVersion") String buildpackVersion) {}
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private CacheMarker() {}
+
+  /** Returns the reasons the cache was cleared (empty when it was kept). */
+  public static List<String> check(Path cacheDir, String stack, String buildpackVersion,
+      BuildLog log) throws IOException {
+    Path file = cacheDir.resolve(MARKER);
+    List<String> reasons = new ArrayList<>();
+    if (Files.isRegularFile(file)) {
+      Marker old;
+      try {
+        old = JSON.readValue(file.toFile(), Marker.class);
+      } catch (IOException e) {
+        old = new Marker(null, null);
+        reasons.add("its marker file was unreadable");
+      }
+      if (!Objects.equals(old.stack(), stack)) {
+        reasons.add("the stack changed from " + old.stack() + " to " + stack);
+      }
+      if (!Objects.equals(old.buildpackVersion(), buildpackVersion)) {
+        reasons.add("the buildpack changed from " + old.buildpackVersion() + " to "
+            + buildpackVersion);
+      }
+    }
+    if (!reasons.isEmpty()) {
+      log.step("Clearing the build cache");
+      reasons.forEach(r -> log.detail("Because " + r + "."));
+      for (String owned : OWNED) {
+        deleteTree(cacheDir.resolve(owned));
+      }
+    }
+    Files.createDirectories(cacheDir);
+    JSON.writeValue(file.toFile(), new Marker(stack, buildpackVersion));
+    return reasons;
+  }
+
+  static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,13 @@
+package datomic.buildpack.transactor;
+
+import java.util.Map;
+
+/**
+ * Where the transactor keeps its data, as properties: {@code sql} on Postgres from the database
+ * URL, or {@code dev}/{@code free} on the dyno's own throwaway disk.
+ *
+ * @param description for the boot log; never holds a password
+ * @param shared whether a second transactor can share it (failover)
+ */
+public record Storage(String protocol, Map<String, String> properties, String description,
+    String source, boolean shared) {}

@@ -1,0 +1,239 @@
+package datomic.buildpack.transactor;
+
+import datomic.buildpack.config.ConfigRegistry;
+import datomic.buildpack.config.ConfigVar;
+import datomic.buildpack.config.Environment;
+import datomic.buildpack.heroku.BuildInfo;
+import datomic.buildpack.output.BuildLog;
+import datomic.buildpack.output.UserError;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The transactor's properties for this boot, each with where it came from. Precedence, low to
+ * high: built-in defaults (and memory derived from the dyno) &lt; the app's transactor.properties
+ * &lt; {@code DATOMIC_*} config vars &lt; facts of this dyno (storage from the database URL, host).
+ */
+public final class TransactorConfig {
+  /** A property's value and where it came from (for the boot summary). */
+  public record Setting(String value, String source) {}
+
+  /** Set from the database URL only; in transactor.properties they are ignored. */
+  static final Set<String> STORAGE_KEYS =
+      Set.of("protocol", "sql-url", "sql-user", "sql-password", "sql-driver-class");
+  /** Secrets: fine in config vars, never in a file committed to the app. */
+  static final Set<String> SECRET_KEYS = Set.of("license-key", "memcached-password",
+      "sql-password", "storage-admin-password", "storage-datomic-password");
+  static final String INDEX_THRESHOLD = "memory-index-threshold";
+  static final String INDEX_MAX = "memory-index-max";
+  static final String CACHE_MAX = "object-cache-max";
+
+  private final Map<String, Setting> properties = new LinkedHashMap<>();
+  private final long heapMb;
+  private final String heapSource;
+  private final Storage storage;
+
+  private TransactorConfig(long heapMb, String heapSource, Storage storage) {
+    this.heapMb = heapMb;
+    this.heapSource = heapSource;
+    this.storage = storage;
+  }
+
+  /** Everything a boot needs to decide the properties; {@code dyno} is empty in release phase. */
+  public record Inputs(ConfigRegistry registry, Environment env, BuildInfo build, Path appProperties,
+      Optional<DynoMemory> dyno, Storage storage, DynoNetwork network) {}
+
+  public static TransactorConfig assemble(Inputs in, BuildLog log) {
+    ConfigRegistry registry = in.registry();
+    Environment env = in.env();
+    long heap;
+    String heapSource;
+    Optional<String> xmx = registry.value(env, "DATOMIC_XMX");
+    if (xmx.isPresent()) {
+      heap = Size.megabytes(xmx.get());
+      heapSource = "config var DATOMIC_XMX";
+    } else if (in.dyno().isPresent()) {
+      heap = MemoryPlan.heapFor(in.dyno().get().megabytes());
+      heapSource = "derived from " + in.dyno().get().megabytes() + " MB ("
+          + in.dyno().get().source() + ")";
+    } else {
+      heap = 1024;
+      heapSource = "Datomic's default";
+    }
+    TransactorConfig config = new TransactorConfig(heap, heapSource, in.storage());
+
+    for (ConfigVar var : registry.vars()) {
+      if (var.kind() == ConfigVar.Kind.PROPERTY) {
+        registry.value(env, var.name()).filter(v -> !env.get(var.name()).isPresent())
+            .ifPresent(v -> config.put(var.property().orElseThrow(), v, "default"));
+      }
+    }
+    MemoryPlan derived = MemoryPlan.forHeap(heap);
+    String derivedSource = "derived from the " + Size.format(heap) + " heap";
+    config.put(INDEX_THRESHOLD, Size.format(derived.indexThresholdMb()), derivedSource);
+    config.put(INDEX_MAX, Size.format(derived.indexMaxMb()), derivedSource);
+    config.put(CACHE_MAX, Size.format(derived.cacheMaxMb()), derivedSource);
+
+    config.readAppProperties(in.appProperties(), log);
+
+    for (ConfigVar var : registry.vars()) {
+      Optional<String> property = var.property();
+      Optional<String> value = env.get(var.name());
+      if (property.isPresent() && value.isPresent()) {
+        config.put(property.get(), value.get(), "config var " + var.name());
+      }
+    }
+
+    Storage storage = in.storage();
+    config.put("protocol", storage.protocol(), storage.source());
+    storage.properties().forEach((k, v) -> config.put(k, v, storage.source()));
+    DynoNetwork net = in.network();
+    config.put("host", net.host(), net.hostSource());
+    net.altHost().ifPresent(alt -> config.put("alt-host", alt, net.altHostSource()));
+
+    config.checkMemory(in.dyno());
+    config.checkLicence(in.build(), env);
+    return config;
+  }
+
+  private void readAppProperties(Path file, BuildLog log) {
+    if (file == null || !Files.isRegularFile(file)) {
+      return;
+    }
+    Properties app = new Properties();
+    try (Reader reader = Files.newBufferedReader(file)) {
+      app.load(reader);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new UserError("The app's transactor.properties is unreadable: " + e.getMessage(),
+          "Fix the file (one key=value a line) and push again.").withCause(e);
+    }
+    Set<String> ignored = new TreeSet<>();
+    Set<String> committedSecrets = new TreeSet<>();
+    for (String key : new TreeSet<>(app.stringPropertyNames())) {
+      if (STORAGE_KEYS.contains(key)) {
+        ignored.add(key);
+        continue;
+      }
+      if (SECRET_KEYS.contains(key)) {
+        committedSecrets.add(key);
+      }
+      put(key, app.getProperty(key).strip(), "transactor.properties");
+    }
+    if (!ignored.isEmpty()) {
+      log.warning("transactor.properties sets " + String.join(", ", ignored)
+              + "; they are ignored.",
+          "Storage comes from the database URL config var at every boot (so credential",
+          "rotation needs no rebuild). Remove those lines from transactor.properties.");
+    }
+    if (!committedSecrets.isEmpty()) {
+      log.warning("transactor.properties holds a secret: " + String.join(", ", committedSecrets)
+              + ".",
+          "Secrets committed to the app end up in the slug. Move them to config vars,",
+          "e.g. heroku config:set DATOMIC_TRANSACTOR_KEY=..., and delete them from the file.");
+    }
+  }
+
+  private void put(String key, String value, String source) {
+    if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
+      throw new UserError("The value of " + key + " (from " + source + ") spans several lines.",
+          "Transactor properties are one line each; fix the value.");
+    }
+    properties.put(key, new Setting(value, source));
+  }
+
+  private long sizeOf(String key) {
+    Setting s = properties.get(key);
+    try {
+      return Size.megabytes(s.value());
+    } catch (RuntimeException e) {
+      throw new UserError(key + "=" + s.value() + " (from " + s.source() + ") is not a size.",
+          "Use a size such as 256m or 2g.");
+    }
+  }
+
+  private void checkMemory(Optional<DynoMemory> dyno) {
+    MemoryPlan plan = new MemoryPlan(heapMb, sizeOf(INDEX_THRESHOLD), sizeOf(INDEX_MAX),
+        sizeOf(CACHE_MAX));
+    if (dyno.isPresent() && heapMb > dyno.get().megabytes()) {
+      throw new UserError("The transactor heap (" + Size.format(heapMb) + ", from " + heapSource
+              + ") is larger than this dyno's " + dyno.get().megabytes() + " MB of memory.",
+          "Lower DATOMIC_XMX (or unset it to derive the heap from the dyno), or use a larger",
+          "dyno: heroku ps:type transactor=performance-m");
+    }
+    if (!plan.fitsHeap()) {
+      throw new UserError("memory-index-max + object-cache-max exceed 75% of the heap;"
+              + " the transactor would refuse to start.",
+          INDEX_MAX + "=" + Size.format(plan.indexMaxMb()) + " (" + source(INDEX_MAX) + ") + "
+              + CACHE_MAX + "=" + Size.format(plan.cacheMaxMb()) + " (" + source(CACHE_MAX)
+              + ") = " + (plan.indexMaxMb() + plan.cacheMaxMb()) + "m,",
+          "but 75% of the " + Size.format(heapMb) + " heap (" + heapSource + ") is "
+              + plan.limitMb() + "m.",
+          "Lower DATOMIC_MEMORY_INDEX_MAX or DATOMIC_OBJECT_CACHE_MAX, or raise DATOMIC_XMX.");
+    }
+    if (plan.indexThresholdMb() >= plan.indexMaxMb()) {
+      throw new UserError("memory-index-threshold must be smaller than memory-index-max.",
+          INDEX_THRESHOLD + "=" + properties.get(INDEX_THRESHOLD).value() + " ("
+              + source(INDEX_THRESHOLD) + "), " + INDEX_MAX + "="
+              + properties.get(INDEX_MAX).value() + " (" + source(INDEX_MAX) + ").");
+    }
+  }
+
+  private void checkLicence(BuildInfo build, Environment env) {
+    if (build.isFree() || properties.containsKey("license-key")) {
+      return;
+    }
+    if (LegacyLicence.applies(build.version())) {
+      throw new UserError("Datomic Pro " + build.version() + " needs a licence key.",
+          "Versions before " + LegacyLicence.NO_COST_SINCE + " run under a legacy licence:",
+          "heroku config:set DATOMIC_TRANSACTOR_KEY=<your licence key>",
+          "or move to a no-cost Pro version: heroku config:set DATOMIC_VERSION=latest");
+    }
+  }
+
+  private String source(String key) {
+    return properties.get(key).source();
+  }
+
+  public long heapMb() {
+    return heapMb;
+  }
+
+  public String heapSource() {
+    return heapSource;
+  }
+
+  public Storage storage() {
+    return storage;
+  }
+
+  public Map<String, Setting> properties() {
+    return properties;
+  }
+
+  /** The properties file's text. Holds secrets: written only to a private file. */
+  public String render() {
+    StringBuilder out = new StringBuilder(
+        "# Rendered by the Datomic buildpack at dyno boot; do not edit.\n");
+    properties.forEach((k, s) -> out.append(k).append('=')
+        .append(s.value().replace("\\", "\\\\")).append('\n'));
+    return out.toString();
+  }
+
+  /** Lines for the boot summary: values (secrets masked) and where each came from. */
+  public List<String> summary() {
+    List<String> lines = new ArrayList<>();
+    properties.forEach((k, s) -> lines.add(String.format("%-24s %s  (%s)", k,
+        SECRET_KEYS.contains(k) ? "********" : s.value(), s.source())));
+    return lines;
+  }
+}
