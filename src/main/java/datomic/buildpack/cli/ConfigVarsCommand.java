@@ -1,12 +1,15 @@
 package datomic.buildpack.cli;
 
+import datomic.buildpack.config.ConfigRegistry;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
-@Command(name = "config-vars", description = "TODO")
+/** Prints the table of config vars the README carries (generated from the one registry). */
+@Command(name = "config-vars", description = "Print the config vars this buildpack reads, as a Markdown table.")
 final class ConfigVarsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
+    System.out.print(ConfigRegistry.load().markdownTable());
     return 0;
   }
 }

@@ -1,12 +1,30 @@
 package datomic.buildpack.cli;
 
+import datomic.buildpack.local.DryRun;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-@Command(name = "dry-run", description = "TODO")
+/** The local end-to-end run (the README's "main job"); needs no Heroku and no network. */
+@Command(name = "dry-run",
+    description = "Detect, compile and release a fixture app locally, then boot its transactor.")
 final class DryRunCommand implements Callable<Integer> {
+  @Option(names = "--buildpack-dir", defaultValue = ".", paramLabel = "DIR",
+      description = "This buildpack's checkout (default: the current folder).")
+  Path buildpackDir;
+
+  @Option(names = "--app", paramLabel = "DIR",
+      description = "The app to build (default: test-fixtures/apps/minimal-transactor).")
+  Path app;
+
+  @Option(names = "--keep", description = "Keep the temp build, cache and env folders.")
+  boolean keep;
+
   @Override
-  public Integer call() {
-    return 0;
+  public Integer call() throws Exception {
+    Path bp = buildpackDir.toAbsolutePath().normalize();
+    Path appDir = app != null ? app : bp.resolve("test-fixtures/apps/minimal-transactor");
+    return new DryRun(bp, appDir.toAbsolutePath().normalize(), keep).run();
   }
 }

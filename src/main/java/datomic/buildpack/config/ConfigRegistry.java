@@ -22,6 +22,8 @@ import java.util.Optional;
  */
 public final class ConfigRegistry {
   private static final String RESOURCE = "/datomic/buildpack/config-vars.json";
+  /** Variables the buildpack sets for itself (launcher script, tests); never user settings. */
+  public static final String INTERNAL_PREFIX = "DATOMIC_BUILDPACK_";
 
   @JsonIgnoreProperties(ignoreUnknown = true)
   private record File(@JsonProperty("vars") List<ConfigVar> vars) {}
@@ -80,7 +82,7 @@ public final class ConfigRegistry {
     List<String> problems = new ArrayList<>();
     for (Map.Entry<String, String> e : env.asMap().entrySet()) {
       String name = e.getKey();
-      if (!name.startsWith(ConfigVar.PREFIX)) {
+      if (!name.startsWith(ConfigVar.PREFIX) || name.startsWith(INTERNAL_PREFIX)) {
         continue;
       }
       ConfigVar var = vars.get(name);
@@ -102,6 +104,17 @@ public final class ConfigRegistry {
       throw new UserError(problems.size() == 1 ? "A config var has an invalid value."
           : problems.size() + " config vars have invalid values.", advice.toArray(String[]::new));
     }
+  }
+
+  /** The README's table of config vars, one row per var, generated from this registry. */
+  public String markdownTable() {
+    StringBuilder out = new StringBuilder("| Config var | Default | Meaning |\n| --- | --- | --- |\n");
+    for (ConfigVar v : vars.values()) {
+      out.append("| `").append(v.name()).append("` | ")
+          .append(v.defaultValue().map(d -> d.startsWith("(") ? d : "`" + d + "`").orElse(""))
+          .append(" | ").append(v.description().replace("|", "\\|")).append(" |\n");
+    }
+    return out.toString();
   }
 
   /** Every secret value present in {@code env}, for masking. */

@@ -1,5 +1,7 @@
 package datomic.buildpack.heroku;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -9,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The facts of a build that the dyno side needs: which Datomic is in the slug. No secrets. */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record BuildInfo(
     @JsonProperty("edition") String edition,
     @JsonProperty("version") String version,
@@ -18,10 +21,12 @@ public record BuildInfo(
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+  @JsonIgnore
   public boolean isFree() {
     return "free".equals(edition);
   }
 
+  @JsonIgnore
   public String displayEdition() {
     return isFree() ? "Free" : "Pro";
   }

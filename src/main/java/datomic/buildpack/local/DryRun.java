@@ -1,0 +1,175 @@
+package datomic.buildpack.local;
+
+import datomic.buildpack.heroku.Procfile;
+import datomic.buildpack.output.BuildLog;
+import datomic.buildpack.output.UserError;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The local end-to-end run: detect, compile and release a fixture app into temp folders the way
+ * Heroku would (Datomic served from a loopback HTTP server), then start the {@code transactor}
+ * process from the resulting Procfile, against a throwaway local Postgres when one can be
+ * started, and stop it once it reports {@code System started}.
+ */
+public final class DryRun {
+  private final Path buildpackDir;
+  private final Path appFixture;
+  private final BuildLog log = BuildLog.system();
+  private final boolean keep;
+
+  public DryRun(Path buildpackDir, Path appFixture, boolean keep) {
+    this.buildpackDir = buildpackDir;
+    this.appFixture = appFixture;
+    this.keep = keep;
+  }
+
+  public int run() throws IOException, InterruptedException {
+    Path work = Files.createTempDirectory("datomic-dry-run-");
+    Path build = work.resolve("build");
+    Path cache = work.resolve("cache");
+    Path envDir = work.resolve("env");
+    Files.createDirectories(cache);
+    Files.createDirectories(envDir);
+    copyTree(appFixture, build);
+
+    String version = "1.0.7622";
+    Path zip = FakeDistribution.from(buildpackDir.resolve("test-fixtures/datomic-dist"))
+        .version(version).writeTo(work.resolve("datomic-pro-" + version + ".zip"));
+    try (LoopbackServer server = LoopbackServer.serve(
+            "/" + version + "/datomic-pro-" + version + ".zip", zip);
+         LocalPostgres postgres = LocalPostgres.startIfAvailable(work.resolve("postgres"), log)) {
+      Files.writeString(envDir.resolve("DATOMIC_VERSION"), version);
+      Files.writeString(envDir.resolve("DATOMIC_DOWNLOAD_URL"), server.url());
+      banner("bin/detect " + rel(work, build));
+      int detect = run(List.of(bin("detect"), build.toString()), work, Map.of());
+      if (detect != 0) {
+        return detect;
+      }
+      banner("bin/compile " + rel(work, build) + " " + rel(work, cache) + " " + rel(work, envDir));
+      int compile = run(List.of(bin("compile"), build.toString(), cache.toString(),
+          envDir.toString()), work, Map.of());
+      if (compile != 0) {
+        return compile;
+      }
+      banner("bin/release " + rel(work, build));
+      int release = run(List.of(bin("release"), build.toString()), work, Map.of());
+      if (release != 0) {
+        return release;
+      }
+      Map<String, String> dynoEnv = new TreeMap<>();
+      dynoEnv.put("HOME", build.toString());
+      dynoEnv.put("DYNO", "transactor.1");
+      // Simulate a Standard-2X dyno's memory limit, as cgroup v2 would show it.
+      Path cgroup = Files.createDirectories(work.resolve("cgroup"));
+      Files.writeString(cgroup.resolve("memory.max"), Long.toString(1024L << 20));
+      dynoEnv.put("DATOMIC_BUILDPACK_CGROUP_ROOT", cgroup.toString());
+      if (postgres != null) {
+        dynoEnv.put("DATABASE_URL", postgres.url());
+        dynoEnv.put("DATOMIC_SQL_SSLMODE", "disable");
+      }
+      String command = Procfile.read(build).processes().get(Procfile.TRANSACTOR);
+      banner("transactor: " + command + "   (from the Procfile, in the app root)");
+      return startTransactor(command, build, dynoEnv);
+    } finally {
+      if (keep) {
+        log.detail("Kept the build, cache and env folders in " + work);
+      } else {
+        deleteTree(work);
+      }
+    }
+  }
+
+  private String bin(String name) {
+    return buildpackDir.resolve("bin").resolve(name).toString();
+  }
+
+  private static String rel(Path work, Path p) {
+    return "$TMP/" + work.relativize(p);
+  }
+
+  private void banner(String text) {
+    System.out.println();
+    System.out.println("$ " + text);
+    System.out.flush();
+  }
+
+  private int run(List<String> command, Path dir, Map<String, String> extraEnv)
+      throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).inheritIO();
+    pb.environment().putAll(extraEnv);
+    return pb.start().waitFor();
+  }
+
+  private int startTransactor(String command, Path appDir, Map<String, String> env)
+      throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder("bash", "-c", command)
+        .directory(appDir.toFile()).redirectErrorStream(true);
+    pb.environment().putAll(env);
+    Process process = pb.start();
+    boolean started = false;
+    try (BufferedReader out = new BufferedReader(
+        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      String line;
+      while (System.nanoTime() < deadline && (line = out.readLine()) != null) {
+        System.out.println(line);
+        if (line.startsWith("System started")) {
+          started = true;
+          break;
+        }
+      }
+      if (!started) {
+        process.destroyForcibly();
+        throw new UserError("The transactor did not report 'System started'.",
+            "Its output is above.");
+      }
+      System.out.println();
+      log.step("Transactor is up (pid " + process.pid() + "); stopping it with SIGTERM");
+      new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor();
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+      String rest;
+      while ((rest = out.readLine()) != null) {
+        System.out.println(rest);
+      }
+    }
+    log.step("Dry run complete: detect, compile, release and transactor boot all worked");
+    return 0;
+  }
+
+  static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> walk = Files.walk(from)) {
+      for (Path p : walk.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
+  }
+
+  static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package datomic.buildpack.transactor;
+
+import datomic.buildpack.config.ConfigRegistry;
+import datomic.buildpack.config.Environment;
+import datomic.buildpack.heroku.BuildInfo;
+import datomic.buildpack.heroku.SlugLayout;
+import datomic.buildpack.output.BuildLog;
+import datomic.buildpack.output.Secrets;
+import datomic.buildpack.output.UserError;
+import datomic.buildpack.storage.KvsBootstrap;
+import datomic.buildpack.storage.PostgresUrl;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What happens at a transactor dyno's boot and in the release phase, in order: check config
+ * vars, choose storage, refuse a standby that cannot work, prepare Postgres, decide the
+ * properties, and print a summary that says where each value came from.
+ */
+public final class BootPlan {
+  private static final Pattern TRANSACTOR_DYNO = Pattern.compile("transactor\\.(\\d+)");
+
+  private final ConfigRegistry registry;
+  private final Environment env;
+  private final SlugLayout slug;
+  private final BuildLog log;
+
+  public BootPlan(ConfigRegistry registry, Environment env, SlugLayout slug, BuildLog log) {
+    this.registry = registry;
+    this.env = env;
+    this.slug = slug;
+    this.log = log;
+  }
+
+  /**
+   * Decides the transactor's configuration and prepares storage.
+   *
+   * @param dyno the dyno's memory, or empty in the release phase (it runs on another dyno)
+   */
+  public TransactorConfig prepare(Optional<DynoMemory> dyno) {
+    registry.validate(env, log);
+    BuildInfo build = BuildInfo.read(slug);
+    Storage storage = StorageSelector.select(registry, env, build, log);
+    refuseUnsharedStandby(storage);
+    DynoNetwork network = DynoNetwork.detect(env);
+    TransactorConfig config = TransactorConfig.assemble(new TransactorConfig.Inputs(registry, env,
+        build, slug.appProperties(), dyno, storage, network), log);
+    String kvs = prepareStorage(storage);
+
+    log.step("Datomic " + build.displayEdition() + " " + build.version() + " transactor"
+        + env.get("DYNO").map(d -> " on " + d).orElse(""));
+    log.detail("storage   " + storage.description() + kvs + " (from " + storage.source() + ")");
+    log.detail("heap      -Xmx" + Size.format(config.heapMb()) + " -Xms"
+        + Size.format(config.heapMb()) + " (" + config.heapSource() + ")");
+    dyno.filter(d -> d.megabytes() < 1024).ifPresent(d -> log.warning(
+        "This dyno has " + d.megabytes() + " MB of memory; a transactor needs at least 1 GB.",
+        "Use a larger dyno: heroku ps:type transactor=standard-2x (or performance-m)."));
+    if (!network.privateSpace() && env.get("DYNO").isPresent()) {
+      log.warning("This dyno is not in a Private Space: peers on other dynos cannot reach"
+              + " this transactor.",
+          "Run the transactor app in a Heroku Private Space (heroku apps:create -s <space>).");
+    }
+    Secrets secrets = registry.secrets(env);
+    config.summary().forEach(line -> log.detail(secrets.mask(line)));
+    return config;
+  }
+
+  private void refuseUnsharedStandby(Storage storage) {
+    Optional<String> dyno = env.get("DYNO");
+    if (storage.shared() || dyno.isEmpty()) {
+      return;
+    }
+    Matcher m = TRANSACTOR_DYNO.matcher(dyno.get());
+    if (m.matches() && Integer.parseInt(m.group(1)) >= 2) {
+      throw new UserError(dyno.get() + " cannot run as a standby transactor with "
+              + storage.protocol() + " storage.",
+          "Each dyno's " + storage.protocol() + " storage lives on its own disk, so a standby",
+          "would never see the active transactor's data. Failover needs shared storage:",
+          "heroku addons:create heroku-postgresql -a <app>, or scale back to one dyno:",
+          "heroku ps:scale transactor=1");
+    }
+  }
+
+  private String prepareStorage(Storage storage) {
+    if (!"sql".equals(storage.protocol())) {
+      return "";
+    }
+    KvsBootstrap bootstrap = KvsBootstrap.fromEnvironment(registry, env).log(log);
+    env.get("DATOMIC_BUILDPACK_BACKOFF_MS").map(Long::parseLong)
+        .ifPresent(ms -> bootstrap.backoffBase(java.time.Duration.ofMillis(ms)));
+    return "; " + bootstrap.ensureTable().describe();
+  }
+
+  /** The database URL parsed, for commands that need it (peer-uri). */
+  public PostgresUrl databaseUrl() {
+    return PostgresUrl.fromEnvironment(registry, env);
+  }
+}

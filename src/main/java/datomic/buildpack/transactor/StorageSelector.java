@@ -1,0 +1,40 @@
+package datomic.buildpack.transactor;
+
+import datomic.buildpack.config.ConfigRegistry;
+import datomic.buildpack.config.Environment;
+import datomic.buildpack.heroku.BuildInfo;
+import datomic.buildpack.output.BuildLog;
+import datomic.buildpack.storage.PostgresUrl;
+import java.util.Map;
+
+/**
+ * Chooses storage at each boot: Postgres ({@code sql}) when the database URL config var is set,
+ * else the dyno's own disk ({@code dev} for Pro, {@code free} for Free) with a loud warning.
+ */
+public final class StorageSelector {
+  private StorageSelector() {}
+
+  /** Whether a database URL is configured (under the name DATOMIC_DATABASE_URL_VAR gives). */
+  public static boolean databaseConfigured(ConfigRegistry registry, Environment env) {
+    String var = registry.value(env, PostgresUrl.URL_VAR_SETTING).orElse(PostgresUrl.DEFAULT_URL_VAR);
+    return env.get(var).isPresent();
+  }
+
+  public static Storage select(ConfigRegistry registry, Environment env, BuildInfo build,
+      BuildLog log) {
+    if (databaseConfigured(registry, env)) {
+      PostgresUrl url = PostgresUrl.fromEnvironment(registry, env);
+      return new Storage("sql", url.transactorProperties(),
+          "Postgres " + url.host() + ":" + url.port() + "/" + url.database() + " as "
+              + url.user() + " (sslmode=" + url.sslMode() + ")",
+          "config var " + url.source(), true);
+    }
+    String protocol = build.isFree() ? "free" : "dev";
+    log.warning("No database configured: using " + protocol
+            + " storage on this dyno's own disk. ALL DATA IS LOST at every restart.",
+        "Dynos restart at least daily. For storage that lasts, add Heroku Postgres:",
+        "heroku addons:create heroku-postgresql -a <app>");
+    return new Storage(protocol, Map.of(),
+        protocol + " storage on the dyno's disk (lost at restart)", "no database URL", false);
+  }
+}
