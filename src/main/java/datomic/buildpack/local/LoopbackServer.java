@@ -8,22 +8,29 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Serves one file on 127.0.0.1, as a stand-in for Datomic's download site in local runs. */
 public final class LoopbackServer implements AutoCloseable {
   private final HttpServer server;
   private final String path;
+  private final AtomicInteger requests;
 
-  private LoopbackServer(HttpServer server, String path) {
+  private LoopbackServer(HttpServer server, String path,
+      AtomicInteger requests) {
     this.server = server;
     this.path = path;
+    this.requests = requests;
   }
 
   public static LoopbackServer serve(String path, Path file) {
     try {
       HttpServer server = HttpServer.create(
           new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      AtomicInteger requests =
+          new AtomicInteger();
       server.createContext("/", exchange -> {
+        requests.incrementAndGet();
         try (exchange) {
           if (!exchange.getRequestURI().getPath().equals(path)) {
             exchange.sendResponseHeaders(404, -1);
@@ -37,7 +44,7 @@ public final class LoopbackServer implements AutoCloseable {
         }
       });
       server.start();
-      return new LoopbackServer(server, path);
+      return new LoopbackServer(server, path, requests);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -45,6 +52,11 @@ public final class LoopbackServer implements AutoCloseable {
 
   public String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+  }
+
+  /** How many requests the server has answered. */
+  public int requests() {
+    return requests.get();
   }
 
   @Override

@@ -1,0 +1,73 @@
+package datomic.buildpack.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import datomic.buildpack.output.BuildLog;
+import datomic.buildpack.output.UserError;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ConfigRegistryTest {
+  private final ConfigRegistry registry = ConfigRegistry.load();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private final BuildLog log = new BuildLog(new PrintStream(new ByteArrayOutputStream()),
+      new PrintStream(err, true, StandardCharsets.UTF_8));
+
+  @Test
+  void mapsConfigVarsToTransactorProperties() {
+    assertEquals(Optional.of("memory-index-max"),
+        registry.find("DATOMIC_MEMORY_INDEX_MAX").orElseThrow().property());
+    assertEquals(Optional.of("heartbeat-interval-msec"),
+        registry.find("DATOMIC_HEARTBEAT_INTERVAL_MSEC").orElseThrow().property());
+    assertEquals(Optional.of("license-key"),
+        registry.find("DATOMIC_TRANSACTOR_KEY").orElseThrow().property());
+    assertEquals(Optional.empty(), registry.find("DATOMIC_VERSION").orElseThrow().property());
+  }
+
+  @Test
+  void listsEveryInvalidValueAtOnceAndMasksSecrets() {
+    Environment env = Environment.of(Map.of("DATOMIC_PORT", "0", "DATOMIC_ENCRYPT_CHANNEL",
+        "yes", "DATOMIC_VERSION", "1.0.7622; rm -rf /", "DATOMIC_SQL_SSLMODE", "sometimes",
+        "DATOMIC_STORAGE_ACCESS", "everyone", "DATOMIC_MEMCACHED_PASSWORD", "hunter2"));
+    UserError e = assertThrows(UserError.class, () -> registry.validate(env, log));
+    String text = e.summary() + String.join("\n", e.advice());
+    assertTrue(text.contains("5 config vars"), text);
+    assertTrue(text.contains("DATOMIC_PORT=0: expected a whole number from 1 to 65535"), text);
+    assertTrue(text.contains("DATOMIC_ENCRYPT_CHANNEL=yes"), text);
+    assertTrue(text.contains("DATOMIC_VERSION="), text);
+    assertTrue(text.contains("DATOMIC_SQL_SSLMODE=sometimes: expected one of"), text);
+    assertFalse(text.contains("hunter2"), text);
+  }
+
+  @Test
+  void secretWithAnInvalidValueIsMaskedInTheError() {
+    Environment env = Environment.of(Map.of("DATOMIC_STORAGE_ACCESS", "x",
+        "DATOMIC_DOWNLOAD_URL", "ftp://user:pw@host/x.zip"));
+    UserError e = assertThrows(UserError.class, () -> registry.validate(env, log));
+    assertTrue(e.advice().get(0).contains("DATOMIC_DOWNLOAD_URL") || e.advice().get(1)
+        .contains("DATOMIC_DOWNLOAD_URL"), e.advice().toString());
+  }
+
+  @Test
+  void unknownVarWarnsWithTheClosestNameAndInternalVarsAreQuiet() {
+    registry.validate(Environment.of(Map.of("DATOMIC_OBJECT_CACHE_MAXIMUM", "1g",
+        "DATOMIC_BUILDPACK_JAVA", "/usr/bin/java", "DATABASE_URL", "postgres://x")), log);
+    String out = err.toString(StandardCharsets.UTF_8);
+    assertTrue(out.contains(" !     Warning: DATOMIC_OBJECT_CACHE_MAXIMUM"), out);
+    assertTrue(out.contains("Did you mean DATOMIC_OBJECT_CACHE_MAX?"), out);
+    assertFalse(out.contains("DATOMIC_BUILDPACK_JAVA"), out);
+  }
+
+  @Test
+  void farFromAnyNameGetsNoGuess() {
+    assertEquals(Optional.empty(), registry.closest("DATOMIC_SOMETHING_ELSE_ENTIRELY"));
+    assertEquals(Optional.of("DATOMIC_VERSION"), registry.closest("DATOMIC_VERSOIN"));
+  }
+}

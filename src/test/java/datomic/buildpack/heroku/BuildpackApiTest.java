@@ -1,0 +1,159 @@
+package datomic.buildpack.heroku;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import datomic.buildpack.testsupport.BuildFixture;
+import datomic.buildpack.testsupport.Dyno;
+import datomic.buildpack.testsupport.Run;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The classic buildpack API, end to end: the real bin/ shims against the fixture apps. */
+class BuildpackApiTest {
+  @TempDir Path tmp;
+
+  @Test
+  void detectsAppsWithTransactorPropertiesOrATransactorProcess() {
+    for (String app : List.of("minimal-transactor", "procfile-custom")) {
+      Run.Result r = BuildFixture.of(app, tmp.resolve(app)).detect();
+      assertEquals(0, r.exitCode(), app + ": " + r);
+      assertEquals("Datomic", r.stdout().strip(), app);
+    }
+  }
+
+  @Test
+  void failedDetectExplainsWhatItLookedForAndWhatTheRootHolds() {
+    Run.Result r = BuildFixture.of("not-a-transactor", tmp).detect();
+    assertEquals(1, r.exitCode(), r.toString());
+    assertEquals("", r.stdout());
+    assertTrue(r.stderr().contains("transactor.properties"), r.stderr());
+    assertTrue(r.stderr().contains("transactor:"), r.stderr());
+    assertTrue(r.stderr().contains("package.json"), "lists the root: " + r.stderr());
+  }
+
+  @Test
+  void compileWithAFreshAndThenAWarmCache() throws IOException {
+    try (BuildFixture first = BuildFixture.of("minimal-transactor", tmp.resolve("a"))
+        .withDistribution()) {
+      Run.Result cold = first.compileOk();
+      assertTrue(cold.stdout().contains("-----> "), cold.stdout());
+      Path transactor = first.build().resolve(".datomic/dist/bin/transactor");
+      assertTrue(Files.isExecutable(transactor), "bin/transactor installed and executable");
+      assertTrue(Files.isRegularFile(first.build().resolve(".datomic/buildpack.jar")));
+      assertTrue(Files.isRegularFile(first.build().resolve(".profile.d/datomic.sh")));
+      int downloads = first.downloads();
+      assertTrue(downloads >= 1, "the cold build downloaded Datomic");
+
+      // A second build of the same app, as Heroku runs it: a new BUILD_DIR, the saved cache.
+      Path secondBuild = tmp.resolve("b/build");
+      BuildFixture.copyTree(datomic.buildpack.testsupport.Repo.app("minimal-transactor"),
+          secondBuild);
+      Run.Result warm = Run.of(datomic.buildpack.testsupport.Repo.bin("compile"),
+          secondBuild.toString(), first.cache().toString(), first.env().toString()).go();
+      assertEquals(0, warm.exitCode(), warm.toString());
+      assertEquals(downloads, first.downloads(), "a warm build makes no request:\n" + warm);
+      assertTrue(Files.isExecutable(secondBuild.resolve(".datomic/dist/bin/transactor")));
+    }
+  }
+
+  @Test
+  void writesAProcfileWhenTheAppHasNoneAndKeepsAnAppsOwn() throws IOException {
+    try (BuildFixture minimal = BuildFixture.of("minimal-transactor", tmp.resolve("a"))
+        .withDistribution()) {
+      minimal.compileOk();
+      Procfile written = Procfile.read(minimal.build());
+      assertEquals(Procfile.LAUNCH_COMMAND, written.processes().get("transactor"));
+      assertEquals(Procfile.RELEASE_COMMAND, written.processes().get("release"));
+    }
+    try (BuildFixture custom = BuildFixture.of("procfile-custom", tmp.resolve("b"))
+        .withDistribution()) {
+      String before = Files.readString(custom.build().resolve("Procfile"));
+      custom.compileOk();
+      assertEquals(before, Files.readString(custom.build().resolve("Procfile")));
+    }
+  }
+
+  @Test
+  void procfileLackingProcessesIsKeptWithAWarningSayingWhatItLacks() throws IOException {
+    try (BuildFixture app = BuildFixture.of("minimal-transactor", tmp).withDistribution()) {
+      Files.writeString(app.build().resolve("Procfile"), "web: echo hi\n");
+      Run.Result r = app.compileOk();
+      assertTrue(r.stderr().contains("no transactor: process"), r.stderr());
+      assertTrue(r.stderr().contains("no release: process"), r.stderr());
+      assertEquals("web: echo hi\n", Files.readString(app.build().resolve("Procfile")));
+    }
+  }
+
+  @Test
+  void releasePrintsYamlWithATransactorProcessType() throws IOException {
+    try (BuildFixture app = BuildFixture.of("minimal-transactor", tmp).withDistribution()) {
+      app.compileOk();
+      Run.Result r = app.release();
+      assertEquals(0, r.exitCode(), r.toString());
+      JsonNode yaml = new ObjectMapper(new YAMLFactory()).readTree(r.stdout());
+      assertEquals(Procfile.LAUNCH_COMMAND,
+          yaml.path("default_process_types").path("transactor").asText());
+      assertEquals("heroku-postgresql", yaml.path("addons").path(0).asText());
+    }
+  }
+
+  @Test
+  void slugWorksAfterTheBuildFolderIsMoved() throws IOException {
+    Path moved = tmp.resolve("elsewhere/app");
+    try (BuildFixture app = BuildFixture.of("minimal-transactor", tmp.resolve("x"))
+        .withDistribution()) {
+      app.compileOk();
+      String buildPath = app.build().toString();
+      Files.createDirectories(moved.getParent());
+      Files.move(app.build(), moved);
+      try (Stream<Path> files = Files.walk(moved)) {
+        for (Path f : files.filter(Files::isRegularFile).toList()) {
+          String text = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
+          assertFalse(text.contains(buildPath), f + " refers to the build path " + buildPath);
+        }
+      }
+    }
+    try (Dyno dyno = Dyno.start(moved, "transactor", Map.of("DYNO", "transactor.1"),
+        tmp.resolve("dyno"))) {
+      assertTrue(dyno.awaitStarted(60), dyno.output());
+      assertEquals(0, dyno.stop(), dyno.output());
+    }
+  }
+
+  @Test
+  void invalidConfigVarFailsTheBuildWithAMessageAndLeavesNoSlug() throws IOException {
+    try (BuildFixture app = BuildFixture.of("minimal-transactor", tmp).withDistribution()) {
+      app.setVar("DATOMIC_PORT", "forty");
+      Run.Result r = app.compile();
+      assertNotEquals(0, r.exitCode());
+      assertTrue(r.stderr().contains(" !     Error: "), r.stderr());
+      assertTrue(r.stderr().contains("DATOMIC_PORT=forty"), r.stderr());
+      assertFalse(r.all().contains("Exception"), "no stack trace: " + r);
+      assertFalse(Files.exists(app.build().resolve(".datomic")), "nothing installed");
+      assertEquals(0, app.downloads(), "failed before any download");
+    }
+  }
+
+  @Test
+  void unknownConfigVarGetsAWarningWithTheClosestName() throws IOException {
+    try (BuildFixture app = BuildFixture.of("minimal-transactor", tmp).withDistribution()) {
+      app.setVar("DATOMIC_MEMORY_INDEX_MAXX", "256m");
+      Run.Result r = app.compileOk();
+      assertTrue(r.stderr().contains("Warning: DATOMIC_MEMORY_INDEX_MAXX"), r.stderr());
+      assertTrue(r.stderr().contains("Did you mean DATOMIC_MEMORY_INDEX_MAX?"), r.stderr());
+    }
+  }
+}

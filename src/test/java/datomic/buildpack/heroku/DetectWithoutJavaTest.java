@@ -1,0 +1,85 @@
+package datomic.buildpack.heroku;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import datomic.buildpack.testsupport.BuildFixture;
+import datomic.buildpack.testsupport.Repo;
+import datomic.buildpack.testsupport.Run;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Heroku runs bin/detect on a build image with no JVM. The shim's bash rule must give the same
+ * answer as the Java detector for every app.
+ */
+class DetectWithoutJavaTest {
+  @TempDir Path tmp;
+  private Path noJavaBin;
+
+  /** A PATH with every command of the machine except the JVM's. */
+  @BeforeEach
+  void pathWithoutJava() throws IOException {
+    noJavaBin = Files.createDirectories(tmp.resolve("bin-without-java"));
+    for (String dir : new String[] {"/usr/local/bin", "/usr/bin", "/bin"}) {
+      try (Stream<Path> commands = Files.list(Path.of(dir))) {
+        for (Path c : commands.toList()) {
+          String name = c.getFileName().toString();
+          Path link = noJavaBin.resolve(name);
+          if (!name.startsWith("java") && !name.startsWith("jshell") && !Files.exists(link)) {
+            Files.createSymbolicLink(link, c);
+          }
+        }
+      }
+    }
+  }
+
+  private Map<String, Path> apps() throws IOException {
+    Map<String, Path> apps = new LinkedHashMap<>();
+    try (Stream<Path> fixtures = Files.list(Repo.root().resolve("test-fixtures/apps"))) {
+      fixtures.sorted().forEach(p -> apps.put(p.getFileName().toString(), p));
+    }
+    apps.put("empty", Files.createDirectories(tmp.resolve("empty")));
+    apps.put("procfile-transactor-without-command", app("transactor:\n"));
+    apps.put("procfile-crlf", app("web: x\r\ntransactor: .datomic/bin/datomic-buildpack launch\r\n"));
+    apps.put("procfile-indented", app("  transactor: run\n"));
+    apps.put("procfile-other-name", app("transactors: run\n"));
+    return apps;
+  }
+
+  private Path app(String procfile) throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("app" + System.nanoTime()));
+    Files.writeString(dir.resolve("Procfile"), procfile);
+    return dir;
+  }
+
+  @Test
+  void bashRuleAndJavaRuleAgreeOnEveryApp() throws IOException {
+    assertFalse(Files.exists(noJavaBin.resolve("java")));
+    int detected = 0;
+    for (Map.Entry<String, Path> app : apps().entrySet()) {
+      Path build = tmp.resolve("builds").resolve(app.getKey());
+      BuildFixture.copyTree(app.getValue(), build);
+      Run.Result withJava = Run.of(Repo.bin("detect"), build.toString()).go();
+      Run.Result withoutJava = Run.of(Repo.bin("detect"), build.toString())
+          .env("PATH", noJavaBin.toString()).unset("JAVA_HOME").go();
+      assertEquals(withJava.exitCode(), withoutJava.exitCode(),
+          app.getKey() + "\nwith java: " + withJava + "\nwithout: " + withoutJava);
+      assertEquals(withJava.stdout(), withoutJava.stdout(), app.getKey());
+      if (withJava.exitCode() == 0) {
+        detected++;
+      } else {
+        assertTrue(withoutJava.stderr().contains("transactor.properties"), withoutJava.stderr());
+      }
+    }
+    assertEquals(3, detected, "minimal-transactor, procfile-custom and procfile-crlf");
+  }
+}

@@ -1,0 +1,166 @@
+package datomic.buildpack.testsupport;
+
+import datomic.buildpack.heroku.Procfile;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A simulated dyno: runs a process type's command from a compiled app's Procfile, from the app
+ * root with {@code HOME} set to it (as Heroku and {@code heroku local} do), with the given config
+ * vars. The stub transactor records the properties and arguments it got.
+ */
+public final class Dyno implements AutoCloseable {
+  private final Process process;
+  private final Path stdout;
+  private final Path stderr;
+  private final Path record;
+
+  private Dyno(Process process, Path stdout, Path stderr, Path record) {
+    this.process = process;
+    this.stdout = stdout;
+    this.stderr = stderr;
+    this.record = record;
+  }
+
+  /** Starts {@code processType} of the app in {@code appDir}; {@code work} holds its output. */
+  public static Dyno start(Path appDir, String processType, Map<String, String> configVars,
+      Path work) {
+    String command = Procfile.read(appDir).processes().get(processType);
+    if (command == null) {
+      throw new AssertionError("no " + processType + " process in " + appDir + "/Procfile");
+    }
+    try {
+      Files.createDirectories(work);
+      Path out = Files.createTempFile(work, processType, ".out");
+      Path err = Files.createTempFile(work, processType, ".err");
+      Path record = work.resolve(processType + "-" + System.nanoTime() + ".properties");
+      Map<String, String> env = new TreeMap<>(configVars);
+      env.putIfAbsent("HOME", appDir.toString());
+      env.put("STUB_TRANSACTOR_RECORD", record.toString());
+      Process p = Run.of("bash", "-c", command).in(appDir).env(env).start(out, err);
+      return new Dyno(p, out, err, record);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Waits for the transactor's {@code System started} line; false if the process ended first. */
+  public boolean awaitStarted(long seconds) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (System.nanoTime() < deadline) {
+      if (stdout().lines().anyMatch(l -> l.startsWith("System started"))) {
+        return true;
+      }
+      if (!process.isAlive()) {
+        return stdout().lines().anyMatch(l -> l.startsWith("System started"));
+      }
+      sleep(50);
+    }
+    return false;
+  }
+
+  /** Waits for the process to end (for dynos that should refuse to start). */
+  public int awaitExit(long seconds) {
+    try {
+      if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+        throw new AssertionError("still running after " + seconds + "s:\n" + output());
+      }
+      return process.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Sends SIGTERM, as Heroku does when a dyno stops, and waits for the exit code. */
+  public int stop() {
+    if (process.isAlive()) {
+      try {
+        new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return awaitExit(30);
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public String stdout() {
+    return read(stdout);
+  }
+
+  public String stderr() {
+    return read(stderr);
+  }
+
+  public String output() {
+    return "--- stdout\n" + stdout() + "\n--- stderr\n" + stderr();
+  }
+
+  /** The properties file the stub transactor was given. */
+  public Properties properties() {
+    Properties props = new Properties();
+    try (Reader r = Files.newBufferedReader(record)) {
+      props.load(r);
+    } catch (IOException e) {
+      throw new UncheckedIOException("the transactor recorded no properties:\n" + output(), e);
+    }
+    return props;
+  }
+
+  /** The stub's record of its arguments and environment: XMX, XMS, OPT (all), ENV_*, PID. */
+  public Map<String, List<String>> arguments() {
+    Map<String, List<String>> args = new TreeMap<>();
+    for (String line : read(record.resolveSibling(record.getFileName() + ".args")).split("\n")) {
+      int eq = line.indexOf('=');
+      if (eq > 0) {
+        args.computeIfAbsent(line.substring(0, eq), k -> new ArrayList<>())
+            .add(line.substring(eq + 1));
+      }
+    }
+    return args;
+  }
+
+  public String argument(String name) {
+    List<String> values = arguments().get(name);
+    return values == null ? null : values.get(0);
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+    }
+  }
+
+  private static String read(Path file) {
+    try {
+      return Files.exists(file) ? Files.readString(file) : "";
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
