@@ -85,7 +85,11 @@ public final class PostgresServer implements AutoCloseable {
     this.bin = findBinaries();
     this.asRoot = isRoot();
     this.superPassword = randomToken();
-    this.root = Files.createTempDirectory("datomic-buildpack-pg-");
+    // As root, the folder's parents must be searchable by nobody: /tmp always is.
+    Path tmp = Path.of("/tmp");
+    this.root = asRoot && Files.isDirectory(tmp)
+        ? Files.createTempDirectory(tmp, "datomic-buildpack-pg-")
+        : Files.createTempDirectory("datomic-buildpack-pg-");
     this.data = root.resolve("data");
     this.hook = new Thread(this::closeQuietly, "postgres-server-stop");
     Runtime.getRuntime().addShutdownHook(hook);
