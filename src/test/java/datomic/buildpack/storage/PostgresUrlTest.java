@@ -148,6 +148,7 @@ class PostgresUrlTest {
       "postgres://alice:Zq8wSecret%4@h/db            | Zq8wSecret          | bad percent-encoding",
       "postgres://alice:Zq8w%C3%28Secret@h/db        | Zq8w,Secret         | not valid UTF-8",
       "postgres://alice:Zq8w/Secret@h/db             | Zq8w,Secret         | port is not a number",
+      "postgres://alice:1234/8wSecret@h:5432/db      | 1234/,8wSecret      | path contains '@'",
       "postgres://alice:Zq8w#Secret@h/db             | Zq8w,Secret         | '#'",
       "postgres://alice:Zq8wSecret/db                | Zq8wSecret          | port is not a number",
       "postgres://alice:Zq8w Secret@h/db             | Zq8w,Secret         | not allowed in a URL",
