@@ -363,7 +363,19 @@ public final class KvsBootstrap {
   private UserError explain(SQLException e) {
     String state = String.valueOf(e.getSQLState());
     String var = url.source();
+    if (state.equals("28000") && String.valueOf(e.getMessage()).contains("pg_hba.conf")) {
+      return new UserError("Postgres at " + where() + " does not accept this connection"
+          + " (sslmode " + url.sslMode() + ").",
+          "Server said: " + clean(e),
+          "Heroku Postgres only accepts SSL connections: unset " + PostgresUrl.SSLMODE_SETTING
+              + " or set it to require (or stricter).")
+          .withCause(new SQLException(clean(e), e.getSQLState()));
+    }
     UserError error = switch (state) {
+      case "25006" -> new UserError(
+          "Database '" + url.database() + "' at " + where() + " is read-only.",
+          "Server said: " + clean(e),
+          "The transactor needs the primary database, not a follower: check " + var + ".");
       case "28P01", "28000" -> new UserError(
           "Postgres refused the credentials for user '" + url.user() + "' at " + where() + ".",
           "Server said: " + clean(e),

@@ -170,6 +170,10 @@ public final class PostgresUrl {
     if (rawPath == null || rawPath.isEmpty() || rawPath.equals("/")) {
       throw malformed(source, text, "it names no database (the path after the host, as in /dbname)");
     }
+    if (rawPath.indexOf('@') >= 0) {
+      throw malformed(source, text, "its path contains '@' (a '/' in the password must be"
+          + " written %2F)");
+    }
     String database = decode(rawPath.substring(1), source, text, "database name");
     if (database.contains("/")) {
       throw malformed(source, text, "its path has more than one segment; expected just /dbname");

@@ -1,0 +1,372 @@
+package datomic.buildpack.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import datomic.buildpack.config.ConfigRegistry;
+import datomic.buildpack.config.Environment;
+import datomic.buildpack.output.BuildLog;
+import datomic.buildpack.output.UserError;
+import datomic.buildpack.storage.KvsBootstrap.Outcome;
+import datomic.buildpack.storage.KvsBootstrap.Result;
+import datomic.buildpack.testsupport.PostgresServer;
+import datomic.buildpack.testsupport.PostgresServer.Database;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** {@link KvsBootstrap} against a real PostgreSQL server (no mocks). */
+class KvsBootstrapTest {
+  private static final PostgresServer PG = PostgresServer.shared();
+
+  private static final String COLUMNS_SQL =
+      "SELECT column_name, data_type, is_nullable, coalesce(column_default, '')"
+          + " FROM information_schema.columns WHERE table_schema = 'public'"
+          + " AND table_name = 'datomic_kvs' ORDER BY ordinal_position";
+  private static final String CONSTRAINTS_SQL =
+      "SELECT conname, contype::text, pg_get_constraintdef(oid) FROM pg_constraint"
+          + " WHERE conrelid = 'public.datomic_kvs'::regclass ORDER BY conname";
+  private static final String ROWS_SQL =
+      "SELECT id, rev::text, map, encode(val, 'hex'), xmin::text FROM datomic_kvs ORDER BY id";
+  /** Any shape: each whole row as text (bytea as hex) and its xmin (changes if a row is rewritten). */
+  private static final String ANY_ROWS_SQL =
+      "SELECT t::text, t.xmin::text FROM datomic_kvs t ORDER BY t::text";
+  private static final String EXISTS_SQL = "SELECT to_regclass('public.datomic_kvs')::text";
+
+  /** The database's URL as the buildpack would read it; sslmode=require works when the server has SSL. */
+  private static PostgresUrl urlOf(Database db) {
+    PostgresUrl url = PostgresUrl.parse(db.url(), "DATABASE_URL");
+    return PG.ssl() ? url : url.withSslMode("disable");
+  }
+
+  private static KvsBootstrap bootstrap(PostgresUrl url) {
+    return new KvsBootstrap(url).attempts(3).backoffBase(Duration.ofMillis(10))
+        .connectTimeoutSeconds(5);
+  }
+
+  private static KvsBootstrap bootstrap(Database db) {
+    return bootstrap(urlOf(db));
+  }
+
+  private static String text(UserError e) {
+    return e.getMessage() + "\n" + String.join("\n", e.advice());
+  }
+
+  private static List<List<String>> snapshot(Database db) {
+    List<List<String>> all = new ArrayList<>(db.query(COLUMNS_SQL));
+    all.add(List.of("--constraints--"));
+    all.addAll(db.query(CONSTRAINTS_SQL));
+    all.add(List.of("--rows--"));
+    all.addAll(db.query(ANY_ROWS_SQL));
+    return all;
+  }
+
+  @Test
+  void createsExactlyTheOfficialTableOnAnEmptyDatabase() {
+    Database db = PG.newDatabase();
+    Result result = bootstrap(db).ensureTable();
+    assertEquals(Outcome.CREATED, result.outcome());
+    assertTrue(result.created());
+    assertEquals("public", result.schema());
+    assertEquals(1, result.attempts());
+    assertEquals("created table datomic_kvs in schema public", result.describe());
+
+    assertEquals(List.of(
+        List.of("id", "text", "NO", ""),
+        List.of("rev", "integer", "YES", ""),
+        List.of("map", "text", "YES", ""),
+        List.of("val", "bytea", "YES", "")), db.query(COLUMNS_SQL));
+    assertEquals(List.of(List.of("pk_id", "p", "PRIMARY KEY (id)")), db.query(CONSTRAINTS_SQL));
+    assertEquals(List.of(List.of(db.user())), db.query(
+        "SELECT tableowner FROM pg_tables WHERE tablename = 'datomic_kvs'"));
+    assertEquals(List.of(List.of("0")), db.query("SELECT count(*)::text FROM datomic_kvs"));
+  }
+
+  @Test
+  void secondRunReportsAlreadyPresent() {
+    Database db = PG.newDatabase();
+    assertEquals(Outcome.CREATED, bootstrap(db).ensureTable().outcome());
+    List<List<String>> before = snapshot(db);
+    Result again = bootstrap(db).ensureTable();
+    assertEquals(Outcome.ALREADY_PRESENT, again.outcome());
+    assertEquals("table datomic_kvs already present in schema public", again.describe());
+    assertEquals(before, snapshot(db));
+  }
+
+  @Test
+  void existingTableWithRowsIsLeftByteForByteIntact() throws Exception {
+    Database db = PG.newDatabase();
+    try (Connection c = db.connect(); Statement s = c.createStatement()) {
+      s.execute(KvsBootstrap.CREATE_TABLE_SQL);
+      s.execute("INSERT INTO datomic_kvs (id, rev, map, val) VALUES"
+          + " ('pod-catalog', 7, '{:a 1}', '\\x00ff10'::bytea),"
+          + " ('root-id', NULL, NULL, NULL),"
+          + " ('e1f9', 123456, repeat('x', 5000), decode(repeat('deadbeef', 3000), 'hex'))");
+    }
+    List<List<String>> before = snapshot(db);
+    assertEquals(4 + 1 + 1 + 1 + 3, before.size());
+    List<List<String>> rowsBefore = db.query(ROWS_SQL);
+    assertEquals(List.of("pod-catalog", "7", "{:a 1}", "00ff10"), rowsBefore.get(1).subList(0, 4));
+
+    Result result = bootstrap(db).ensureTable();
+
+    assertEquals(Outcome.ALREADY_PRESENT, result.outcome());
+    assertEquals(before, snapshot(db), "rows (with xmin) and definition unchanged");
+    assertEquals(rowsBefore, db.query(ROWS_SQL));
+  }
+
+  @Test
+  void wrongTypeIsRefusedNamingTheDifferenceAndTheTableIsUntouched() {
+    Database db = PG.newDatabase();
+    db.execute("CREATE TABLE datomic_kvs (id text NOT NULL, rev integer, map text, val text,"
+        + " CONSTRAINT pk_id PRIMARY KEY (id));"
+        + " INSERT INTO datomic_kvs VALUES ('a', 1, 'm', 'v')");
+    List<List<String>> before = snapshot(db);
+
+    UserError e = assertThrows(UserError.class, () -> bootstrap(db).ensureTable());
+
+    String all = text(e);
+    assertTrue(e.getMessage().contains("public.datomic_kvs has the wrong shape"), all);
+    assertTrue(e.getMessage().contains("1 difference"), all);
+    assertTrue(all.contains("column val: expected bytea, found text"), all);
+    assertFalse(all.contains("column id:"), all);
+    assertTrue(all.contains(KvsBootstrap.CREATE_TABLE_SQL), all);
+    assertTrue(e.exitCode() != 0);
+    assertFalse(all.contains(db.password()), all);
+    assertEquals(before, snapshot(db));
+  }
+
+  @Test
+  void missingColumnExtraColumnAndMissingKeyAreAllNamed() {
+    Database db = PG.newDatabase();
+    db.execute("CREATE TABLE datomic_kvs (id varchar(200), map text, val bytea, note text)");
+    List<List<String>> before = snapshot(db);
+
+    UserError e = assertThrows(UserError.class, () -> bootstrap(db).ensureTable());
+
+    String all = text(e);
+    assertTrue(all.contains("column id: expected text NOT NULL, found character varying(200)"), all);
+    assertTrue(all.contains("column rev: expected integer, found: missing"), all);
+    assertTrue(all.contains("column note: not expected, found text"), all);
+    assertTrue(all.contains("primary key: expected (id), found none"), all);
+    assertTrue(e.getMessage().contains("4 differences"), all);
+    assertEquals(before, snapshot(db));
+  }
+
+  @Test
+  void aViewNamedDatomicKvsIsRefused() {
+    Database db = PG.newDatabase();
+    db.execute("CREATE VIEW datomic_kvs AS SELECT 'x'::text AS id, 1 AS rev, ''::text AS map,"
+        + " ''::bytea AS val");
+    UserError e = assertThrows(UserError.class, () -> bootstrap(db).ensureTable());
+    assertTrue(e.getMessage().contains("is not a table"), text(e));
+  }
+
+  @Test
+  void roleWithoutCreatePrivilegeIsToldWhatToRun() {
+    Database db = PG.newDatabaseWithoutCreate();
+
+    UserError e = assertThrows(UserError.class, () -> bootstrap(db).ensureTable());
+
+    String all = text(e);
+    assertTrue(e.getMessage().contains("role '" + db.user() + "' may not create table datomic_kvs"),
+        all);
+    assertTrue(all.contains("  " + KvsBootstrap.CREATE_TABLE_SQL + ";"), all);
+    assertTrue(all.contains("GRANT SELECT, INSERT, UPDATE, DELETE ON datomic_kvs TO \""
+        + db.user() + "\""), all);
+    assertTrue(all.contains("permission denied"), all);
+    assertFalse(all.contains(db.password()), all);
+    assertEquals(List.of(Collections.singletonList((String) null)), db.query(EXISTS_SQL));
+
+    // Following the advice works: the owner creates and grants; then the role finds the table.
+    db.execute(KvsBootstrap.CREATE_TABLE_SQL + "; GRANT SELECT, INSERT, UPDATE, DELETE ON"
+        + " datomic_kvs TO " + PostgresServer.ident(db.user()));
+    assertEquals(Outcome.ALREADY_PRESENT, bootstrap(db).ensureTable().outcome());
+  }
+
+  @Test
+  void concurrentBootstrapsAllSucceedAndExactlyOneCreates() throws Exception {
+    Database db = PG.newDatabase();
+    int n = 4;
+    ExecutorService pool = Executors.newFixedThreadPool(n);
+    CountDownLatch go = new CountDownLatch(1);
+    try {
+      List<Future<Result>> futures = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        futures.add(pool.submit(() -> {
+          go.await();
+          return bootstrap(db).ensureTable();
+        }));
+      }
+      go.countDown();
+      List<Outcome> outcomes = new ArrayList<>();
+      for (Future<Result> f : futures) {
+        outcomes.add(f.get(60, TimeUnit.SECONDS).outcome());
+      }
+      assertEquals(1, Collections.frequency(outcomes, Outcome.CREATED), outcomes.toString());
+      assertEquals(n - 1, Collections.frequency(outcomes, Outcome.ALREADY_PRESENT),
+          outcomes.toString());
+      assertEquals(4, db.query(COLUMNS_SQL).size());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void unreachableDatabaseFailsAfterBoundedRetriesWithBackoff() {
+    int port = PostgresServer.closedPort();
+    PostgresUrl url = PostgresUrl.parse("postgres://app:Zq8wSecret@127.0.0.1:" + port + "/db",
+        "DATABASE_URL").withSslMode("disable");
+    List<Duration> waits = Collections.synchronizedList(new ArrayList<>());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    BuildLog log = new BuildLog(new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(out, true, StandardCharsets.UTF_8));
+
+    UserError e = assertThrows(UserError.class, () -> new KvsBootstrap(url).attempts(4)
+        .backoffBase(Duration.ofMillis(5)).sleeper(waits::add).log(log).ensureTable());
+
+    assertEquals(List.of(Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(20)), waits);
+    String logged = out.toString(StandardCharsets.UTF_8);
+    assertEquals(3, logged.lines().filter(l -> l.contains("is not reachable (attempt")).count(),
+        logged);
+    assertTrue(logged.contains("attempt 3 of 4"), logged);
+    String all = text(e);
+    assertEquals("Could not reach Postgres at 127.0.0.1:" + port + "/db after 4 attempts.",
+        e.getMessage());
+    assertTrue(all.contains("Heroku will restart it"), all);
+    assertTrue(all.contains("DATOMIC_STORAGE_CONNECT_ATTEMPTS"), all);
+    assertTrue(all.toLowerCase().contains("refused"), all);
+    assertFalse(all.contains("Zq8wSecret") || logged.contains("Zq8wSecret"), all + logged);
+    assertTrue(e.exitCode() != 0);
+  }
+
+  @Test
+  void realBackoffIsExponentialAndCapped() {
+    KvsBootstrap b = new KvsBootstrap(PostgresUrl.parse("postgres://u:p@h/db"))
+        .backoffBase(Duration.ofSeconds(1)).backoffMax(Duration.ofSeconds(5));
+    assertEquals(List.of(1000L, 2000L, 4000L, 5000L, 5000L),
+        List.of(b.backoff(1), b.backoff(2), b.backoff(3), b.backoff(4), b.backoff(9)).stream()
+            .map(Duration::toMillis).toList());
+  }
+
+  @Test
+  void attemptsComeFromTheConfigVar() {
+    int port = PostgresServer.closedPort();
+    Environment env = Environment.of(Map.of(
+        "DATABASE_URL", "postgres://app:Zq8wSecret@127.0.0.1:" + port + "/db",
+        "DATOMIC_SQL_SSLMODE", "disable",
+        "DATOMIC_STORAGE_CONNECT_ATTEMPTS", "2"));
+    List<Duration> waits = new ArrayList<>();
+    KvsBootstrap b = KvsBootstrap.fromEnvironment(ConfigRegistry.load(), env)
+        .backoffBase(Duration.ofMillis(1)).sleeper(waits::add);
+    assertEquals("disable", b.url().sslMode());
+    UserError e = assertThrows(UserError.class, b::ensureTable);
+    assertTrue(e.getMessage().endsWith("after 2 attempts."), e.getMessage());
+    assertEquals(1, waits.size());
+  }
+
+  @Test
+  void wrongPasswordIsAnAuthErrorWithoutRetryOrPassword() {
+    Database db = PG.newDatabase();
+    String wrong = "Wr0ngPassw0rd";
+    PostgresUrl url = urlOf(new Database(PG, db.name(), db.user(), wrong));
+    List<Duration> waits = new ArrayList<>();
+
+    UserError e = assertThrows(UserError.class, () -> bootstrap(url).sleeper(waits::add)
+        .ensureTable());
+
+    String all = text(e);
+    assertTrue(e.getMessage().startsWith("Postgres refused the credentials for user '"
+        + db.user() + "'"), all);
+    assertTrue(all.contains("rotated"), all);
+    assertTrue(all.contains("DATABASE_URL"), all);
+    assertFalse(all.contains(wrong), all);
+    assertFalse(all.contains(db.password()), all);
+    assertEquals(List.of(), waits, "authentication failures are not retried");
+    assertTrue(e.exitCode() != 0);
+  }
+
+  @Test
+  void rotatedPasswordIsPickedUpFromTheNewUrl() {
+    Database db = PG.newDatabase();
+    assertEquals(Outcome.CREATED, bootstrap(db).ensureTable().outcome());
+    String rotated = PostgresServer.randomToken();
+    PG.setPassword(db.user(), rotated);
+    Database fresh = new Database(PG, db.name(), db.user(), rotated);
+
+    UserError old = assertThrows(UserError.class, () -> bootstrap(db).ensureTable());
+    assertTrue(old.getMessage().startsWith("Postgres refused the credentials"), text(old));
+    assertEquals(Outcome.ALREADY_PRESENT, bootstrap(fresh).ensureTable().outcome());
+  }
+
+  @Test
+  void missingDatabaseIsNamed() {
+    Database db = PG.newDatabase();
+    Database missing = new Database(PG, "no_such_db_" + PostgresServer.randomToken(), db.user(),
+        db.password());
+    UserError e = assertThrows(UserError.class, () -> bootstrap(missing).ensureTable());
+    assertTrue(e.getMessage().contains("Database '" + missing.name() + "' does not exist"),
+        text(e));
+    assertFalse(text(e).contains(db.password()));
+  }
+
+  @Test
+  void percentEncodedPasswordReallyAuthenticates() {
+    String user = PostgresServer.uniqueName("enc");
+    String password = "p@ss:w/rd%&?# é";
+    PG.createRole(user, password);
+    String name = PostgresServer.uniqueName("db");
+    PG.createDatabase(name, user);
+    Database db = new Database(PG, name, user, password);
+    assertTrue(db.url().contains("p%40ss%3Aw%2Frd%25%26%3F%23%20%C3%A9"), db.url());
+    assertEquals(password, urlOf(db).password().orElseThrow());
+    assertEquals(Outcome.CREATED, bootstrap(db).ensureTable().outcome());
+  }
+
+  @Test
+  void sslIsUsedWithTheDefaultSslmode() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(PG.ssl(), "server has no SSL (no openssl)");
+    Database db = PG.newDatabase();
+    PostgresUrl url = PostgresUrl.parse(db.url());
+    assertEquals("require", url.sslMode());
+    assertEquals(Outcome.CREATED, bootstrap(url).ensureTable().outcome());
+    try (Connection c = java.sql.DriverManager.getConnection(url.jdbcUrl(), url.jdbcProperties());
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(
+            "SELECT ssl::text FROM pg_stat_ssl WHERE pid = pg_backend_pid()")) {
+      assertTrue(rs.next());
+      assertEquals("true", rs.getString(1));
+    }
+  }
+
+  @Test
+  void tableInTheRolesOwnSchemaIsFoundThroughTheSearchPath() {
+    Database db = PG.newDatabase();
+    db.execute("CREATE SCHEMA " + PostgresServer.ident(db.user()) + " AUTHORIZATION "
+        + PostgresServer.ident(db.user()));
+    Result first = bootstrap(db).ensureTable();
+    assertEquals(Outcome.CREATED, first.outcome());
+    assertEquals(db.user(), first.schema());
+    Result second = bootstrap(db).ensureTable();
+    assertEquals(Outcome.ALREADY_PRESENT, second.outcome());
+    assertEquals(db.user(), second.schema());
+    assertNull(db.query(EXISTS_SQL).get(0).get(0), "nothing created in public");
+  }
+}

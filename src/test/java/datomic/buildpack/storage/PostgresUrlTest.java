@@ -1,0 +1,228 @@
+package datomic.buildpack.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import datomic.buildpack.config.ConfigRegistry;
+import datomic.buildpack.config.Environment;
+import datomic.buildpack.output.UserError;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.postgresql.Driver;
+
+class PostgresUrlTest {
+  private static final ConfigRegistry REGISTRY = ConfigRegistry.load();
+
+  @ParameterizedTest
+  @CsvSource({
+      "postgres://alice:s3cret@db.example.com:5433/appdb, db.example.com, 5433",
+      "postgresql://alice:s3cret@db.example.com:5433/appdb, db.example.com, 5433",
+      "postgres://alice:s3cret@db.example.com/appdb, db.example.com, 5432",
+      "POSTGRES://alice:s3cret@10.0.0.7/appdb, 10.0.0.7, 5432",
+      "postgres://alice:s3cret@[::1]:6000/appdb, [::1], 6000",
+  })
+  void parsesBothSchemesAndDefaultsThePort(String raw, String host, int port) {
+    PostgresUrl url = PostgresUrl.parse(raw);
+    assertEquals(host, url.host());
+    assertEquals(port, url.port());
+    assertEquals("alice", url.user());
+    assertEquals("s3cret", url.password().orElseThrow());
+    assertEquals("appdb", url.database());
+    assertEquals("jdbc:postgresql://" + host + ":" + port + "/appdb?sslmode=require", url.jdbcUrl());
+  }
+
+  @Test
+  void decodesPercentEncodedUserAndPassword() {
+    PostgresUrl url = PostgresUrl.parse("postgres://us%40er:p%40ss%3Aw%2Frd@h:5432/db");
+    assertEquals("us@er", url.user());
+    assertEquals("p@ss:w/rd", url.password().orElseThrow());
+    assertFalse(url.jdbcUrl().contains("p@ss"), url.jdbcUrl());
+    assertFalse(url.toString().contains("p@ss"), url.toString());
+    assertEquals("postgres://us%40er:********@h:5432/db", url.masked());
+    // '+' is a literal plus in userinfo, not a space
+    assertEquals("a+b", PostgresUrl.parse("postgres://u:a+b@h/db").password().orElseThrow());
+  }
+
+  @Test
+  void keepsQueryParametersAndLeavesCredentialsOutOfTheJdbcUrl() {
+    PostgresUrl url = PostgresUrl.parse(
+        "postgres://u:pw1234@h:5432/db?sslrootcert=/app/.postgresql/root.crt&connectTimeout=5");
+    assertEquals(Map.of("sslrootcert", "/app/.postgresql/root.crt", "connectTimeout", "5"),
+        url.params());
+    assertEquals("jdbc:postgresql://h:5432/db?sslmode=require"
+        + "&sslrootcert=/app/.postgresql/root.crt&connectTimeout=5", url.jdbcUrl());
+    assertFalse(url.jdbcUrl().contains("pw1234"));
+    assertFalse(url.jdbcUrl().contains("user="));
+
+    Properties parsed = Driver.parseURL(url.jdbcUrl(), new Properties());
+    assertEquals("db", parsed.getProperty("PGDBNAME"));
+    assertEquals("h", parsed.getProperty("PGHOST"));
+    assertEquals("5432", parsed.getProperty("PGPORT"));
+    assertEquals("require", parsed.getProperty("sslmode"));
+    assertEquals("/app/.postgresql/root.crt", parsed.getProperty("sslrootcert"));
+  }
+
+  @Test
+  void credentialsInTheQueryMoveToTheCredentials() {
+    PostgresUrl url = PostgresUrl.parse("postgres://h/db?user=bob&password=pw9876&sslmode=prefer");
+    assertEquals("bob", url.user());
+    assertEquals("pw9876", url.password().orElseThrow());
+    assertEquals("jdbc:postgresql://h:5432/db?sslmode=prefer", url.jdbcUrl());
+  }
+
+  @Test
+  void transactorPropertiesCarryTheCredentialsSeparately() {
+    PostgresUrl url = PostgresUrl.parse("postgres://u:p%40ss@h:5432/db");
+    assertEquals(Map.of("protocol", "sql", "sql-url", "jdbc:postgresql://h:5432/db?sslmode=require",
+        "sql-user", "u", "sql-password", "p@ss", "sql-driver-class", "org.postgresql.Driver"),
+        url.transactorProperties());
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+      // URL query, explicit override (- = none), effective sslmode
+      "'',                   -,           require",
+      "?sslmode=prefer,      -,           prefer",
+      "?sslmode=verify-full, -,           verify-full",
+      "?sslmode=prefer,      disable,     disable",
+      "'',                   verify-ca,   verify-ca",
+  })
+  void sslmodePrecedence(String query, String override, String expected) {
+    PostgresUrl url = PostgresUrl.parse("postgres://u:pw@h/db" + query);
+    if (!override.equals("-")) {
+      url = url.withSslMode(override);
+    }
+    assertEquals(expected, url.sslMode());
+    assertTrue(url.jdbcUrl().startsWith("jdbc:postgresql://h:5432/db?sslmode=" + expected),
+        url.jdbcUrl());
+    assertEquals(1, url.jdbcUrl().split("sslmode=", -1).length - 1, "one sslmode only");
+  }
+
+  @Test
+  void sslmodeFromTheEnvironmentOnlyWinsWhenTheUserSetIt() {
+    Environment env = Environment.of(Map.of("DATABASE_URL", "postgres://u:pw@h/db?sslmode=verify-full"));
+    assertEquals("verify-full", PostgresUrl.fromEnvironment(REGISTRY, env).sslMode());
+    assertEquals("disable", PostgresUrl.fromEnvironment(REGISTRY,
+        env.with("DATOMIC_SQL_SSLMODE", "disable")).sslMode());
+    assertEquals("require", PostgresUrl.fromEnvironment(REGISTRY,
+        Environment.of(Map.of("DATABASE_URL", "postgres://u:pw@h/db"))).sslMode());
+    UserError bad = assertThrows(UserError.class, () -> PostgresUrl.fromEnvironment(REGISTRY,
+        env.with("DATOMIC_SQL_SSLMODE", "always")));
+    assertTrue(bad.getMessage().contains("DATOMIC_SQL_SSLMODE"), bad.getMessage());
+  }
+
+  @Test
+  void theUrlVarCanBeRenamed() {
+    Environment env = Environment.of(Map.of(
+        "DATABASE_URL", "postgres://u:pw@wrong/db",
+        "HEROKU_POSTGRESQL_RED_URL", "postgres://u:pw@right/db",
+        "DATOMIC_DATABASE_URL_VAR", "HEROKU_POSTGRESQL_RED_URL"));
+    PostgresUrl url = PostgresUrl.fromEnvironment(REGISTRY, env);
+    assertEquals("right", url.host());
+    assertEquals("HEROKU_POSTGRESQL_RED_URL", url.source());
+
+    UserError missing = assertThrows(UserError.class, () -> PostgresUrl.fromEnvironment(REGISTRY,
+        Environment.of(Map.of("DATOMIC_DATABASE_URL_VAR", "OTHER_URL"))));
+    assertTrue(missing.getMessage().contains("OTHER_URL is not set"), missing.getMessage());
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      // raw URL | password fragments that must never show | expected words in the summary
+      "mysql://alice:Zq8wSecret@h/db                 | Zq8wSecret          | scheme is 'mysql'",
+      "http://alice:Zq8wSecret@h/db                  | Zq8wSecret          | scheme is 'http'",
+      "alice:Zq8wSecret@h/db                         | Zq8wSecret          | does not start with postgres://",
+      "postgres://alice:Zq8wSecret@/db               | Zq8wSecret          | names no host",
+      "postgres://alice:Zq8wSecret@h:5432            | Zq8wSecret          | names no database",
+      "postgres://alice:Zq8wSecret@h:5432/           | Zq8wSecret          | names no database",
+      "postgres://alice:Zq8wSecret@h:99999/db        | Zq8wSecret          | port 99999 is outside",
+      "postgres://alice:Zq8wSecret@h:port/db         | Zq8wSecret          | port is not a number",
+      "postgres://alice:Zq8w%zzSecret@h/db           | Zq8w,zzSecret       | bad percent-encoding",
+      "postgres://alice:Zq8wSecret%4@h/db            | Zq8wSecret          | bad percent-encoding",
+      "postgres://alice:Zq8w%C3%28Secret@h/db        | Zq8w,Secret         | not valid UTF-8",
+      "postgres://alice:Zq8w/Secret@h/db             | Zq8w,Secret         | port is not a number",
+      "postgres://alice:1234/8wSecret@h:5432/db      | 1234/,8wSecret      | path contains '@'",
+      "postgres://alice:Zq8w#Secret@h/db             | Zq8w,Secret         | '#'",
+      "postgres://alice:Zq8wSecret/db                | Zq8wSecret          | port is not a number",
+      "postgres://alice:Zq8w Secret@h/db             | Zq8w,Secret         | not allowed in a URL",
+      "postgres://:Zq8wSecret@h/db                   | Zq8wSecret          | names no user",
+      "postgres://alice:Zq8wSecret@h/db?sslmode=on   | Zq8wSecret          | sslmode 'on'",
+      "postgres://alice:Zq8wSecret@h/a/b             | Zq8wSecret          | more than one segment",
+  })
+  void malformedUrlsAreUserErrorsWithTheUrlMasked(String raw, String secrets, String expected) {
+    UserError e = assertThrows(UserError.class, () -> PostgresUrl.parse(raw, "DATABASE_URL"));
+    String all = e.getMessage() + "\n" + String.join("\n", e.advice());
+    assertTrue(e.getMessage().startsWith("DATABASE_URL is not a usable Postgres URL"), all);
+    assertTrue(e.getMessage().contains(expected), all);
+    assertTrue(e.exitCode() != 0);
+    for (String secret : secrets.split(",")) {
+      assertFalse(all.contains(secret), "leaks '" + secret + "':\n" + all);
+    }
+    assertTrue(all.contains("********"), "shows the masked URL:\n" + all);
+    assertTrue(e.advice().stream().anyMatch(a -> a.contains("percent-encoded")), all);
+  }
+
+  @Test
+  void maskedValueLooksLikeTheUrl() {
+    UserError e = assertThrows(UserError.class,
+        () -> PostgresUrl.parse("postgres://user:Zq8wSecret@host:5432", "DATABASE_URL"));
+    assertTrue(e.advice().contains("Value (password masked): postgres://user:********@host:5432"),
+        e.advice().toString());
+  }
+
+  @Test
+  void emptyUrlIsAUserError() {
+    assertThrows(UserError.class, () -> PostgresUrl.parse("  ", "DATABASE_URL"));
+    assertThrows(UserError.class, () -> PostgresUrl.parse(null, "DATABASE_URL"));
+  }
+
+  @Test
+  void toStringNeverRevealsThePassword() {
+    PostgresUrl url = PostgresUrl.parse("postgresql://u:Zq8wSecret@h:5432/db?sslmode=prefer");
+    assertFalse(url.toString().contains("Zq8wSecret"), url.toString());
+    assertEquals("PostgresUrl[postgresql://u:********@h:5432/db?sslmode=prefer, sslmode=prefer]",
+        url.toString());
+  }
+
+  @Test
+  void peerUriMasksThePasswordUnlessAsked() {
+    PostgresUrl url = PostgresUrl.parse("postgres://u%40x:p%40ss%3Aw%2Frd%26%3D@h:5432/db");
+    assertEquals("datomic:sql://my-db-1?jdbc:postgresql://h:5432/db?user=u%40x&password=********"
+        + "&sslmode=require", url.peerUri("my-db-1", false));
+    String revealed = url.peerUri("my-db-1", true);
+    assertTrue(revealed.startsWith("datomic:sql://my-db-1?jdbc:postgresql://h:5432/db?user="),
+        revealed);
+    // What pgjdbc reads back from the JDBC part is the real password.
+    String jdbc = revealed.substring(revealed.indexOf('?') + 1);
+    Properties parsed = Driver.parseURL(jdbc, new Properties());
+    assertEquals("p@ss:w/rd&=", parsed.getProperty("password"));
+    assertEquals("u@x", parsed.getProperty("user"));
+    assertEquals("require", parsed.getProperty("sslmode"));
+    assertEquals("db", parsed.getProperty("PGDBNAME"));
+  }
+
+  @ParameterizedTest
+  @CsvSource({"my_db", "my db", "'db/x'", "''", "db?x"})
+  void peerUriRejectsBadDatomicNames(String name) {
+    PostgresUrl url = PostgresUrl.parse("postgres://u:pw@h/db");
+    UserError e = assertThrows(UserError.class, () -> url.peerUri(name, false));
+    assertTrue(e.advice().get(0).contains("letters, digits and hyphens"));
+  }
+
+  @Test
+  void maskRawHandlesUnparseableText() {
+    assertEquals("postgres://u:********@h/db", PostgresUrl.maskRaw("postgres://u:a@b/c:d@h/db"));
+    assertEquals("postgres://h/db?password=********", PostgresUrl.maskRaw("postgres://h/db?password=x"));
+    assertEquals("postgres://u:********/db", PostgresUrl.maskRaw("postgres://u:secret/db"));
+    assertEquals("postgres://h:5432/db", PostgresUrl.maskRaw("postgres://h:5432/db"));
+    List<String> none = Arrays.asList(PostgresUrl.maskRaw("postgres://u@h/db"));
+    assertEquals(List.of("postgres://u@h/db"), none);
+  }
+}
