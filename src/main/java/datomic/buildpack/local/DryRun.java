@@ -48,7 +48,7 @@ public final class DryRun {
         .version(version).writeTo(work.resolve("datomic-pro-" + version + ".zip"));
     try (LoopbackServer server = LoopbackServer.serve(
             "/" + version + "/datomic-pro-" + version + ".zip", zip);
-         LocalPostgres postgres = LocalPostgres.startIfAvailable(work.resolve("postgres"), log)) {
+         PostgresServer postgres = PostgresServer.startIfAvailable(log)) {
       Files.writeString(envDir.resolve("DATOMIC_VERSION"), version);
       Files.writeString(envDir.resolve("DATOMIC_DOWNLOAD_URL"), server.url());
       banner("bin/detect " + rel(work, build));
@@ -75,8 +75,22 @@ public final class DryRun {
       Files.writeString(cgroup.resolve("memory.max"), Long.toString(1024L << 20));
       dynoEnv.put("DATOMIC_BUILDPACK_CGROUP_ROOT", cgroup.toString());
       if (postgres != null) {
-        dynoEnv.put("DATABASE_URL", postgres.url());
-        dynoEnv.put("DATOMIC_SQL_SSLMODE", "disable");
+        PostgresServer.Database db = postgres.newDatabase();
+        dynoEnv.put("DATABASE_URL", db.url());
+        if (!postgres.ssl()) {
+          dynoEnv.put("DATOMIC_SQL_SSLMODE", "disable");
+        }
+        log.step("Started a throwaway PostgreSQL on 127.0.0.1:" + postgres.port()
+            + " for the transactor (DATABASE_URL set as Heroku Postgres would)");
+        Map<String, String> releaseEnv = new TreeMap<>(dynoEnv);
+        releaseEnv.put("DYNO", "release.1");
+        banner("release: " + Procfile.read(build).processes().get(Procfile.RELEASE)
+            + "   (Heroku's release phase)");
+        int phase = run(List.of("bash", "-c",
+            Procfile.read(build).processes().get(Procfile.RELEASE)), build, releaseEnv);
+        if (phase != 0) {
+          return phase;
+        }
       }
       String command = Procfile.read(build).processes().get(Procfile.TRANSACTOR);
       banner("transactor: " + command + "   (from the Procfile, in the app root)");

@@ -48,11 +48,19 @@ public final class BootPlan {
         build, slug.appProperties(), dyno, storage, network), log);
     String kvs = prepareStorage(storage);
 
-    log.step("Datomic " + build.displayEdition() + " " + build.version() + " transactor"
+    boolean releasePhase = dyno.isEmpty();
+    log.step("Datomic " + build.displayEdition() + " " + build.version()
+        + (releasePhase ? " release checks" : " transactor")
         + env.get("DYNO").map(d -> " on " + d).orElse(""));
     log.detail("storage   " + storage.description() + kvs + " (from " + storage.source() + ")");
+    Secrets secrets = registry.secrets(env);
+    if (releasePhase) {
+      log.detail("checked   every config var, transactor.properties and the memory settings");
+      return config;
+    }
     log.detail("heap      -Xmx" + Size.format(config.heapMb()) + " -Xms"
         + Size.format(config.heapMb()) + " (" + config.heapSource() + ")");
+    config.summary().forEach(line -> log.detail(secrets.mask(line)));
     dyno.filter(d -> d.megabytes() < 1024).ifPresent(d -> log.warning(
         "This dyno has " + d.megabytes() + " MB of memory; a transactor needs at least 1 GB.",
         "Use a larger dyno: heroku ps:type transactor=standard-2x (or performance-m)."));
@@ -61,8 +69,6 @@ public final class BootPlan {
               + " this transactor.",
           "Run the transactor app in a Heroku Private Space (heroku apps:create -s <space>).");
     }
-    Secrets secrets = registry.secrets(env);
-    config.summary().forEach(line -> log.detail(secrets.mask(line)));
     return config;
   }
 

@@ -34,6 +34,7 @@ public final class TransactorConfig {
   /** Secrets: fine in config vars, never in a file committed to the app. */
   static final Set<String> SECRET_KEYS = Set.of("license-key", "memcached-password",
       "sql-password", "storage-admin-password", "storage-datomic-password");
+  static final long MIN_HEAP_MB = 256;
   static final String INDEX_THRESHOLD = "memory-index-threshold";
   static final String INDEX_MAX = "memory-index-max";
   static final String CACHE_MAX = "object-cache-max";
@@ -169,6 +170,12 @@ public final class TransactorConfig {
               + ") is larger than this dyno's " + dyno.get().megabytes() + " MB of memory.",
           "Lower DATOMIC_XMX (or unset it to derive the heap from the dyno), or use a larger",
           "dyno: heroku ps:type transactor=performance-m");
+    }
+    if (heapMb < MIN_HEAP_MB) {
+      throw new UserError("A " + Size.format(heapMb) + " heap (" + heapSource
+              + ") is too small for a transactor.",
+          "Datomic needs a heap of at least " + MIN_HEAP_MB + "m; use a dyno with 1 GB or more:",
+          "heroku ps:type transactor=standard-2x");
     }
     if (!plan.fitsHeap()) {
       throw new UserError("memory-index-max + object-cache-max exceed 75% of the heap;"

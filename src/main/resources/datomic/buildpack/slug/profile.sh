@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Written by the Datomic buildpack; sourced by bash at dyno boot.
 # Puts the buildpack's launcher and Datomic's own tools (bin/transactor, bin/run, bin/datomic)
 # on PATH for one-off dynos such as `heroku run datomic-buildpack peer-uri my-db`.

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import datomic.buildpack.storage.KvsBootstrap.Outcome;
 import datomic.buildpack.storage.KvsBootstrap.Result;
-import datomic.buildpack.testsupport.PostgresServer;
-import datomic.buildpack.testsupport.PostgresServer.Database;
+import datomic.buildpack.local.PostgresServer;
+import datomic.buildpack.local.PostgresServer.Database;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -31,7 +31,7 @@ class MemoryPlanTest {
   }
 
   @ParameterizedTest
-  @ValueSource(longs = {300, 512, 1000, 1024, 1500, 2048, 3000, 4095, 4096, 8192, 30000, 61440})
+  @ValueSource(longs = {512, 1000, 1024, 1500, 2048, 3000, 4095, 4096, 8192, 30000, 61440})
   void alwaysWithinSeventyFivePercentAndThresholdBelowMax(long dyno) {
     MemoryPlan plan = MemoryPlan.forHeap(MemoryPlan.heapFor(dyno));
     assertTrue(plan.fitsHeap(), plan.toString());

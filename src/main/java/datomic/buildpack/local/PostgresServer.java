@@ -1,4 +1,4 @@
-package datomic.buildpack.testsupport;
+package datomic.buildpack.local;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
- * A real, throwaway PostgreSQL server for tests, started from the machine's binaries.
+ * A real, throwaway PostgreSQL server for tests and the local dry run, started from the
+ * machine's binaries.
  *
  * <ul>
  *   <li>data, socket and log under one temp folder, deleted on {@link #close()} or JVM exit;
@@ -68,6 +69,20 @@ public final class PostgresServer implements AutoCloseable {
       shared = start();
     }
     return shared;
+  }
+
+  /**
+   * Starts a server for a local run, or returns null (after saying why) when this machine has no
+   * PostgreSQL server binaries.
+   */
+  public static PostgresServer startIfAvailable(datomic.buildpack.output.BuildLog log) {
+    try {
+      return start();
+    } catch (IllegalStateException e) {
+      log.warning("No local PostgreSQL server: " + e.getMessage(),
+          "The transactor will use dev storage instead.");
+      return null;
+    }
   }
 
   /** Starts a new server of one's own; close it when done. */
