@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import datomic.buildpack.testsupport.BuildFixture;
+import datomic.buildpack.testsupport.Machine;
 import datomic.buildpack.testsupport.Repo;
 import datomic.buildpack.testsupport.Run;
 import java.io.IOException;
@@ -25,21 +26,9 @@ class DetectWithoutJavaTest {
   @TempDir Path tmp;
   private Path noJavaBin;
 
-  /** A PATH with every command of the machine except the JVM's. */
   @BeforeEach
-  void pathWithoutJava() throws IOException {
-    noJavaBin = Files.createDirectories(tmp.resolve("bin-without-java"));
-    for (String dir : new String[] {"/usr/local/bin", "/usr/bin", "/bin"}) {
-      try (Stream<Path> commands = Files.list(Path.of(dir))) {
-        for (Path c : commands.toList()) {
-          String name = c.getFileName().toString();
-          Path link = noJavaBin.resolve(name);
-          if (!name.startsWith("java") && !name.startsWith("jshell") && !Files.exists(link)) {
-            Files.createSymbolicLink(link, c);
-          }
-        }
-      }
-    }
+  void pathWithoutJava() {
+    noJavaBin = Machine.pathWithoutJava(tmp.resolve("bin-without-java"));
   }
 
   private Map<String, Path> apps() throws IOException {

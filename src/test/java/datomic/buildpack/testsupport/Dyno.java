@@ -38,6 +38,13 @@ public final class Dyno implements AutoCloseable {
     if (command == null) {
       throw new AssertionError("no " + processType + " process in " + appDir + "/Procfile");
     }
+    return command(appDir, command, configVars, work);
+  }
+
+  /** Runs {@code command} with bash from {@code appDir}, as a dyno would. */
+  public static Dyno command(Path appDir, String command, Map<String, String> configVars,
+      Path work) {
+    String processType = command.split(" ")[0].replaceAll("[^a-z]", "");
     try {
       Files.createDirectories(work);
       Path out = Files.createTempFile(work, processType, ".out");
@@ -57,11 +64,11 @@ public final class Dyno implements AutoCloseable {
   public boolean awaitStarted(long seconds) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (System.nanoTime() < deadline) {
-      if (stdout().lines().anyMatch(l -> l.startsWith("System started"))) {
+      if (stdout().lines().anyMatch(l -> l.contains("System started"))) {
         return true;
       }
       if (!process.isAlive()) {
-        return stdout().lines().anyMatch(l -> l.startsWith("System started"));
+        return stdout().lines().anyMatch(l -> l.contains("System started"));
       }
       sleep(50);
     }

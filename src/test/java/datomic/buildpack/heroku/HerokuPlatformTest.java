@@ -1,0 +1,163 @@
+package datomic.buildpack.heroku;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import datomic.buildpack.testsupport.BuildFixture;
+import datomic.buildpack.testsupport.Dyno;
+import datomic.buildpack.testsupport.Machine;
+import datomic.buildpack.testsupport.Repo;
+import datomic.buildpack.testsupport.Run;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Where the buildpack really runs: a bare build image, a git checkout, a Procfile runner. */
+class HerokuPlatformTest {
+  @TempDir Path tmp;
+
+  private Run compile(Path buildpack, BuildFixture app) {
+    return Run.of(buildpack.resolve("bin/compile").toString(), app.build().toString(),
+        app.cache().toString(), app.env().toString());
+  }
+
+  @Test
+  void bootstrapsAJdkWithHerokusJvmBuildpackOnABareBuildImage() throws IOException {
+    Path buildpack = Machine.buildpackCheckout(tmp.resolve("buildpack"));
+    Files.createDirectories(buildpack.resolve("target"));
+    Files.copy(Repo.root().resolve("target/datomic-buildpack.jar"),
+        buildpack.resolve("target/datomic-buildpack.jar"));
+    Path tarball = tmp.resolve("jvm.tgz");
+    Run.Result tar = Run.of("tar", "czf", tarball.toString(), "-C",
+        Repo.root().resolve("test-fixtures").toString(), "jvm-common").go();
+    assertEquals(0, tar.exitCode(), tar.toString());
+    Path noJava = Machine.pathWithoutJava(tmp.resolve("bin"));
+
+    try (BuildFixture app = BuildFixture.of("minimal-transactor", tmp.resolve("app"))
+        .withDistribution()) {
+      Files.writeString(app.build().resolve("system.properties"), "java.runtime.version=21\n");
+      app.setVar("JVM_COMMON_BUILDPACK", tarball.toUri().toString());
+      Run.Result r = compile(buildpack, app).env("PATH", noJava.toString()).unset("JAVA_HOME")
+          .env("STACK", "heroku-24").env("TEST_JDK_HOME", Machine.jdkHome().toString()).go();
+      assertEquals(0, r.exitCode(), r.toString());
+      assertTrue(r.stdout().contains("Installing a JDK with Heroku's JVM buildpack"), r.stdout());
+      assertTrue(Files.isExecutable(app.build().resolve(".jdk/bin/java")));
+      assertEquals("21", Files.readString(app.build().resolve(".jdk-requested-version")).strip(),
+          "system.properties reached the JVM buildpack");
+      assertTrue(Files.readString(buildpack.resolve("export")).contains("JAVA_HOME="),
+          "later buildpacks get JAVA_HOME through the export file");
+
+      try (Dyno dyno = Dyno.start(app.build(), "transactor",
+          Map.of("PATH", noJava.toString(), "DYNO", "transactor.1"), tmp.resolve("dyno"))) {
+        assertTrue(dyno.awaitStarted(60), "the slug's own JDK runs the launcher\n" + dyno.output());
+      }
+    }
+  }
+
+  @Test
+  void failedJvmBuildpackDownloadSaysWhatToDo() throws IOException {
+    Path buildpack = Machine.buildpackCheckout(tmp.resolve("buildpack"));
+    Path noJava = Machine.pathWithoutJava(tmp.resolve("bin"));
+    try (BuildFixture app = BuildFixture.of("minimal-transactor", tmp.resolve("app"))) {
+      app.setVar("JVM_COMMON_BUILDPACK", tmp.resolve("missing.tgz").toUri().toString());
+      Run.Result r = compile(buildpack, app).env("PATH", noJava.toString()).unset("JAVA_HOME")
+          .env("STACK", "heroku-24").go();
+      assertEquals(1, r.exitCode(), r.toString());
+      assertTrue(r.stderr().contains("Error: Could not download Heroku's JVM buildpack."),
+          r.stderr());
+      assertTrue(r.stderr().contains("heroku buildpacks:add --index 1 heroku/jvm"), r.stderr());
+      try (Stream<Path> left = Files.list(app.cache())) {
+        assertEquals(0, left.count(), "no half-written cache entry");
+      }
+    }
+  }
+
+  @Test
+  void bareCloneBuildsTheCliOnceWithTheMavenWrapperAndCachesIt() throws IOException {
+    Path buildpack = Machine.buildpackCheckout(tmp.resolve("buildpack"));
+    assertFalse(Files.exists(buildpack.resolve("target")));
+    Path m2 = Path.of(System.getProperty("user.home"), ".m2", "repository");
+    try (BuildFixture app = BuildFixture.of("minimal-transactor", tmp.resolve("a"))
+        .withDistribution()) {
+      // Offline: the test may not reach Maven Central; the machine's Maven repository has it all.
+      Run.Result first = compile(buildpack, app).env("MAVEN_ARGS", "-o")
+          .env("DATOMIC_BUILDPACK_MAVEN_REPO", m2.toString()).go();
+      assertEquals(0, first.exitCode(), first.toString());
+      assertTrue(first.stdout().contains("Building the buildpack CLI")
+          || first.stderr().contains("Building the buildpack CLI"), first.toString());
+      assertFalse(Files.exists(buildpack.resolve("target")), "built in the cache, not in place");
+      try (Stream<Path> jars = Files.list(app.cache().resolve("datomic-buildpack-jar"))) {
+        assertEquals(1, jars.filter(p -> p.toString().endsWith(".jar")).count());
+      }
+      Path secondBuild = tmp.resolve("b/build");
+      BuildFixture.copyTree(Repo.app("minimal-transactor"), secondBuild);
+      Run.Result second = Run.of(buildpack.resolve("bin/compile").toString(),
+          secondBuild.toString(), app.cache().toString(), app.env().toString()).go();
+      assertEquals(0, second.exitCode(), second.toString());
+      assertTrue(second.all().contains("Using the buildpack CLI built earlier"), second.toString());
+      assertFalse(second.all().contains("Building the buildpack CLI"), second.toString());
+    }
+  }
+
+  @Test
+  void changedStackClearsTheCacheAndSaysWhy() throws IOException {
+    try (BuildFixture app = BuildFixture.of("minimal-transactor", tmp.resolve("a"))
+        .withDistribution()) {
+      Run.Result first = compile(Repo.root(), app).env("STACK", "heroku-22")
+          .env("JAVA_HOME", Machine.jdkHome().toString()).go();
+      assertEquals(0, first.exitCode(), first.toString());
+      assertFalse(first.stdout().contains("Clearing the build cache"));
+
+      Path again = tmp.resolve("b/build");
+      BuildFixture.copyTree(Repo.app("minimal-transactor"), again);
+      Run.Result second = Run.of(Repo.bin("compile"), again.toString(), app.cache().toString(),
+          app.env().toString()).env("STACK", "heroku-24")
+          .env("JAVA_HOME", Machine.jdkHome().toString()).go();
+      assertEquals(0, second.exitCode(), second.toString());
+      assertTrue(second.stdout().contains("-----> Clearing the build cache"), second.stdout());
+      assertTrue(second.stdout().contains("the stack changed from heroku-22 to heroku-24"),
+          second.stdout());
+    }
+  }
+
+  @Test
+  void profileScriptPutsTheToolsOnPathRelativeToHome() throws IOException {
+    try (BuildFixture app = BuildFixture.of("minimal-transactor", tmp).withDistribution()) {
+      app.compileOk();
+      Run.Result r = Run.of("bash", "-c", "source .profile.d/datomic.sh && command -v"
+          + " datomic-buildpack && command -v transactor && echo \"$DATOMIC_HOME\"")
+          .in(app.build()).env("HOME", app.build().toString()).go();
+      assertEquals(0, r.exitCode(), r.toString());
+      assertEquals(String.join("\n",
+          app.build().resolve(".datomic/bin/datomic-buildpack").toString(),
+          app.build().resolve(".datomic/dist/bin/transactor").toString(),
+          app.build().resolve(".datomic/dist").toString()), r.stdout().strip());
+    }
+  }
+
+  @Test
+  void aProcfileRunnerStartsTheTransactorFromTheAppRoot() throws IOException {
+    boolean nf = Run.of("bash", "-c", "command -v nf").go().exitCode() == 0;
+    // CI installs node-foreman (.ci/run); only a developer's machine may lack it.
+    assumeTrue(nf || System.getenv("CI") != null, "node-foreman (nf) is not installed");
+    try (BuildFixture app = BuildFixture.of("minimal-transactor", tmp).withDistribution()) {
+      app.compileOk();
+      Path cgroup = Files.createDirectories(tmp.resolve("cgroup"));
+      Files.writeString(cgroup.resolve("memory.max"), Long.toString(1L << 30));
+      Files.writeString(app.build().resolve(".env"), "DATOMIC_BUILDPACK_CGROUP_ROOT=" + cgroup
+          + "\nSTUB_TRANSACTOR_RECORD=" + tmp.resolve("record") + "\n");
+      try (Dyno runner = Dyno.command(app.build(), "nf start transactor", Map.of(),
+          tmp.resolve("nf"))) {
+        assertTrue(runner.awaitStarted(90), runner.output());
+        assertEquals("768m", Files.readString(tmp.resolve("record.args")).lines()
+            .filter(l -> l.startsWith("XMX=")).findFirst().orElseThrow().substring(4));
+      }
+    }
+  }
+}
