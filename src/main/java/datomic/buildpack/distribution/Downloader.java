@@ -193,6 +193,9 @@ public final class Downloader {
       return "the connection closed early";
     }
     String message = e.getMessage();
+    if (message != null && message.startsWith("Fixed content-length")) {
+      return "the connection closed before the end of the body";
+    }
     if (message == null || message.isBlank()) {
       message = e.getClass().getSimpleName();
     }
