@@ -193,7 +193,7 @@ public final class Downloader {
       return "the connection closed early";
     }
     String message = e.getMessage();
-    if (message != null && message.startsWith("Fixed content-length")) {
+    if (message != null && message.toLowerCase(Locale.ROOT).contains("content-length")) {
       return "the connection closed before the end of the body";
     }
     if (message == null || message.isBlank()) {

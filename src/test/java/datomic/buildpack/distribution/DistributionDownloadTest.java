@@ -66,7 +66,7 @@ class DistributionDownloadTest {
 
   private Map<String, String> env() {
     Map<String, String> env = new HashMap<>();
-    env.put("DATOMIC_DOWNLOAD_URL", server.uri(PATH).toString());
+    env.put("DATOMIC_DOWNLOAD_URL", server.url(PATH));
     return env;
   }
 
@@ -154,7 +154,7 @@ class DistributionDownloadTest {
     server.on("/legacy.zip", status(401));
     Map<String, String> env = new HashMap<>();
     env.put("DATOMIC_VERSION", "1.0.6711");
-    env.put("DATOMIC_DOWNLOAD_URL", server.uri("/legacy.zip").toString());
+    env.put("DATOMIC_DOWNLOAD_URL", server.url("/legacy.zip"));
     env.put("DATOMIC_LICENSE_USER", "me@example.com");
     env.put("DATOMIC_LICENSE_PASSWORD", password);
     env.put("DATOMIC_TRANSACTOR_KEY", "KEY");

@@ -143,6 +143,11 @@ public final class FaultyHttpServer implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + server.getLocalPort() + path);
   }
 
+  /** The URL of {@code path} as text (it may hold a {@code {version}} placeholder). */
+  public String url(String path) {
+    return "http://127.0.0.1:" + server.getLocalPort() + path;
+  }
+
   public int port() {
     return server.getLocalPort();
   }
