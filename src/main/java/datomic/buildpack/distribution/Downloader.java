@@ -494,7 +494,7 @@ public final class Downloader {
    */
   static final class TimedBody extends InputStream
       implements HttpResponse.BodySubscriber<InputStream> {
-    private static final int PREFETCH = 4;
+    private static final int PREFETCH = 16;
     private static final Object END = new Object();
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final Duration timeout;

@@ -1,6 +1,9 @@
 package datomic.buildpack.distribution;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.EnumSet;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -32,14 +35,38 @@ final class Trees {
       @Override
       public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
         Path target = to.resolve(from.relativize(file).toString());
-        Files.copy(file, target, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
-        if (attrs.isRegularFile()) {
-          bytes.addAndGet(attrs.size());
+        if (!attrs.isRegularFile()) {
+          Files.copy(file, target, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+          return FileVisitResult.CONTINUE;
         }
+        copyFile(file, target, attrs.size());
+        bytes.addAndGet(attrs.size());
         return FileVisitResult.CONTINUE;
       }
     });
     return bytes.get();
+  }
+
+  /**
+   * Copies one regular file with {@link FileChannel#transferTo} (in-kernel on Linux: much faster
+   * than {@code Files.copy} on JDK 17), keeping its permissions.
+   */
+  private static void copyFile(Path from, Path to, long size) throws IOException {
+    try (FileChannel in = FileChannel.open(from, StandardOpenOption.READ);
+        FileChannel out = FileChannel.open(to, EnumSet.of(StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(
+                Files.getPosixFilePermissions(from, LinkOption.NOFOLLOW_LINKS)))) {
+      long done = 0;
+      while (done < size) {
+        long n = in.transferTo(done, size - done, out);
+        if (n <= 0) {
+          break;
+        }
+        done += n;
+      }
+    }
+    // the umask may have narrowed the mode given at creation
+    Files.setPosixFilePermissions(to, Files.getPosixFilePermissions(from, LinkOption.NOFOLLOW_LINKS));
   }
 
   /** Total size of the regular files below {@code root}. */

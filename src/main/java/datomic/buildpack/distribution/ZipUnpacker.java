@@ -1,6 +1,7 @@
 package datomic.buildpack.distribution;
 
 import datomic.buildpack.distribution.ArchiveException.Kind;
+import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.FilterInputStream;
@@ -69,9 +70,11 @@ public final class ZipUnpacker {
     try {
       try (OutputStream copy = new BufferedOutputStream(Files.newOutputStream(scratchZip,
           StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), BUFFER)) {
-        TeeInputStream tee = new TeeInputStream(source, copy);
-        total = streamEntries(tee, expectedTop, tree, streamed);
-        tee.drain();
+        // Buffered above the tee: the tee, the digest below it and the source see 64 KB reads,
+        // not the 512-byte ones the zip reader makes.
+        InputStream buffered = new BufferedInputStream(new TeeInputStream(source, copy), BUFFER);
+        total = streamEntries(buffered, expectedTop, tree, streamed);
+        drain(buffered);
       }
       return finish(scratchZip, expectedTop, tree, streamed, total);
     } finally {
@@ -134,11 +137,11 @@ public final class ZipUnpacker {
         while (true) {
           int n;
           try {
-            n = zip.read(buffer, 0, buffer.length);
+            n = zip.readNBytes(buffer, 0, buffer.length); // whole buffers: few, large writes
           } catch (IOException e) {
             throw archiveProblem(e, "reading '" + name + "'");
           }
-          if (n < 0) {
+          if (n <= 0) {
             break;
           }
           size += n;
@@ -236,6 +239,14 @@ public final class ZipUnpacker {
   private static String printable(String name) {
     String shown = name.replaceAll("[\\p{Cntrl}]", "?");
     return shown.length() > 200 ? shown.substring(0, 200) + "..." : shown;
+  }
+
+  /** Reads the rest (the central directory) so the scratch copy and any digest are complete. */
+  private static void drain(InputStream in) throws IOException {
+    byte[] scratch = new byte[BUFFER];
+    while (in.read(scratch, 0, scratch.length) >= 0) {
+      // keep reading
+    }
   }
 
   /** Pass two: check the central directory against what was streamed; apply modes and links. */
@@ -394,14 +405,6 @@ public final class ZipUnpacker {
     @Override
     public boolean markSupported() {
       return false;
-    }
-
-    /** Reads the rest (the central directory) so the copy and any digest are complete. */
-    void drain() throws IOException {
-      byte[] scratch = new byte[BUFFER];
-      while (read(scratch, 0, scratch.length) >= 0) {
-        // keep reading
-      }
     }
 
     @Override
