@@ -3,69 +3,618 @@ package datomic.buildpack.distribution;
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
 import datomic.buildpack.output.BuildLog;
+import datomic.buildpack.output.Secrets;
 import datomic.buildpack.output.UserError;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Enumeration;
-import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
-import org.apache.commons.compress.archivers.zip.ZipFile;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * PLACEHOLDER (replaced by the distribution work of issue 3): fetches the zip named by
- * DATOMIC_DOWNLOAD_URL (file: or http:) and unpacks it, with no cache and no verification.
+ * Puts the right Datomic into the slug: resolves edition and version, uses the build cache when it
+ * holds that distribution (no network at all), else downloads it once while hashing and unpacking
+ * it in the same pass, verifies it, caches it atomically and copies it to {@code target}.
  */
 public final class DistributionInstaller {
+  private static final Pattern TOP = Pattern.compile("datomic-(pro|free)-([0-9.]+)");
+
   private final ConfigRegistry registry;
   private final Environment env;
   private final BuildLog log;
+  private final DownloadPolicy policy;
+  private final VersionCatalog catalog;
+  private final Secrets secrets;
 
   public DistributionInstaller(ConfigRegistry registry, Environment env, BuildLog log) {
+    this(registry, env, log, DownloadPolicy.defaults());
+  }
+
+  public DistributionInstaller(ConfigRegistry registry, Environment env, BuildLog log,
+      DownloadPolicy policy) {
     this.registry = registry;
     this.env = env;
     this.log = log;
+    this.policy = policy;
+    this.catalog = VersionCatalog.load();
+    this.secrets = registry.secrets(env);
   }
 
-  /** Installs Datomic into {@code target} (replaced if present), using {@code cacheDir}. */
+  /** Where the zip comes from and how to check it. */
+  private record Plan(Edition edition, DatomicVersion version, URI url, boolean customUrl,
+      Credentials credentials, boolean legacy) {
+    String name() {
+      return edition.displayName() + " " + version;
+    }
+
+    String top() {
+      return edition.topFolder(version);
+    }
+  }
+
+  /** A checksum the download must match, and who says so. */
+  private record Expected(String sha256, String source, boolean recordedOnly) {}
+
+  /**
+   * Installs Datomic into {@code target} (replaced if present; afterwards
+   * {@code target/bin/transactor} exists), using {@code cacheDir} when it is usable.
+   */
   public InstalledDistribution install(Path cacheDir, Path target) throws IOException {
-    String edition = registry.value(env, "DATOMIC_EDITION").orElse("pro");
-    String version = registry.value(env, "DATOMIC_VERSION").orElse("1.0.7622");
-    String url = registry.value(env, "DATOMIC_DOWNLOAD_URL").orElseThrow(
-        () -> new UserError("DATOMIC_DOWNLOAD_URL is required (placeholder installer)."));
-    log.step("Installing Datomic " + edition + " " + version);
-    Path zip = Files.createTempFile("datomic", ".zip");
-    try (InputStream in = URI.create(url).toURL().openStream()) {
-      Files.copy(in, zip, StandardCopyOption.REPLACE_EXISTING);
-    }
-    Files.createDirectories(target);
-    try (ZipFile zf = ZipFile.builder().setPath(zip).get()) {
-      for (Enumeration<ZipArchiveEntry> e = zf.getEntries(); e.hasMoreElements(); ) {
-        ZipArchiveEntry entry = e.nextElement();
-        String name = entry.getName();
-        int slash = name.indexOf('/');
-        String rel = slash < 0 ? "" : name.substring(slash + 1);
-        if (rel.isEmpty()) {
-          continue;
-        }
-        Path out = target.resolve(rel).normalize();
-        if (entry.isDirectory()) {
-          Files.createDirectories(out);
-          continue;
-        }
-        Files.createDirectories(out.getParent());
-        try (InputStream in = zf.getInputStream(entry)) {
-          Files.copy(in, out, StandardCopyOption.REPLACE_EXISTING);
-        }
-        if ((entry.getUnixMode() & 0100) != 0) {
-          out.toFile().setExecutable(true);
-        }
+    Downloader downloader = new Downloader(policy, log);
+    Edition edition = edition();
+    DistributionCache cache = openCache(cacheDir);
+    DatomicVersion version = version(edition, downloader, cache);
+    Plan plan = plan(edition, version);
+    log.step("Installing " + plan.name());
+    Files.createDirectories(target.getParent());
+    removeLeftovers(target);
+
+    Optional<Expected> expected = expected(plan, cache);
+    if (cache != null) {
+      Optional<InstalledDistribution> cached = fromCache(cache, plan, expected, target);
+      if (cached.isPresent()) {
+        return cached.get();
       }
-    } finally {
-      Files.deleteIfExists(zip);
     }
-    return new InstalledDistribution(edition, version, "unknown", target, 0);
+    return download(downloader, cache, plan, expected, target);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // What to install
+
+  private Edition edition() {
+    String raw = registry.value(env, "DATOMIC_EDITION").orElse("pro");
+    return Edition.parse(raw).orElseThrow(() -> new UserError(
+        "DATOMIC_EDITION=" + clip(raw) + " is not an edition this buildpack installs.",
+        "Use DATOMIC_EDITION=pro (the default; no-cost licence from 1.0.6726) or"
+            + " DATOMIC_EDITION=free (discontinued, last version " + catalog.lastFree() + ")."));
+  }
+
+  private DatomicVersion version(Edition edition, Downloader downloader, DistributionCache cache) {
+    String raw = registry.value(env, "DATOMIC_VERSION").orElse("").strip();
+    DatomicVersion version;
+    if (raw.isEmpty()) {
+      version = catalog.defaultVersion(edition);
+    } else if (raw.equalsIgnoreCase("latest")) {
+      version = latest(edition, downloader, cache);
+    } else {
+      version = DatomicVersion.parse(raw).orElseThrow(() -> new UserError(
+          "DATOMIC_VERSION=" + clip(raw) + " is not a Datomic version.",
+          "Use digits and dots, e.g. DATOMIC_VERSION=" + catalog.defaultVersion(Edition.PRO)
+              + ", or DATOMIC_VERSION=latest to ask Maven Central."));
+    }
+    if (edition == Edition.FREE && catalog.lastFree().isBefore(version)) {
+      throw new UserError("Datomic Free has no version " + version + ".",
+          "Datomic Free was discontinued; its last version is " + catalog.lastFree() + ".",
+          "Use DATOMIC_VERSION=" + catalog.lastFree() + ", or switch to Datomic Pro, free of"
+              + " charge from 1.0.6726: unset DATOMIC_EDITION (or set it to pro).");
+    }
+    return version;
+  }
+
+  private DatomicVersion latest(Edition edition, Downloader downloader, DistributionCache cache) {
+    if (edition == Edition.FREE) {
+      log.detail("Datomic Free is discontinued: its latest version is " + catalog.lastFree());
+      return catalog.lastFree();
+    }
+    String raw = registry.value(env, "DATOMIC_METADATA_URL").orElse(
+        "https://repo.maven.apache.org/maven2/com/datomic/peer/maven-metadata.xml");
+    URI url = uri(raw, "DATOMIC_METADATA_URL");
+    try {
+      DatomicVersion latest = LatestVersion.fetch(downloader, url);
+      log.detail("DATOMIC_VERSION=latest: " + Downloader.display(url) + " names " + latest);
+      if (latest.isBefore(catalog.noCostSince())) {
+        throw new IOException("it names " + latest + ", older than the no-cost licence (which"
+            + " starts at " + catalog.noCostSince() + ")");
+      }
+      return latest;
+    } catch (IOException e) {
+      String why = mask(e.getMessage());
+      Optional<DistributionCache.Entry> fallback = Optional.empty();
+      try {
+        fallback = cache == null ? Optional.empty()
+            : cache.all().stream().filter(en -> en.edition().equals(edition.id())).findFirst();
+      } catch (IOException ignored) {
+        // no fallback
+      }
+      if (fallback.isPresent()) {
+        log.warning("Could not resolve DATOMIC_VERSION=latest; using the cached "
+                + fallback.get().version() + ".",
+            "Reading " + Downloader.display(url) + " failed: " + why,
+            "Pin a version (DATOMIC_VERSION=" + fallback.get().version() + ") to build without"
+                + " asking Maven Central.");
+        return DatomicVersion.of(fallback.get().version());
+      }
+      throw new UserError("Could not resolve DATOMIC_VERSION=latest.",
+          "Reading " + Downloader.display(url) + " failed: " + why,
+          "Pin a version instead, e.g. DATOMIC_VERSION=" + catalog.defaultVersion(Edition.PRO)
+              + " (the newest this buildpack knows), or point DATOMIC_METADATA_URL at a"
+              + " reachable copy of com/datomic/peer/maven-metadata.xml.").withCause(e);
+    }
+  }
+
+  private Plan plan(Edition edition, DatomicVersion version) {
+    boolean legacy = catalog.isLegacyPro(edition, version);
+    Optional<String> custom = registry.value(env, "DATOMIC_DOWNLOAD_URL").map(String::strip)
+        .filter(s -> !s.isEmpty());
+    String raw = custom.map(u -> u.replace("{version}", version.toString()))
+        .orElseGet(() -> catalog.downloadUrl(edition, version));
+    URI url = uri(raw, custom.isPresent() ? "DATOMIC_DOWNLOAD_URL" : "the download URL");
+    Credentials credentials = null;
+    if (url.getRawUserInfo() != null) {
+      String[] parts = url.getRawUserInfo().split(":", 2);
+      credentials = new Credentials(decode(parts[0]), parts.length > 1 ? decode(parts[1]) : "");
+      secrets.add(credentials.password());
+      try {
+        url = new URI(url.getScheme(), null, url.getHost(), url.getPort(), url.getPath(),
+            url.getQuery(), url.getFragment());
+      } catch (URISyntaxException e) {
+        throw new UserError("DATOMIC_DOWNLOAD_URL is not a valid URL.",
+            "Write it as https://host/path/datomic-pro-" + version + ".zip.");
+      }
+    } else {
+      Optional<String> user = registry.value(env, "DATOMIC_LICENSE_USER");
+      Optional<String> password = registry.value(env, "DATOMIC_LICENSE_PASSWORD");
+      if (legacy && custom.isEmpty() && (user.isEmpty() || password.isEmpty())) {
+        throw new UserError(plan0(edition, version) + " needs my.datomic.com credentials to download.",
+            "Versions before " + catalog.noCostSince() + " are under a legacy Datomic Pro licence:"
+                + " set DATOMIC_LICENSE_USER (your my.datomic.com e-mail) and"
+                + " DATOMIC_LICENSE_PASSWORD (your download password), and"
+                + " DATOMIC_TRANSACTOR_KEY (your licence key) for the transactor.",
+            "Or use " + catalog.noCostSince() + " or later (e.g. unset DATOMIC_VERSION for "
+                + catalog.defaultVersion(Edition.PRO) + "), free under the no-cost licence.");
+      }
+      if (user.isPresent() && password.isPresent() && (legacy || custom.isPresent())) {
+        credentials = new Credentials(user.get(), password.get());
+      }
+    }
+    if (legacy && !registry.isSet(env, "DATOMIC_TRANSACTOR_KEY")) {
+      log.warning(plan0(edition, version) + " is under a legacy licence: the transactor needs"
+              + " DATOMIC_TRANSACTOR_KEY.",
+          "Set it to your licence key (heroku config:set DATOMIC_TRANSACTOR_KEY=...), or use "
+              + catalog.noCostSince() + " or later, which needs no key.");
+    }
+    if (!catalog.isKnown(edition, version)) {
+      log.detail(version + " is not among the " + edition.displayName()
+          + " versions this buildpack knows; trying it anyway");
+    }
+    return new Plan(edition, version, url, custom.isPresent(), credentials, legacy);
+  }
+
+  private static String plan0(Edition edition, DatomicVersion version) {
+    return edition.displayName() + " " + version;
+  }
+
+  private URI uri(String raw, String what) {
+    try {
+      URI uri = new URI(raw);
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if (!scheme.equals("https") && !scheme.equals("http") && !scheme.equals("file")) {
+        throw new URISyntaxException(raw, "unsupported scheme");
+      }
+      if (!scheme.equals("file") && (uri.getHost() == null || uri.getHost().isEmpty())) {
+        throw new URISyntaxException(raw, "no host");
+      }
+      return uri;
+    } catch (URISyntaxException e) {
+      throw new UserError(what + " is not a valid https:, http: or file: URL: " + mask(raw),
+          "Write it like https://host/path/datomic-pro-1.0.7622.zip or"
+              + " file:///absolute/path/datomic-pro-1.0.7622.zip.");
+    }
+  }
+
+  private static String decode(String s) {
+    return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+  }
+
+  private Optional<Expected> expected(Plan plan, DistributionCache cache) {
+    Optional<String> pinned = registry.value(env, "DATOMIC_SHA256").map(String::strip)
+        .filter(s -> !s.isEmpty());
+    if (pinned.isPresent()) {
+      if (!pinned.get().matches("[0-9a-fA-F]{64}")) {
+        throw new UserError("DATOMIC_SHA256 is not a SHA-256.",
+            "Set it to the 64 hexadecimal digits of the zip's SHA-256 (sha256sum prints it),"
+                + " or unset it.");
+      }
+      return Optional.of(new Expected(pinned.get().toLowerCase(Locale.ROOT), "DATOMIC_SHA256",
+          false));
+    }
+    Optional<String> shipped = catalog.verifiedSha256(plan.edition(), plan.version());
+    if (shipped.isPresent()) {
+      return Optional.of(new Expected(shipped.get(), "the checksum shipped with this buildpack",
+          false));
+    }
+    if (cache != null) {
+      return cache.recorded(plan.edition(), plan.version()).map(r -> new Expected(r.sha256(),
+          "the checksum recorded when this version was first downloaded (" + r.firstSeen() + ")",
+          true));
+    }
+    return Optional.empty();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Cache
+
+  private DistributionCache openCache(Path cacheDir) {
+    try {
+      DistributionCache cache = DistributionCache.open(cacheDir);
+      cache.removeLeftovers();
+      return cache;
+    } catch (IOException | RuntimeException e) {
+      log.detail("Not using the build cache for Datomic: " + mask(describe(e))
+          + "; installing without it");
+      return null;
+    }
+  }
+
+  private Optional<InstalledDistribution> fromCache(DistributionCache cache, Plan plan,
+      Optional<Expected> expected, Path target) throws IOException {
+    List<String> notes = new ArrayList<>();
+    List<DistributionCache.Entry> entries = cache.find(plan.edition(), plan.version(), notes);
+    notes.forEach(log::detail);
+    if (entries.isEmpty()) {
+      log.detail(plan.name() + " is not in the build cache yet");
+      return Optional.empty();
+    }
+    DistributionCache.Entry use = null;
+    for (DistributionCache.Entry entry : entries) {
+      if (expected.isEmpty() || expected.get().sha256().equals(entry.sha256())) {
+        use = entry;
+        break;
+      }
+    }
+    if (use == null) {
+      log.detail("Not using the cached " + plan.name() + ": its SHA-256 "
+          + shortSha(entries.get(0).sha256()) + " differs from " + expected.get().source() + " ("
+          + shortSha(expected.get().sha256()) + ")");
+      return Optional.empty();
+    }
+    log.detail("Using cached " + plan.name() + " (sha256 " + shortSha(use.sha256()) + ")");
+    if (expected.isEmpty()) {
+      cache.record(plan.edition(), plan.version(), use.sha256());
+    }
+    long bytes = place(use.tree(), target, true);
+    prune(cache, use.key());
+    return Optional.of(finished(plan, use.sha256(), target, bytes));
+  }
+
+  private void prune(DistributionCache cache, String keep) {
+    try {
+      List<String> removed = cache.prune(keep);
+      if (!removed.isEmpty()) {
+        log.detail("Removed from the build cache (only the Datomic in use is kept): "
+            + String.join(", ", removed));
+      }
+    } catch (IOException e) {
+      log.detail("Could not prune the build cache: " + mask(describe(e)));
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Download, verify, unpack
+
+  private InstalledDistribution download(Downloader downloader, DistributionCache cache,
+      Plan plan, Optional<Expected> expected, Path target) throws IOException {
+    Path staging = cache != null ? cache.newStaging()
+        : Files.createDirectory(target.resolveSibling(".dist-tmp-" + UUID.randomUUID()));
+    boolean done = false;
+    try {
+      Path tree = staging.resolve("tree");
+      Fetched fetched = fetchWithRetry(downloader, plan, staging, tree);
+      String sha = fetched.sha256();
+      verify(plan, expected, sha, cache != null);
+      checkLayout(plan, tree);
+      InstalledDistribution installed;
+      if (cache != null) {
+        DistributionCache.Entry entry = cache.commit(staging, plan.edition(), plan.version(), sha,
+            fetched.bytes());
+        done = true;
+        cache.record(plan.edition(), plan.version(), sha);
+        long bytes = place(entry.tree(), target, true);
+        prune(cache, entry.key());
+        installed = finished(plan, sha, target, bytes);
+      } else {
+        long bytes = place(tree, target, false);
+        installed = finished(plan, sha, target, bytes);
+      }
+      return installed;
+    } finally {
+      if (!done) {
+        Trees.deleteQuietly(staging);
+      }
+    }
+  }
+
+  private record Fetched(String sha256, long bytes) {}
+
+  private Fetched fetchWithRetry(Downloader downloader, Plan plan, Path staging, Path tree)
+      throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return fetch(downloader, plan, staging, tree);
+      } catch (ArchiveException e) {
+        // A body without Content-Length that stops early looks complete to HTTP; the zip shows it.
+        if (e.kind() == ArchiveException.Kind.TRUNCATED && lastNetworkLengthUnknown
+            && attempt < policy.attempts()) {
+          Trees.delete(tree);
+          log.detail("The download ended before the end of the zip; downloading again (attempt "
+              + (attempt + 1) + " of " + policy.attempts() + ")");
+          continue;
+        }
+        throw archiveError(plan, e);
+      } catch (DownloadException e) {
+        throw downloadError(plan, e);
+      }
+    }
+  }
+
+  private boolean lastNetworkLengthUnknown;
+
+  private Fetched fetch(Downloader downloader, Plan plan, Path staging, Path tree)
+      throws IOException {
+    String shown = mask(Downloader.display(plan.url()));
+    try (Downloader.Download download = downloader.open(plan.url(), plan.credentials())) {
+      lastNetworkLengthUnknown = download.isNetwork() && download.length() < 0;
+      log.detail((download.isNetwork() ? "Downloading " : "Reading ") + shown
+          + (download.length() >= 0 ? " (" + DigestingStream.mb(download.length()) + ")" : ""));
+      DigestingStream in = new DigestingStream(download, download.length(),
+          download.isNetwork(), log);
+      ZipUnpacker unpacker = new ZipUnpacker(policy.maxExpandedBytes(), policy.maxEntries(),
+          catalog.slugExclude());
+      ZipUnpacker.Result result = unpacker.unpack(in, plan.top(), tree,
+          staging.resolve("download.zip"));
+      String sha = in.sha256();
+      log.detail(String.format(Locale.ROOT, "%s %s in %.1f s (%s); unpacked %d files",
+          download.isNetwork() ? "Downloaded" : "Read", DigestingStream.mb(in.count()),
+          in.seconds(), in.rate(), result.files()));
+      return new Fetched(sha, result.bytes());
+    }
+  }
+
+  private void verify(Plan plan, Optional<Expected> expected, String sha, boolean recording) {
+    if (expected.isPresent()) {
+      Expected e = expected.get();
+      if (!e.sha256().equals(sha)) {
+        List<String> advice = new ArrayList<>();
+        advice.add("Expected " + e.sha256() + " (" + e.source() + "),");
+        advice.add("got      " + sha + " from " + mask(Downloader.display(plan.url())) + ".");
+        if (e.recordedOnly()) {
+          advice.add("The same version was downloaded before with other contents: the file may"
+              + " have been replaced or tampered with. If you trust the new file, pin it with"
+              + " heroku config:set DATOMIC_SHA256=" + sha + " (or clear the build cache with"
+              + " heroku builds:cache:purge).");
+        } else {
+          advice.add("The file is not the one that was pinned. Check DATOMIC_VERSION and"
+              + " DATOMIC_DOWNLOAD_URL; if you trust the new file, set DATOMIC_SHA256=" + sha + ".");
+        }
+        throw new UserError("The Datomic zip's SHA-256 does not match.",
+            advice.toArray(String[]::new));
+      }
+      log.detail("SHA-256 " + sha + " (matches " + e.source() + ")");
+      return;
+    }
+    log.detail("SHA-256 " + sha);
+    log.warning("No known checksum for " + plan.name() + (recording
+            ? "; recorded this one in the build cache for later builds." : "."),
+        "To make sure every build gets exactly this file, pin it:",
+        "  heroku config:set DATOMIC_SHA256=" + sha);
+  }
+
+  private void checkLayout(Plan plan, Path tree) {
+    List<String> missing = new ArrayList<>();
+    for (String path : catalog.required()) {
+      Path p = tree.resolve(path.endsWith("/") ? path.substring(0, path.length() - 1) : path);
+      boolean ok = path.endsWith("/") ? Files.isDirectory(p) : Files.isRegularFile(p);
+      if (!ok) {
+        missing.add(path);
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new UserError("The zip is not a usable " + plan.name() + " distribution.",
+          "It has no " + String.join(", no ", missing) + " inside " + plan.top() + "/.",
+          "Check DATOMIC_DOWNLOAD_URL: it should point at datomic-" + plan.edition().id() + "-"
+              + plan.version() + ".zip as published.");
+    }
+    List<String> absent = catalog.expected().stream()
+        .filter(p -> !Files.exists(tree.resolve(p), LinkOption.NOFOLLOW_LINKS)).toList();
+    if (!absent.isEmpty()) {
+      log.warning("The distribution has no " + String.join(", ", absent) + ".",
+          "The transactor may still work; the peer server (bin/run) and backups (bin/datomic)"
+              + " may not.");
+    }
+  }
+
+  /** Copies (or moves) a tree into {@code target}, replacing it via a temporary sibling. */
+  private long place(Path tree, Path target, boolean copy) throws IOException {
+    Path temp = target.resolveSibling(".dist-tmp-" + UUID.randomUUID());
+    Path old = target.resolveSibling(".dist-old-" + UUID.randomUUID());
+    try {
+      long bytes;
+      if (copy) {
+        bytes = Trees.copy(tree, temp);
+      } else {
+        DistributionCache.move(tree, temp);
+        bytes = Trees.size(temp);
+      }
+      if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+        DistributionCache.move(target, old);
+      }
+      DistributionCache.move(temp, target);
+      return bytes;
+    } finally {
+      Trees.deleteQuietly(temp);
+      Trees.deleteQuietly(old);
+    }
+  }
+
+  private void removeLeftovers(Path target) throws IOException {
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(target.getParent(),
+        p -> p.getFileName().toString().startsWith(".dist-tmp-")
+            || p.getFileName().toString().startsWith(".dist-old-"))) {
+      for (Path p : stream) {
+        Trees.delete(p);
+      }
+    }
+  }
+
+  private InstalledDistribution finished(Plan plan, String sha, Path target, long bytes) {
+    log.detail("Left out of the slug: " + String.join(", ", catalog.slugExclude())
+        + " (not used by the transactor, bin/run or bin/datomic)");
+    log.detail("Installed " + DigestingStream.mb(bytes) + " into " + shownTarget(target));
+    return new InstalledDistribution(plan.edition().id(), plan.version().toString(), sha, target,
+        bytes);
+  }
+
+  private static String shownTarget(Path target) {
+    int n = target.getNameCount();
+    return n >= 2 ? target.subpath(n - 2, n).toString() : target.toString();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Errors a person can act on
+
+  private UserError downloadError(Plan plan, DownloadException e) {
+    String why = mask(e.getMessage());
+    String versionAdvice = "Check DATOMIC_VERSION: the " + plan.edition().displayName()
+        + " versions this buildpack knows are " + knownSummary(plan.edition()) + ".";
+    String urlAdvice = plan.customUrl()
+        ? "Check DATOMIC_DOWNLOAD_URL (" + mask(Downloader.display(plan.url())) + ")."
+        : versionAdvice;
+    UserError error = switch (e.kind()) {
+      case UNAUTHORIZED, FORBIDDEN -> {
+        List<String> advice = new ArrayList<>();
+        advice.add(why + ".");
+        if (plan.legacy()) {
+          advice.add(plan.name() + " is under a legacy licence: check DATOMIC_LICENSE_USER (your"
+              + " my.datomic.com e-mail) and DATOMIC_LICENSE_PASSWORD (the download password"
+              + " shown on my.datomic.com, not your login password).");
+          advice.add("Or use " + catalog.noCostSince() + " or later, free to download under the"
+              + " no-cost licence.");
+        } else if (plan.customUrl()) {
+          advice.add("If the mirror needs credentials, set DATOMIC_LICENSE_USER and"
+              + " DATOMIC_LICENSE_PASSWORD (sent as HTTP basic auth over https), or check that"
+              + " DATOMIC_DOWNLOAD_URL is still valid (signed URLs expire).");
+        } else {
+          advice.add("Versions from " + catalog.noCostSince() + " need no DATOMIC_LICENSE_USER or"
+              + " DATOMIC_LICENSE_PASSWORD. The public bucket answers 403 for a version it does"
+              + " not have: " + versionAdvice);
+        }
+        yield new UserError("Access to the Datomic download was refused (HTTP " + e.status()
+            + ").", advice.toArray(String[]::new));
+      }
+      case NOT_FOUND -> new UserError(plan.name() + " was not found (HTTP " + e.status() + ").",
+          why + ".", urlAdvice);
+      case NETWORK -> new UserError("Could not download " + plan.name() + ".", why + ".",
+          "This is usually a passing network or server problem: run the build again.",
+          "To build without depending on it, mirror the zip and set DATOMIC_DOWNLOAD_URL"
+              + " (https: or file:).");
+      case NO_FILE -> new UserError("Could not read the Datomic zip.", why + ".",
+          "Check DATOMIC_DOWNLOAD_URL.");
+      case TOO_LARGE -> new UserError("The Datomic download is too large.", why + ".",
+          urlAdvice);
+      case INSECURE -> new UserError("Refused an unsafe redirect of the Datomic download.",
+          why + ".", "Use a download URL that stays on https.");
+      case CHANGED -> new UserError("The Datomic zip changed while it was being downloaded.",
+          why + ".", "Run the build again.");
+      case HTTP_STATUS -> new UserError("Could not download " + plan.name() + ".", why + ".",
+          urlAdvice);
+    };
+    return error.withCause(e);
+  }
+
+  private UserError archiveError(Plan plan, ArchiveException e) {
+    String from = mask(Downloader.display(plan.url()));
+    String why = mask(e.getMessage());
+    UserError error = switch (e.kind()) {
+      case TRUNCATED -> new UserError("The Datomic zip from " + from + " is incomplete.",
+          capitalize(why) + ".",
+          "The download was cut short, or the file itself is. Run the build again; if it"
+              + " persists, check the file at DATOMIC_DOWNLOAD_URL (unzip -t tests it).");
+      case CORRUPT -> new UserError("The Datomic zip from " + from + " is damaged.",
+          capitalize(why) + ".",
+          "Run the build again; if it persists, replace the file (unzip -t tests it).");
+      case UNSAFE -> new UserError("Refused to unpack the Datomic zip from " + from + ".",
+          capitalize(why) + ".",
+          "A genuine Datomic zip never holds such an entry; nothing was written outside the"
+              + " build. Check where DATOMIC_DOWNLOAD_URL points.");
+      case TOO_BIG -> new UserError("Refused to unpack the Datomic zip from " + from + ".",
+          capitalize(why) + ".", "Check where DATOMIC_DOWNLOAD_URL points.");
+      case WRONG_TOP -> wrongTop(plan, from, e.getMessage());
+      case LAYOUT -> new UserError("The zip is not a usable Datomic distribution.", why + ".");
+    };
+    return error.withCause(e);
+  }
+
+  private UserError wrongTop(Plan plan, String from, String found) {
+    Matcher m = TOP.matcher(found);
+    if (m.matches() && DatomicVersion.parse(m.group(2)).isPresent()) {
+      return new UserError("The zip holds " + found + ", not " + plan.top() + ".",
+          "The zip at " + from + " is Datomic " + m.group(1) + " " + m.group(2) + ".",
+          "Set DATOMIC_VERSION=" + m.group(2)
+              + (m.group(1).equals(plan.edition().id()) ? "" : " and DATOMIC_EDITION=" + m.group(1))
+              + " to install it, or point DATOMIC_DOWNLOAD_URL at " + plan.top() + ".zip.");
+    }
+    return new UserError("The zip at " + from + " is not a Datomic distribution.",
+        "Everything in it should be inside one folder " + plan.top() + "/; found '"
+            + mask(clip(found)) + "'.",
+        "Check DATOMIC_DOWNLOAD_URL.");
+  }
+
+  private String knownSummary(Edition edition) {
+    List<String> known = catalog.known(edition);
+    return known.size() <= 4 ? String.join(", ", known)
+        : known.get(0) + " to " + known.get(known.size() - 1) + " (" + known.size() + " releases)";
+  }
+
+  private String mask(String text) {
+    return secrets.mask(text == null ? "" : text);
+  }
+
+  private static String describe(Throwable e) {
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  private static String shortSha(String sha) {
+    return sha.substring(0, 12) + "...";
+  }
+
+  private static String capitalize(String s) {
+    return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+  }
+
+  private static String clip(String s) {
+    String shown = s.replaceAll("\\p{Cntrl}", "?");
+    return shown.length() > 60 ? shown.substring(0, 60) + "..." : shown;
   }
 }

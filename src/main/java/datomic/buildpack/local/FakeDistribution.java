@@ -22,6 +22,8 @@ public final class FakeDistribution {
   private int extraJars = 2;
   private int jarBytes = 4096;
   private long seed = 42;
+  private final List<String> omitted = new java.util.ArrayList<>();
+  private final List<Object[]> extras = new java.util.ArrayList<>();
 
   private FakeDistribution(Path sources) {
     this.sources = sources;
@@ -57,6 +59,33 @@ public final class FakeDistribution {
     return this;
   }
 
+  /** Leaves out the fixture files whose path (below the top folder) starts with {@code prefix}. */
+  public FakeDistribution omit(String prefix) {
+    omitted.add(prefix);
+    return this;
+  }
+
+  /**
+   * Appends an entry named exactly {@code name} (from the zip's root, top folder included, so
+   * tests can also write hostile names such as {@code ../evil} or {@code /tmp/evil}).
+   */
+  public FakeDistribution extraEntry(String name, byte[] content) {
+    extras.add(new Object[] {name, content, null, 0L});
+    return this;
+  }
+
+  /** Appends a symlink entry {@code name} pointing to {@code target}. */
+  public FakeDistribution symlink(String name, String target) {
+    extras.add(new Object[] {name, null, target, 0L});
+    return this;
+  }
+
+  /** Appends an entry of {@code bytes} zeros (it compresses to almost nothing: a zip bomb). */
+  public FakeDistribution zeros(String name, long bytes) {
+    extras.add(new Object[] {name, null, null, bytes});
+    return this;
+  }
+
   public String topFolder() {
     return "datomic-" + edition + "-" + version + "/";
   }
@@ -73,7 +102,7 @@ public final class FakeDistribution {
       }
       for (Path file : files) {
         String rel = sources.relativize(file).toString().replace('\\', '/');
-        if (rel.isEmpty()) {
+        if (rel.isEmpty() || omitted.stream().anyMatch(rel::startsWith)) {
           continue;
         }
         if (Files.isDirectory(file)) {
@@ -98,6 +127,26 @@ public final class FakeDistribution {
         addRandom(out, top + "lib/dep-" + i + ".jar", jarBytes, random);
       }
       addRandom(out, top + "presto-server/lib/presto-main.jar", jarBytes, random);
+      for (Object[] extra : extras) {
+        ZipArchiveEntry entry = new ZipArchiveEntry((String) extra[0]);
+        if (extra[2] != null) {
+          entry.setUnixMode(0120777);
+          out.putArchiveEntry(entry);
+          out.write(((String) extra[2]).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } else if (extra[1] != null) {
+          entry.setUnixMode(0100644);
+          out.putArchiveEntry(entry);
+          out.write((byte[]) extra[1]);
+        } else {
+          entry.setUnixMode(0100644);
+          out.putArchiveEntry(entry);
+          byte[] zeros = new byte[64 * 1024];
+          for (long left = (Long) extra[3]; left > 0; left -= zeros.length) {
+            out.write(zeros, 0, (int) Math.min(left, zeros.length));
+          }
+        }
+        out.closeArchiveEntry();
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -1,0 +1,25 @@
+package datomic.buildpack.distribution;
+
+import java.io.IOException;
+
+/** The zip itself is wrong: incomplete, corrupt, unsafe, too big, or not the expected Datomic. */
+public final class ArchiveException extends IOException {
+  /** What is wrong, so the advice can fit. */
+  public enum Kind { TRUNCATED, CORRUPT, UNSAFE, TOO_BIG, WRONG_TOP, LAYOUT }
+
+  private final Kind kind;
+
+  ArchiveException(Kind kind, String message) {
+    super(message);
+    this.kind = kind;
+  }
+
+  ArchiveException(Kind kind, String message, Throwable cause) {
+    super(message, cause);
+    this.kind = kind;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+}

@@ -1,0 +1,113 @@
+package datomic.buildpack.distribution;
+
+import datomic.buildpack.output.BuildLog;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Locale;
+
+/**
+ * Computes the SHA-256 of everything read through it, and reports progress in the build log: a
+ * line per 10% when the size is known (else per 25 MB), with MB and MB/s. Quiet for local files.
+ */
+final class DigestingStream extends FilterInputStream {
+  private static final long STEP_UNKNOWN = 25_000_000;
+
+  private final MessageDigest digest;
+  private final BuildLog log;
+  private final long length;
+  private final boolean report;
+  private final long started = System.nanoTime();
+  private long count;
+  private long nextReport;
+
+  DigestingStream(InputStream in, long length, boolean report, BuildLog log) {
+    super(in);
+    try {
+      this.digest = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("this JVM has no SHA-256", e);
+    }
+    this.length = length;
+    this.report = report;
+    this.log = log;
+    this.nextReport = step();
+  }
+
+  private long step() {
+    return length > 0 ? Math.max(1, length / 10) : STEP_UNKNOWN;
+  }
+
+  @Override
+  public int read() throws IOException {
+    byte[] one = new byte[1];
+    int n = read(one, 0, 1);
+    return n < 0 ? -1 : one[0] & 0xff;
+  }
+
+  @Override
+  public int read(byte[] b, int off, int len) throws IOException {
+    int n = in.read(b, off, len);
+    if (n > 0) {
+      digest.update(b, off, n);
+      count += n;
+      if (report && count >= nextReport) {
+        progress();
+        while (nextReport <= count) {
+          nextReport += step();
+        }
+      }
+    }
+    return n;
+  }
+
+  @Override
+  public long skip(long n) throws IOException {
+    byte[] scratch = new byte[(int) Math.min(64 * 1024, Math.max(1, n))];
+    long done = 0;
+    while (done < n) {
+      int r = read(scratch, 0, (int) Math.min(scratch.length, n - done));
+      if (r < 0) {
+        break;
+      }
+      done += r;
+    }
+    return done;
+  }
+
+  @Override
+  public boolean markSupported() {
+    return false;
+  }
+
+  private void progress() {
+    String percent = length > 0
+        ? String.format(Locale.ROOT, "%3d%%  ", Math.min(100, count * 100 / length)) : "";
+    log.detail(String.format(Locale.ROOT, "  %s%s  %s", percent, mb(count), rate()));
+  }
+
+  String rate() {
+    double seconds = Math.max(1e-3, (System.nanoTime() - started) / 1e9);
+    return String.format(Locale.ROOT, "%.1f MB/s", count / 1e6 / seconds);
+  }
+
+  double seconds() {
+    return (System.nanoTime() - started) / 1e9;
+  }
+
+  long count() {
+    return count;
+  }
+
+  /** The hex SHA-256 of what was read; call once, at the end. */
+  String sha256() {
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  static String mb(long bytes) {
+    return String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
+  }
+}

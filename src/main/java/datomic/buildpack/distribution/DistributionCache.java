@@ -1,0 +1,252 @@
+package datomic.buildpack.distribution;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * Unpacked distributions kept in {@code CACHE_DIR/datomic/}, one folder per edition, version and
+ * checksum ({@code pro-1.0.7622-<first 12 hex of the SHA-256>/}, holding {@code entry.json} and
+ * {@code tree/}). An entry only appears by renaming a complete staging folder ({@code .tmp-*}),
+ * so a build that dies half-way leaves nothing a later build trusts. {@code index.json} records
+ * the checksum first seen for each edition and version (trust on first use); it outlives pruning.
+ */
+final class DistributionCache {
+  static final String FOLDER = "datomic";
+  private static final String INDEX = "index.json";
+  private static final String ENTRY = "entry.json";
+  private static final String TEMP_PREFIX = ".tmp-";
+  private static final int MAX_RECORDS = 200;
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** A cached, complete distribution. */
+  record Entry(String key, Path dir, String edition, String version, String sha256, long bytes) {
+    Path tree() {
+      return dir.resolve("tree");
+    }
+  }
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record EntryFile(@JsonProperty("edition") String edition,
+      @JsonProperty("version") String version,
+      @JsonProperty("sha256") String sha256,
+      @JsonProperty("bytes") long bytes,
+      @JsonProperty("created") String created) {}
+
+  /** A checksum recorded the first time a version was downloaded. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record Recorded(@JsonProperty("sha256") String sha256,
+      @JsonProperty("firstSeen") String firstSeen) {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record IndexFile(@JsonProperty("checksums") Map<String, Recorded> checksums) {}
+
+  private final Path root;
+
+  private DistributionCache(Path root) {
+    this.root = root;
+  }
+
+  /** Opens (creating) the cache under {@code cacheDir}; throws with a reason when unusable. */
+  static DistributionCache open(Path cacheDir) throws IOException {
+    if (cacheDir == null) {
+      throw new IOException("no CACHE_DIR was given");
+    }
+    Path root = cacheDir.resolve(FOLDER);
+    if (Files.isSymbolicLink(root)) {
+      throw new IOException(root + " is a symlink");
+    }
+    Files.createDirectories(root);
+    if (!Files.isWritable(root)) {
+      throw new IOException(root + " is not writable");
+    }
+    return new DistributionCache(root);
+  }
+
+  Path root() {
+    return root;
+  }
+
+  static String key(Edition edition, DatomicVersion version, String sha256) {
+    return edition.id() + "-" + version + "-" + sha256.substring(0, 12);
+  }
+
+  /** Complete entries for this edition and version; incomplete ones are removed. */
+  List<Entry> find(Edition edition, DatomicVersion version, List<String> notes)
+      throws IOException {
+    String prefix = edition.id() + "-" + version + "-";
+    List<Entry> found = new ArrayList<>();
+    for (Path dir : list()) {
+      String name = dir.getFileName().toString();
+      if (!name.startsWith(prefix)) {
+        continue;
+      }
+      Optional<Entry> entry = read(dir);
+      if (entry.isPresent() && entry.get().edition().equals(edition.id())
+          && entry.get().version().equals(version.toString())) {
+        found.add(entry.get());
+      } else {
+        notes.add("Removed an incomplete cache entry (" + name + ")");
+        Trees.delete(dir);
+      }
+    }
+    return found;
+  }
+
+  /** Every complete entry, newest version first (for a fallback when Maven is unreachable). */
+  List<Entry> all() throws IOException {
+    List<Entry> found = new ArrayList<>();
+    for (Path dir : list()) {
+      read(dir).ifPresent(found::add);
+    }
+    found.sort((a, b) -> DatomicVersion.of(b.version()).compareTo(DatomicVersion.of(a.version())));
+    return found;
+  }
+
+  private Optional<Entry> read(Path dir) {
+    String name = dir.getFileName().toString();
+    try {
+      EntryFile file = JSON.readValue(dir.resolve(ENTRY).toFile(), EntryFile.class);
+      if (file.sha256() == null || !file.sha256().matches("[0-9a-f]{64}")
+          || file.version() == null || DatomicVersion.parse(file.version()).isEmpty()
+          || file.edition() == null || Edition.parse(file.edition()).isEmpty()
+          || !name.equals(key(Edition.parse(file.edition()).get(),
+              DatomicVersion.of(file.version()), file.sha256()))
+          || !Files.isRegularFile(dir.resolve("tree/bin/transactor"))) {
+        return Optional.empty();
+      }
+      return Optional.of(new Entry(name, dir, file.edition(), file.version(), file.sha256(),
+          file.bytes()));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  private List<Path> list() throws IOException {
+    List<Path> dirs = new ArrayList<>();
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(root)) {
+      for (Path p : stream) {
+        String name = p.getFileName().toString();
+        if (!name.startsWith(".") && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+          dirs.add(p);
+        }
+      }
+    }
+    return dirs;
+  }
+
+  /** A fresh staging folder inside the cache (same file system, so the final rename is atomic). */
+  Path newStaging() throws IOException {
+    return Files.createDirectory(root.resolve(TEMP_PREFIX + UUID.randomUUID()));
+  }
+
+  /** Turns a staging folder holding {@code tree/} into an entry, atomically. */
+  Entry commit(Path staging, Edition edition, DatomicVersion version, String sha256, long bytes)
+      throws IOException {
+    String key = key(edition, version, sha256);
+    JSON.writeValue(staging.resolve(ENTRY).toFile(), new EntryFile(edition.id(),
+        version.toString(), sha256, bytes, Instant.now().toString()));
+    Path dir = root.resolve(key);
+    if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      Trees.delete(dir);
+    }
+    move(staging, dir);
+    return new Entry(key, dir, edition.id(), version.toString(), sha256, bytes);
+  }
+
+  Optional<Recorded> recorded(Edition edition, DatomicVersion version) {
+    return Optional.ofNullable(readIndex().get(edition.id() + "-" + version));
+  }
+
+  void record(Edition edition, DatomicVersion version, String sha256) throws IOException {
+    Map<String, Recorded> index = readIndex();
+    String id = edition.id() + "-" + version;
+    Recorded old = index.get(id);
+    if (old != null && old.sha256().equals(sha256)) {
+      return;
+    }
+    index.put(id, new Recorded(sha256, Instant.now().toString()));
+    while (index.size() > MAX_RECORDS) {
+      index.remove(index.keySet().iterator().next());
+    }
+    Path temp = root.resolve(TEMP_PREFIX + "index-" + UUID.randomUUID() + ".json");
+    try {
+      JSON.writeValue(temp.toFile(), new IndexFile(index));
+      move(temp, root.resolve(INDEX));
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  private Map<String, Recorded> readIndex() {
+    Path index = root.resolve(INDEX);
+    if (!Files.isRegularFile(index)) {
+      return new TreeMap<>();
+    }
+    try {
+      IndexFile file = JSON.readValue(index.toFile(), IndexFile.class);
+      Map<String, Recorded> map = new TreeMap<>();
+      if (file.checksums() != null) {
+        file.checksums().forEach((k, v) -> {
+          if (v != null && v.sha256() != null && v.sha256().matches("[0-9a-f]{64}")) {
+            map.put(k, v);
+          }
+        });
+      }
+      return map;
+    } catch (IOException | RuntimeException e) {
+      return new TreeMap<>(); // unreadable: start again (it only holds first-seen checksums)
+    }
+  }
+
+  /** Removes every entry but {@code keep} and any leftover staging folders; returns what went. */
+  List<String> prune(String keep) throws IOException {
+    List<String> removed = new ArrayList<>();
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(root)) {
+      for (Path p : stream) {
+        String name = p.getFileName().toString();
+        if (name.equals(INDEX) || name.equals(keep)) {
+          continue;
+        }
+        Trees.delete(p);
+        if (!name.startsWith(".")) {
+          removed.add(name);
+        }
+      }
+    }
+    return removed;
+  }
+
+  /** Removes staging folders left by builds that were killed. */
+  void removeLeftovers() throws IOException {
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(root, TEMP_PREFIX + "*")) {
+      for (Path p : stream) {
+        Trees.delete(p);
+      }
+    }
+  }
+
+  static void move(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(from, to);
+    }
+  }
+}

@@ -1,0 +1,415 @@
+package datomic.buildpack.distribution;
+
+import datomic.buildpack.distribution.ArchiveException.Kind;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.EOFException;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.zip.CRC32;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
+import org.apache.commons.compress.archivers.zip.ZipFile;
+
+/**
+ * Unpacks a Datomic zip while it is still arriving, with bounded memory, into a staging folder.
+ *
+ * <p>Pass one streams the local entries ({@link ZipArchiveInputStream}): names are checked before
+ * anything is written (no {@code ..}, no absolute or drive paths, one top folder), sizes and
+ * entry counts are capped, excluded paths are skipped, and a CRC-32 is kept per file. The bytes
+ * are also copied to a temporary zip next to the tree. Pass two reads that copy's central
+ * directory ({@link ZipFile}), which a stream cannot see: it must list exactly the streamed
+ * entries with the same CRCs; it gives the Unix modes (exec bits) and the symlinks, whose targets
+ * must stay inside the distribution.
+ */
+public final class ZipUnpacker {
+  private static final int BUFFER = 64 * 1024;
+  private static final int MAX_LINK_TARGET = 1024;
+
+  private final long maxExpandedBytes;
+  private final int maxEntries;
+  private final List<String> exclude;
+
+  /** What was unpacked. */
+  public record Result(long bytes, int files, int skipped) {}
+
+  private record Streamed(long crc, long size, boolean directory, boolean excluded) {}
+
+  public ZipUnpacker(long maxExpandedBytes, int maxEntries, List<String> exclude) {
+    this.maxExpandedBytes = maxExpandedBytes;
+    this.maxEntries = maxEntries;
+    this.exclude = List.copyOf(exclude);
+  }
+
+  /**
+   * Unpacks the zip read from {@code source} into {@code tree} (which must not exist), without its
+   * top folder {@code expectedTop}. {@code scratchZip} receives a copy of the bytes and is deleted
+   * afterwards. Reads {@code source} to its end.
+   */
+  public Result unpack(InputStream source, String expectedTop, Path tree, Path scratchZip)
+      throws IOException {
+    Files.createDirectory(tree);
+    Map<String, Streamed> streamed = new HashMap<>();
+    long total;
+    try {
+      try (OutputStream copy = new BufferedOutputStream(Files.newOutputStream(scratchZip,
+          StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), BUFFER)) {
+        // Buffered above the tee: the tee, the digest below it and the source see 64 KB reads,
+        // not the 512-byte ones the zip reader makes.
+        InputStream buffered = new BufferedInputStream(new TeeInputStream(source, copy), BUFFER);
+        total = streamEntries(buffered, expectedTop, tree, streamed);
+        drain(buffered);
+      }
+      return finish(scratchZip, expectedTop, tree, streamed, total);
+    } finally {
+      Files.deleteIfExists(scratchZip);
+    }
+  }
+
+  private long streamEntries(InputStream in, String expectedTop, Path tree,
+      Map<String, Streamed> streamed) throws IOException {
+    long total = 0;
+    byte[] buffer = new byte[BUFFER];
+    CRC32 crc = new CRC32();
+    @SuppressWarnings("resource") // closing it would close `in`, which the caller drains
+    ZipArchiveInputStream zip = new ZipArchiveInputStream(in, "UTF-8", true, true);
+    while (true) {
+      ZipArchiveEntry entry;
+      try {
+        entry = zip.getNextZipEntry();
+      } catch (IOException e) {
+        throw archiveProblem(e, "reading an entry header");
+      }
+      if (entry == null) {
+        break;
+      }
+      String name = entry.getName();
+      String rel = relativeName(name, expectedTop);
+      if (streamed.size() >= maxEntries) {
+        throw new ArchiveException(Kind.TOO_BIG, "the zip has more than " + maxEntries
+            + " entries, more than a Datomic distribution has");
+      }
+      if (streamed.containsKey(name)) {
+        throw new ArchiveException(Kind.UNSAFE, "the zip lists '" + name + "' twice");
+      }
+      if (rel.isEmpty()) {
+        streamed.put(name, new Streamed(0, 0, true, false));
+        continue;
+      }
+      boolean excluded = isExcluded(rel);
+      if (excluded) {
+        streamed.put(name, new Streamed(0, 0, entry.isDirectory(), true));
+        continue; // the next getNextZipEntry skips the data without writing it
+      }
+      Path out = tree.resolve(rel).normalize();
+      if (!out.startsWith(tree) || out.equals(tree)) {
+        throw new ArchiveException(Kind.UNSAFE, "entry '" + name + "' would be written outside the distribution");
+      }
+      if (entry.isDirectory()) {
+        ensureDirectory(out, name);
+        streamed.put(name, new Streamed(0, 0, true, false));
+        continue;
+      }
+      if (entry.getSize() > 0 && total + entry.getSize() > maxExpandedBytes) {
+        throw tooBig(name);
+      }
+      ensureDirectory(out.getParent(), name);
+      crc.reset();
+      long size = 0;
+      try (OutputStream file = Files.newOutputStream(out, StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE)) {
+        while (true) {
+          int n;
+          try {
+            n = zip.readNBytes(buffer, 0, buffer.length); // whole buffers: few, large writes
+          } catch (IOException e) {
+            throw archiveProblem(e, "reading '" + name + "'");
+          }
+          if (n <= 0) {
+            break;
+          }
+          size += n;
+          total += n;
+          if (total > maxExpandedBytes) {
+            throw tooBig(name);
+          }
+          crc.update(buffer, 0, n);
+          file.write(buffer, 0, n);
+        }
+      } catch (FileAlreadyExistsException e) {
+        throw new ArchiveException(Kind.UNSAFE, "the zip lists '" + name + "' twice");
+      }
+      streamed.put(name, new Streamed(crc.getValue(), size, false, false));
+    }
+    return total;
+  }
+
+  private void ensureDirectory(Path dir, String entryName) throws IOException {
+    if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try {
+      Files.createDirectories(dir);
+    } catch (FileAlreadyExistsException e) {
+      throw new ArchiveException(Kind.UNSAFE, "entry '" + entryName
+          + "' is inside something that is not a folder");
+    }
+  }
+
+  private ArchiveException tooBig(String name) {
+    return new ArchiveException(Kind.TOO_BIG, "unpacking '" + name + "' would take the files past "
+        + maxExpandedBytes / 1_000_000 + " MB, more than a Datomic distribution needs (a zip bomb?)");
+  }
+
+  private static IOException archiveProblem(IOException e, String doing) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof DownloadException d) {
+        return d;
+      }
+      if (c instanceof ArchiveException a) {
+        return a;
+      }
+    }
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    if (e instanceof EOFException || message.toLowerCase().contains("truncated")) {
+      return new ArchiveException(Kind.TRUNCATED, "the zip ends early, while " + doing, e);
+    }
+    return new ArchiveException(Kind.CORRUPT, "the zip is damaged (" + message + ") while "
+        + doing, e);
+  }
+
+  /**
+   * The entry's path below the top folder ("" for the folder itself); rejects anything that could
+   * land outside it.
+   */
+  static String relativeName(String name, String expectedTop) throws ArchiveException {
+    if (name.isEmpty() || name.indexOf('\0') >= 0 || name.indexOf('\\') >= 0) {
+      throw new ArchiveException(Kind.UNSAFE, "entry '" + printable(name)
+          + "' has a malformed name");
+    }
+    if (name.startsWith("/") || name.matches("^[A-Za-z]:.*")) {
+      throw new ArchiveException(Kind.UNSAFE, "entry '" + printable(name)
+          + "' has an absolute path");
+    }
+    String[] parts = name.split("/", -1);
+    for (int i = 0; i < parts.length; i++) {
+      String part = parts[i];
+      if (part.equals("..") || part.equals(".")) {
+        throw new ArchiveException(Kind.UNSAFE, "entry '" + printable(name)
+            + "' contains '" + part + "' (a path that climbs out of the folder)");
+      }
+      if (part.isEmpty() && i < parts.length - 1) {
+        throw new ArchiveException(Kind.UNSAFE, "entry '" + printable(name)
+            + "' has an empty path segment");
+      }
+    }
+    if (!parts[0].equals(expectedTop) || parts.length == 1) {
+      throw new ArchiveException(Kind.WRONG_TOP, parts[0]);
+    }
+    String rel = name.substring(expectedTop.length() + 1);
+    return rel.endsWith("/") ? rel.substring(0, rel.length() - 1) : rel;
+  }
+
+  private boolean isExcluded(String rel) {
+    for (String prefix : exclude) {
+      String bare = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+      if (rel.equals(bare) || rel.startsWith(bare + "/")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String printable(String name) {
+    String shown = name.replaceAll("[\\p{Cntrl}]", "?");
+    return shown.length() > 200 ? shown.substring(0, 200) + "..." : shown;
+  }
+
+  /** Reads the rest (the central directory) so the scratch copy and any digest are complete. */
+  private static void drain(InputStream in) throws IOException {
+    byte[] scratch = new byte[BUFFER];
+    while (in.read(scratch, 0, scratch.length) >= 0) {
+      // keep reading
+    }
+  }
+
+  /** Pass two: check the central directory against what was streamed; apply modes and links. */
+  private Result finish(Path scratchZip, String expectedTop, Path tree,
+      Map<String, Streamed> streamed, long total) throws IOException {
+    List<ZipArchiveEntry> links = new ArrayList<>();
+    int files = 0;
+    int skipped = 0;
+    int listed = 0;
+    try (ZipFile zip = ZipFile.builder().setPath(scratchZip).get()) {
+      for (Enumeration<ZipArchiveEntry> e = zip.getEntries(); e.hasMoreElements(); ) {
+        ZipArchiveEntry entry = e.nextElement();
+        listed++;
+        String name = entry.getName();
+        String rel = relativeName(name, expectedTop);
+        Streamed seen = streamed.get(name);
+        if (seen == null) {
+          throw new ArchiveException(Kind.CORRUPT, "the zip's directory lists '" + printable(name)
+              + "', which is not in its contents");
+        }
+        if (seen.excluded()) {
+          skipped++;
+          continue;
+        }
+        if (rel.isEmpty() || seen.directory()) {
+          if (!rel.isEmpty()) {
+            applyMode(tree.resolve(rel), entry, true);
+          }
+          continue;
+        }
+        if (entry.getCrc() != -1 && entry.getCrc() != seen.crc() || entry.getSize() != -1
+            && entry.getSize() != seen.size()) {
+          throw new ArchiveException(Kind.CORRUPT, "'" + name + "' is damaged (its CRC or size"
+              + " does not match the zip's directory)");
+        }
+        if (entry.isUnixSymlink()) {
+          links.add(entry);
+          continue;
+        }
+        applyMode(tree.resolve(rel), entry, false);
+        files++;
+      }
+      if (listed != streamed.size()) {
+        throw new ArchiveException(Kind.CORRUPT, "the zip's directory lists " + listed
+            + " entries but its contents hold " + streamed.size());
+      }
+    } catch (ArchiveException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new ArchiveException(Kind.TRUNCATED,
+          "the zip is incomplete (its central directory is missing or damaged: "
+              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")", e);
+    }
+    for (ZipArchiveEntry link : links) {
+      makeLink(tree, relativeName(link.getName(), expectedTop), link.getName());
+      files++;
+    }
+    return new Result(total, files, skipped);
+  }
+
+  private static void applyMode(Path path, ZipArchiveEntry entry, boolean directory)
+      throws IOException {
+    int mode = entry.getPlatform() == ZipArchiveEntry.PLATFORM_UNIX ? entry.getUnixMode() & 0777 : 0;
+    if (mode == 0) {
+      return; // no Unix mode recorded: keep the defaults (rw-r--r--, rwxr-xr-x for folders)
+    }
+    mode |= directory ? 0700 : 0600; // always readable and writable by us
+    Files.setPosixFilePermissions(path, permissions(mode));
+  }
+
+  static Set<PosixFilePermission> permissions(int mode) {
+    Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
+    PosixFilePermission[] order = {
+        PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE,
+        PosixFilePermission.OTHERS_READ, PosixFilePermission.GROUP_EXECUTE,
+        PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
+        PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE,
+        PosixFilePermission.OWNER_READ};
+    for (int bit = 0; bit < order.length; bit++) {
+      if ((mode & (1 << bit)) != 0) {
+        set.add(order[bit]);
+      }
+    }
+    return set;
+  }
+
+  /** Replaces the streamed file holding the link's target by the link, if it stays inside. */
+  private static void makeLink(Path tree, String rel, String name) throws IOException {
+    Path where = tree.resolve(rel);
+    byte[] raw = Files.readAllBytes(where);
+    String target = new String(raw, StandardCharsets.UTF_8);
+    if (raw.length == 0 || raw.length > MAX_LINK_TARGET || target.indexOf('\0') >= 0
+        || target.startsWith("/") || target.indexOf('\\') >= 0) {
+      throw new ArchiveException(Kind.UNSAFE, "symlink '" + name + "' points to '"
+          + printable(target) + "', outside the distribution");
+    }
+    Path resolved = where.getParent().resolve(target).normalize();
+    if (!resolved.startsWith(tree)) {
+      throw new ArchiveException(Kind.UNSAFE, "symlink '" + name + "' points to '"
+          + printable(target) + "', outside the distribution");
+    }
+    Files.delete(where);
+    Files.createSymbolicLink(where, Path.of(target));
+    // Links through other links could still climb out: check where it really leads.
+    if (Files.exists(where)) {
+      Path real = where.toRealPath();
+      if (!real.startsWith(tree.toRealPath())) {
+        Files.delete(where);
+        throw new ArchiveException(Kind.UNSAFE, "symlink '" + name + "' points to '"
+            + printable(target) + "', outside the distribution");
+      }
+    }
+  }
+
+  /** Copies every byte read to a side output (the scratch zip). */
+  private static final class TeeInputStream extends FilterInputStream {
+    private final OutputStream copy;
+
+    TeeInputStream(InputStream in, OutputStream copy) {
+      super(in);
+      this.copy = copy;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = in.read();
+      if (b >= 0) {
+        copy.write(b);
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = in.read(b, off, len);
+      if (n > 0) {
+        copy.write(b, off, n);
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      byte[] scratch = new byte[(int) Math.min(BUFFER, Math.max(1, n))];
+      long done = 0;
+      while (done < n) {
+        int r = read(scratch, 0, (int) Math.min(scratch.length, n - done));
+        if (r < 0) {
+          break;
+        }
+        done += r;
+      }
+      return done;
+    }
+
+    @Override
+    public boolean markSupported() {
+      return false;
+    }
+
+    @Override
+    public void close() {
+      // the caller owns both streams
+    }
+  }
+}
