@@ -1,5 +1,6 @@
 package datomic.buildpack.distribution;
 
+import datomic.buildpack.files.Trees;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;

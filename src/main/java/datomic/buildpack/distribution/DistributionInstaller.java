@@ -1,5 +1,6 @@
 package datomic.buildpack.distribution;
 
+import datomic.buildpack.files.Trees;
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
 import datomic.buildpack.output.BuildLog;

@@ -2,15 +2,14 @@ package datomic.buildpack.heroku;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import datomic.buildpack.files.Trees;
 import datomic.buildpack.output.BuildLog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.stream.Stream;
 
 /**
  * Decides whether {@code CACHE_DIR} can be trusted: every reason to discard it (stack changed,
@@ -53,7 +52,7 @@ public final class CacheMarker {
       log.step("Clearing the build cache");
       reasons.forEach(r -> log.detail("Because " + r + "."));
       for (String owned : OWNED) {
-        deleteTree(cacheDir.resolve(owned));
+        Trees.delete(cacheDir.resolve(owned));
       }
     }
     Files.createDirectories(cacheDir);
@@ -61,14 +60,4 @@ public final class CacheMarker {
     return reasons;
   }
 
-  static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
-  }
 }

@@ -1,5 +1,6 @@
 package datomic.buildpack.local;
 
+import datomic.buildpack.files.Trees;
 import datomic.buildpack.heroku.Procfile;
 import datomic.buildpack.output.BuildLog;
 import datomic.buildpack.output.UserError;
@@ -9,12 +10,10 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The local end-to-end run: detect, compile and release a fixture app into temp folders the way
@@ -41,7 +40,7 @@ public final class DryRun {
     Path envDir = work.resolve("env");
     Files.createDirectories(cache);
     Files.createDirectories(envDir);
-    copyTree(appFixture, build);
+    Trees.copy(appFixture, build);
 
     String version = "1.0.7622";
     Path zip = FakeDistribution.from(buildpackDir.resolve("test-fixtures/datomic-dist"))
@@ -99,7 +98,7 @@ public final class DryRun {
       if (keep) {
         log.detail("Kept the build, cache and env folders in " + work);
       } else {
-        deleteTree(work);
+        Trees.delete(work);
       }
     }
   }
@@ -161,29 +160,5 @@ public final class DryRun {
     }
     log.step("Dry run complete: detect, compile, release and transactor boot all worked");
     return 0;
-  }
-
-  static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> walk = Files.walk(from)) {
-      for (Path p : walk.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    }
-  }
-
-  static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

@@ -1,12 +1,12 @@
 package datomic.buildpack.testsupport;
 
+import datomic.buildpack.files.Trees;
 import datomic.buildpack.local.FakeDistribution;
 import datomic.buildpack.local.LoopbackServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 
 /**
  * A fixture app copied into a temp build folder, with the cache and env folders Heroku would
@@ -115,17 +115,10 @@ public final class BuildFixture implements AutoCloseable {
     }
   }
 
+  /** Copies a folder tree (the target must not exist). */
   public static void copyTree(Path from, Path to) {
-    try (Stream<Path> walk = Files.walk(from)) {
-      for (Path p : walk.toList()) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target, java.nio.file.LinkOption.NOFOLLOW_LINKS,
-              java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-        }
-      }
+    try {
+      Trees.copy(from, to);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

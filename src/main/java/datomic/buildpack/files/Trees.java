@@ -1,4 +1,4 @@
-package datomic.buildpack.distribution;
+package datomic.buildpack.files;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -16,12 +16,15 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Copying, sizing and deleting folder trees, never following symlinks. */
-final class Trees {
+public final class Trees {
   private Trees() {}
 
   /** Copies {@code from} to {@code to} (which must not exist) keeping modes and links. */
-  static long copy(Path from, Path to) throws IOException {
+  public static long copy(Path from, Path to) throws IOException {
     AtomicLong bytes = new AtomicLong();
+    if (to.getParent() != null) {
+      Files.createDirectories(to.getParent());
+    }
     Files.walkFileTree(from, new SimpleFileVisitor<>() {
       @Override
       public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
@@ -70,7 +73,7 @@ final class Trees {
   }
 
   /** Total size of the regular files below {@code root}. */
-  static long size(Path root) throws IOException {
+  public static long size(Path root) throws IOException {
     AtomicLong bytes = new AtomicLong();
     Files.walkFileTree(root, new SimpleFileVisitor<>() {
       @Override
@@ -85,7 +88,7 @@ final class Trees {
   }
 
   /** Deletes {@code root} and everything below it, if it exists; links are removed, not followed. */
-  static void delete(Path root) throws IOException {
+  public static void delete(Path root) throws IOException {
     if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
@@ -131,7 +134,7 @@ final class Trees {
   }
 
   /** Deletes quietly (for clean-up on a path that is already failing). */
-  static void deleteQuietly(Path root) {
+  public static void deleteQuietly(Path root) {
     if (root == null) {
       return;
     }
