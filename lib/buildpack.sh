@@ -121,7 +121,7 @@ buildpack::ensure_jdk() {
 buildpack::ensure_jar() {
   local cache_dir="$1" java="$2"
   if buildpack::prebuilt_jar; then return 0; fi
-  local key jar_dir jar work java_home status
+  local key jar_dir jar work java_home status maven_home
   key="$(cd "$BP_DIR" && find pom.xml .mvn src -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)"
   jar_dir="$cache_dir/datomic-buildpack-jar"
   jar="$jar_dir/$key.jar"
@@ -135,8 +135,11 @@ buildpack::ensure_jar() {
   cp -R "$BP_DIR/pom.xml" "$BP_DIR/mvnw" "$BP_DIR/.mvn" "$BP_DIR/src" "$work/"
   java_home="$(cd "$(dirname "$java")/.." && pwd)"
   status=0
+  # Maven and its downloads live in the work folder (deleted below); tests point
+  # DATOMIC_BUILDPACK_MAVEN_HOME at the machine's ~/.m2 to build offline.
+  maven_home="${DATOMIC_BUILDPACK_MAVEN_HOME:-$work/.m2}"
   (cd "$work" && env -u JAVA_OPTS -u JAVA_TOOL_OPTIONS -u _JAVA_OPTIONS JAVA_HOME="$java_home" \
-    ./mvnw -B -q -DskipTests "-Dmaven.repo.local=${DATOMIC_BUILDPACK_MAVEN_REPO:-$work/.m2}" package) \
+    MAVEN_USER_HOME="$maven_home" ./mvnw -B -q -DskipTests "-Dmaven.repo.local=$maven_home/repository" package) \
     2>&1 | sed 's/^/       /' >&2 || status=$?
   if [[ $status -ne 0 || ! -f "$work/target/$JAR_NAME" ]]; then
     rm -rf "$work"

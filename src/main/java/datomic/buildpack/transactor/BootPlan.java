@@ -79,12 +79,14 @@ public final class BootPlan {
     }
     Matcher m = TRANSACTOR_DYNO.matcher(dyno.get());
     if (m.matches() && Integer.parseInt(m.group(1)) >= 2) {
-      throw new UserError(dyno.get() + " cannot run as a standby transactor with "
-              + storage.protocol() + " storage.",
+      throw new UserError(dyno.get() + " cannot run as a standby with " + storage.protocol()
+              + " storage.",
           "Each dyno's " + storage.protocol() + " storage lives on its own disk, so a standby",
           "would never see the active transactor's data. Failover needs shared storage:",
-          "heroku addons:create heroku-postgresql -a <app>, or scale back to one dyno:",
-          "heroku ps:scale transactor=1");
+          "free".equals(storage.protocol())
+              ? "Datomic Pro with Heroku Postgres (heroku config:unset DATOMIC_EDITION),"
+              : "heroku addons:create heroku-postgresql -a <app>,",
+          "or scale back to one dyno: heroku ps:scale transactor=1");
     }
   }
 

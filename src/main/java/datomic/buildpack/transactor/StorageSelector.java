@@ -22,7 +22,11 @@ public final class StorageSelector {
 
   public static Storage select(ConfigRegistry registry, Environment env, BuildInfo build,
       BuildLog log) {
-    if (databaseConfigured(registry, env)) {
+    if (build.isFree() && databaseConfigured(registry, env)) {
+      log.warning("Datomic Free cannot store data in Postgres; the database URL is ignored.",
+          "Free only has storage on the transactor's own disk (lost at every restart here).",
+          "Use Datomic Pro, free of charge from 1.0.6726: heroku config:unset DATOMIC_EDITION");
+    } else if (databaseConfigured(registry, env)) {
       PostgresUrl url = PostgresUrl.fromEnvironment(registry, env);
       return new Storage("sql", url.transactorProperties(),
           "Postgres " + url.host() + ":" + url.port() + "/" + url.database() + " as "
@@ -30,10 +34,18 @@ public final class StorageSelector {
           "config var " + url.source(), true);
     }
     String protocol = build.isFree() ? "free" : "dev";
-    log.warning("No database configured: using " + protocol
-            + " storage on this dyno's own disk. ALL DATA IS LOST at every restart.",
-        "Dynos restart at least daily. For storage that lasts, add Heroku Postgres:",
-        "heroku addons:create heroku-postgresql -a <app>");
+    if (build.isFree()) {
+      log.warning("Datomic Free keeps its data on this dyno's own disk. ALL DATA IS LOST at every"
+              + " restart.",
+          "Dynos restart at least daily. For storage that lasts, use Datomic Pro (free of charge",
+          "from 1.0.6726) with Heroku Postgres: heroku config:unset DATOMIC_EDITION, then",
+          "heroku addons:create heroku-postgresql -a <app>");
+    } else {
+      log.warning("No database configured: using dev storage on this dyno's own disk."
+              + " ALL DATA IS LOST at every restart.",
+          "Dynos restart at least daily. For storage that lasts, add Heroku Postgres:",
+          "heroku addons:create heroku-postgresql -a <app>");
+    }
     return new Storage(protocol, Map.of(),
         protocol + " storage on the dyno's disk (lost at restart)", "no database URL", false);
   }

@@ -148,6 +148,29 @@ class BuildpackApiTest {
   }
 
   @Test
+  void secretsNeverReachTheBuildLogOrTheSlug() throws IOException {
+    Map<String, String> secrets = Map.of("DATOMIC_LICENSE_PASSWORD", "lic-pw-93f1c",
+        "DATOMIC_TRANSACTOR_KEY", "txkey-5d2a8e", "DATOMIC_MEMCACHED_PASSWORD", "mc-pw-77aa0",
+        "DATABASE_URL", "postgres://u:db-pw-12ab9@db.example.com:5432/d");
+    try (BuildFixture app = BuildFixture.of("minimal-transactor", tmp).withDistribution()) {
+      app.setVar("DATOMIC_LICENSE_USER", "me@example.com");
+      secrets.forEach(app::setVar);
+      Run.Result r = app.compileOk();
+      Run.Result release = app.release();
+      for (String secret : List.of("lic-pw-93f1c", "txkey-5d2a8e", "mc-pw-77aa0", "db-pw-12ab9")) {
+        assertFalse(r.all().contains(secret), secret + " in the build log:\n" + r);
+        assertFalse(release.all().contains(secret), secret + " in the release output");
+        try (Stream<Path> files = Files.walk(app.build())) {
+          for (Path f : files.filter(Files::isRegularFile).toList()) {
+            String text = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
+            assertFalse(text.contains(secret), secret + " left in the slug: " + f);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void unknownConfigVarGetsAWarningWithTheClosestName() throws IOException {
     try (BuildFixture app = BuildFixture.of("minimal-transactor", tmp).withDistribution()) {
       app.setVar("DATOMIC_MEMORY_INDEX_MAXX", "256m");

@@ -82,12 +82,12 @@ class HerokuPlatformTest {
   void bareCloneBuildsTheCliOnceWithTheMavenWrapperAndCachesIt() throws IOException {
     Path buildpack = Machine.buildpackCheckout(tmp.resolve("buildpack"));
     assertFalse(Files.exists(buildpack.resolve("target")));
-    Path m2 = Path.of(System.getProperty("user.home"), ".m2", "repository");
+    Path m2 = Path.of(System.getProperty("user.home"), ".m2");
     try (BuildFixture app = BuildFixture.of("minimal-transactor", tmp.resolve("a"))
         .withDistribution()) {
       // Offline: the test may not reach Maven Central; the machine's Maven repository has it all.
       Run.Result first = compile(buildpack, app).env("MAVEN_ARGS", "-o")
-          .env("DATOMIC_BUILDPACK_MAVEN_REPO", m2.toString()).go();
+          .env("DATOMIC_BUILDPACK_MAVEN_HOME", m2.toString()).go();
       assertEquals(0, first.exitCode(), first.toString());
       assertTrue(first.stdout().contains("Building the buildpack CLI")
           || first.stderr().contains("Building the buildpack CLI"), first.toString());
@@ -123,6 +123,38 @@ class HerokuPlatformTest {
       assertTrue(second.stdout().contains("-----> Clearing the build cache"), second.stdout());
       assertTrue(second.stdout().contains("the stack changed from heroku-22 to heroku-24"),
           second.stdout());
+    }
+  }
+
+  @Test
+  void newBuildpackVersionClearsTheCacheAndSaysWhy() throws IOException {
+    try (BuildFixture app = BuildFixture.of("minimal-transactor", tmp.resolve("a"))
+        .withDistribution()) {
+      app.compileOk();
+      int downloads = app.downloads();
+      Path marker = app.cache().resolve("datomic-buildpack.json");
+      Files.writeString(marker, Files.readString(marker)
+          .replaceAll("\"buildpackVersion\":\"[^\"]*\"", "\"buildpackVersion\":\"0.0.1\""));
+      Path again = tmp.resolve("b/build");
+      BuildFixture.copyTree(Repo.app("minimal-transactor"), again);
+      Run.Result second = Run.of(Repo.bin("compile"), again.toString(), app.cache().toString(),
+          app.env().toString()).go();
+      assertEquals(0, second.exitCode(), second.toString());
+      assertTrue(second.stdout().contains("the buildpack changed from 0.0.1 to "),
+          second.stdout());
+      assertTrue(app.downloads() > downloads, "the cleared cache was filled again");
+    }
+  }
+
+  @Test
+  void buildTimeJvmsIgnoreTheUsersJavaOptions() throws IOException {
+    try (BuildFixture app = BuildFixture.of("minimal-transactor", tmp).withDistribution()) {
+      // A heap this small would stop any JVM that honoured it.
+      Run.Result r = Run.of(Repo.bin("compile"), app.build().toString(), app.cache().toString(),
+          app.env().toString()).env("JAVA_TOOL_OPTIONS", "-Xmx2m").env("JAVA_OPTS", "-Xmx2m")
+          .env("_JAVA_OPTIONS", "-Xmx2m").go();
+      assertEquals(0, r.exitCode(), r.toString());
+      assertFalse(r.stderr().contains("Picked up"), r.stderr());
     }
   }
 

@@ -112,6 +112,48 @@ class TransactorBootTest {
   }
 
   @Test
+  void licenceKeyAndMemcachedPasswordReachTheTransactorButNoLog() throws IOException {
+    Database db = PG.newDatabase();
+    Map<String, String> env = dyno("transactor.1", db);
+    env.put("DATOMIC_TRANSACTOR_KEY", "txkey-5d2a8e");
+    env.put("DATOMIC_MEMCACHED", "127.0.0.1:11211");
+    env.put("DATOMIC_MEMCACHED_PASSWORD", "mc-pw-77aa0");
+    try (Dyno dyno = start(env)) {
+      assertTrue(dyno.awaitStarted(60), dyno.output());
+      assertEquals("txkey-5d2a8e", dyno.properties().getProperty("license-key"));
+      assertEquals("mc-pw-77aa0", dyno.properties().getProperty("memcached-password"));
+      assertEquals("127.0.0.1:11211", dyno.properties().getProperty("memcached"));
+      for (String secret : List.of("txkey-5d2a8e", "mc-pw-77aa0", db.password())) {
+        assertFalse(dyno.output().contains(secret), secret + " leaked:\n" + dyno.output());
+      }
+    }
+  }
+
+  @Test
+  void freeEditionIgnoresTheDatabaseAndUsesFreeStorage() throws IOException {
+    Path free = tmp.resolve("free");
+    try (BuildFixture freeApp = BuildFixture.of("minimal-transactor", free).withDistribution(
+        datomic.buildpack.local.FakeDistribution.from(datomic.buildpack.testsupport.Repo
+            .distSources()).edition("free").version("0.9.5703"), "free")) {
+      freeApp.setVar("DATOMIC_VERSION", "0.9.5703");
+      freeApp.compileOk();
+      Map<String, String> env = dyno("transactor.1", PG.newDatabase());
+      try (Dyno dyno = Dyno.start(freeApp.build(), "transactor", env, tmp.resolve("d"))) {
+        assertTrue(dyno.awaitStarted(60), dyno.output());
+        assertEquals("free", dyno.properties().getProperty("protocol"));
+        assertTrue(dyno.stderr().contains("Datomic Free cannot store data in Postgres"),
+            dyno.stderr());
+      }
+      try (Dyno standby = Dyno.start(freeApp.build(), "transactor",
+          dyno("transactor.2", GB), tmp.resolve("d2"))) {
+        assertNotEquals(0, standby.awaitExit(60), standby.output());
+        assertTrue(standby.stderr().contains("cannot run as a standby with free storage"),
+            standby.stderr());
+      }
+    }
+  }
+
+  @Test
   void fourDynosBootingAtOnceOnAnEmptyDatabaseAllStartAndOneCreatesTheTable()
       throws IOException {
     Database db = PG.newDatabase();
