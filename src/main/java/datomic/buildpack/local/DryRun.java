@@ -44,7 +44,7 @@ public final class DryRun {
 
     String version = "1.0.7622";
     Path zip = FakeDistribution.from(buildpackDir.resolve("test-fixtures/datomic-dist"))
-        .version(version).writeTo(work.resolve("datomic-pro-" + version + ".zip"));
+        .version(version).jars(40, 256 * 1024).writeTo(work.resolve("datomic-pro-" + version + ".zip"));
     try (LoopbackServer server = LoopbackServer.serve(
             "/" + version + "/datomic-pro-" + version + ".zip", zip);
          PostgresServer postgres = PostgresServer.startIfAvailable(log)) {
