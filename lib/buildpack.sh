@@ -3,6 +3,9 @@
 # Heroku build image, and running the CLI with a clean environment. Logic lives in the Java CLI;
 # only what must work before a JVM exists is here.
 
+# Errors inside $(...) stop the shims too (bash turns -e off there otherwise).
+shopt -s inherit_errexit
+
 BP_DIR="${BP_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
 JAR_NAME="datomic-buildpack.jar"
 JVM_COMMON_DEFAULT_URL="https://buildpack-registry.s3.us-east-1.amazonaws.com/buildpacks/heroku/jvm.tgz"
@@ -79,7 +82,7 @@ buildpack::ensure_jdk() {
     output::step "Using the JDK in .jdk (installed by an earlier buildpack)"
     return 0
   fi
-  if [[ -z "${STACK:-}" ]] && command -v java > /dev/null || [[ -x "${JAVA_HOME:-/nonexistent}/bin/java" ]]; then
+  if [[ -z "${STACK:-}" ]] && { [[ -x "${JAVA_HOME:-/nonexistent}/bin/java" ]] || command -v java > /dev/null; }; then
     # A local run (no STACK: CI, a laptop) uses the machine's JDK; the slug will too.
     output::step "Using the machine's Java (local build; on Heroku the slug gets its own JDK)"
     return 0
@@ -99,12 +102,16 @@ buildpack::ensure_jdk() {
       "buildpack: heroku buildpacks:add --index 1 heroku/jvm"
     return 1
   fi
-  # shellcheck disable=SC1091
-  source "$work/bin/java"
-  install_openjdk "$build_dir" "$work"
-  if [[ -f "$work/export" ]]; then
+  # In a subshell, as the JVM buildpack recommends: its helpers (output::* among them) must not
+  # replace this shim's own.
+  if ! (
     # shellcheck disable=SC1091
-    source "$work/export"
+    source "$work/bin/java" && install_openjdk "$build_dir" "$work"
+  ); then
+    rm -rf "$work"
+    output::error "Heroku's JVM buildpack could not install a JDK." \
+      "Its output above says why; check java.runtime.version in system.properties."
+    return 1
   fi
   rm -rf "$work"
   if [[ ! -x "$build_dir/.jdk/bin/java" ]]; then

@@ -29,7 +29,9 @@ final class ErrorHandler
         Secrets.maskUrls(String.valueOf(ex)),
         "This is a bug in the buildpack; please report it with this build log."));
     if (System.getenv("DATOMIC_BUILDPACK_DEBUG") != null) {
-      ex.printStackTrace();
+      java.io.StringWriter trace = new java.io.StringWriter();
+      ex.printStackTrace(new java.io.PrintWriter(trace));
+      System.err.println(Secrets.maskUrls(trace.toString()));
     }
     return INTERNAL;
   }

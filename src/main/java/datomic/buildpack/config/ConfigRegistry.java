@@ -96,7 +96,7 @@ public final class ConfigRegistry {
         continue;
       }
       var.type().problem(var, e.getValue()).ifPresent(p -> problems.add(
-          name + "=" + (var.secret() ? Secrets.MASK : e.getValue()) + ": " + p + "."));
+          name + "=" + shown(var, e.getValue()) + ": " + p + "."));
     }
     if (!problems.isEmpty()) {
       List<String> advice = new ArrayList<>(problems);
@@ -115,6 +115,18 @@ public final class ConfigRegistry {
           .append(" | ").append(v.description().replace("|", "\\|")).append(" |\n");
     }
     return out.toString();
+  }
+
+  /** A value as an error may show it: secrets masked; URLs without credentials or query. */
+  private static String shown(ConfigVar var, String value) {
+    if (var.secret()) {
+      return Secrets.MASK;
+    }
+    if (var.type() == ValueType.URL) {
+      int query = value.indexOf('?');
+      return Secrets.maskUrls(query < 0 ? value : value.substring(0, query) + "?...");
+    }
+    return value;
   }
 
   /** Every secret value present in {@code env}, for masking. */

@@ -12,7 +12,8 @@ public enum ValueType {
   @JsonProperty("size") SIZE("[0-9]{1,7}[kKmMgG]", "a size such as `256m` or `4g`"),
   @JsonProperty("host") HOST("[A-Za-z0-9.:\\-\\[\\]]{1,253}", "a host name or IP address"),
   @JsonProperty("enum") ENUM(".*", "one of the listed values"),
-  @JsonProperty("url") URL("(https?|file):[^\\s]+", "an `https:`, `http:` or `file:` URL"),
+  @JsonProperty("url") URL("(https?|file):[^\\s]+",
+      "an `https:`, `http:` or `file:` URL without spaces (percent-encode them as %20)"),
   @JsonProperty("sha256") SHA256("[0-9a-fA-F]{64}", "64 hexadecimal digits"),
   @JsonProperty("version") VERSION("latest|[0-9]+(\\.[0-9]+){1,3}", "digits and dots like `1.0.7622`, or `latest`"),
   @JsonProperty("varname") VARNAME("[A-Z_][A-Z0-9_]{0,63}", "a config var name such as `HEROKU_POSTGRESQL_RED_URL`");

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -120,44 +121,66 @@ public final class DryRun {
   private int run(List<String> command, Path dir, Map<String, String> extraEnv)
       throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).inheritIO();
-    pb.environment().putAll(extraEnv);
+    cleanEnvironment(pb.environment()).putAll(extraEnv);
     return pb.start().waitFor();
+  }
+
+  /**
+   * Only what a Heroku build or dyno would have: nothing from the developer's shell (a
+   * DATABASE_URL or DATOMIC_* var there must not reach this run).
+   */
+  static Map<String, String> cleanEnvironment(Map<String, String> env) {
+    Map<String, String> keep = new TreeMap<>();
+    for (String name : List.of("PATH", "HOME", "LANG", "TMPDIR", "JAVA_HOME", "USER")) {
+      if (env.containsKey(name)) {
+        keep.put(name, env.get(name));
+      }
+    }
+    env.clear();
+    env.putAll(keep);
+    return env;
   }
 
   private int startTransactor(String command, Path appDir, Map<String, String> env)
       throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder("bash", "-c", command)
         .directory(appDir.toFile()).redirectErrorStream(true);
-    pb.environment().putAll(env);
+    cleanEnvironment(pb.environment()).putAll(env);
     Process process = pb.start();
-    boolean started = false;
-    try (BufferedReader out = new BufferedReader(
-        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      String line;
-      while (System.nanoTime() < deadline && (line = out.readLine()) != null) {
-        System.out.println(line);
-        if (line.startsWith("System started")) {
-          started = true;
-          break;
+    // The reader thread echoes the output; this thread waits, with a deadline, for the line.
+    CountDownLatch started = new CountDownLatch(1);
+    Thread echo = new Thread(() -> {
+      try (BufferedReader out = new BufferedReader(
+          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line; (line = out.readLine()) != null; ) {
+          System.out.println(line);
+          if (line.startsWith("System started")) {
+            started.countDown();
+          }
         }
+      } catch (IOException e) {
+        // the process ended
       }
-      if (!started) {
-        process.destroyForcibly();
-        throw new UserError("The transactor did not report 'System started'.",
-            "Its output is above.");
-      }
-      System.out.println();
-      log.step("Transactor is up (pid " + process.pid() + "); stopping it with SIGTERM");
-      new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor();
-      if (!process.waitFor(30, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
-      String rest;
-      while ((rest = out.readLine()) != null) {
-        System.out.println(rest);
-      }
+    }, "transactor-output");
+    echo.start();
+    boolean up = false;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!up && process.isAlive() && System.nanoTime() < deadline) {
+      up = started.await(200, TimeUnit.MILLISECONDS);
     }
+    up = up || started.getCount() == 0;
+    if (!up) {
+      process.destroyForcibly();
+      echo.join(5000);
+      throw new UserError("The transactor did not report 'System started'"
+          + (process.isAlive() ? " within 60 s." : "; it exited."), "Its output is above.");
+    }
+    log.step("Transactor is up (pid " + process.pid() + "); stopping it with SIGTERM");
+    new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+    }
+    echo.join(5000);
     log.step("Dry run complete: detect, compile, release and transactor boot all worked");
     return 0;
   }

@@ -64,6 +64,13 @@ public final class BootPlan {
     dyno.filter(d -> d.megabytes() < 1024).ifPresent(d -> log.warning(
         "This dyno has " + d.megabytes() + " MB of memory; a transactor needs at least 1 GB.",
         "Use a larger dyno: heroku ps:type transactor=standard-2x (or performance-m)."));
+    for (String fixed : new String[] {"DATOMIC_HOST", "DATOMIC_ALT_HOST"}) {
+      if (env.get(fixed).isPresent() && dynoNumber() >= 2) {
+        log.warning(fixed + " gives every transactor dyno the same address.",
+            "With two dynos, peers cannot tell the standby from the active transactor.",
+            "Unset it to let each dyno advertise its own: heroku config:unset " + fixed);
+      }
+    }
     if (!network.privateSpace() && env.get("DYNO").isPresent()) {
       log.warning("This dyno is not in a Private Space: peers on other dynos cannot reach"
               + " this transactor.",
@@ -77,8 +84,7 @@ public final class BootPlan {
     if (storage.shared() || dyno.isEmpty()) {
       return;
     }
-    Matcher m = TRANSACTOR_DYNO.matcher(dyno.get());
-    if (m.matches() && Integer.parseInt(m.group(1)) >= 2) {
+    if (dynoNumber() >= 2) {
       throw new UserError(dyno.get() + " cannot run as a standby with " + storage.protocol()
               + " storage.",
           "Each dyno's " + storage.protocol() + " storage lives on its own disk, so a standby",
@@ -88,6 +94,12 @@ public final class BootPlan {
               : "heroku addons:create heroku-postgresql -a <app>,",
           "or scale back to one dyno: heroku ps:scale transactor=1");
     }
+  }
+
+  /** N of a {@code transactor.N} dyno; 0 for any other process (or a local run). */
+  private int dynoNumber() {
+    Matcher m = TRANSACTOR_DYNO.matcher(env.get("DYNO").orElse(""));
+    return m.matches() ? Integer.parseInt(m.group(1)) : 0;
   }
 
   private String prepareStorage(Storage storage) {

@@ -49,6 +49,8 @@ public final class Launcher {
     argv.add("JAVA_TOOL_OPTIONS=" + withoutHeapOptions(saved(env, "JAVA_TOOL_OPTIONS")));
     argv.add("XMX=");
     argv.add("XMS=");
+    Optional.ofNullable(env.get("DATOMIC_EXT_CLASSPATH")).filter(cp -> !cp.isBlank())
+        .ifPresent(cp -> argv.add("DATOMIC_EXT_CLASSPATH=" + absoluteClasspath(cp, slug)));
     Optional.ofNullable(env.get("DATOMIC_BUILDPACK_JAVA")).map(Path::of).map(Path::getParent)
         .ifPresent(bin -> argv.add("PATH=" + bin + ":" + env.getOrDefault("PATH", "/usr/bin:/bin")));
     argv.add(slug.distDir().resolve("bin/transactor").toString());
@@ -60,6 +62,17 @@ public final class Launcher {
     argv.add("-Dlogback.configurationFile=" + slug.logbackConfig());
     argv.add(properties.toString());
     return argv;
+  }
+
+  /**
+   * bin/transactor changes into the distribution folder before it starts Java, so relative
+   * classpath entries (a metrics jar in the app) are made absolute against the app root.
+   */
+  static String absoluteClasspath(String classpath, SlugLayout slug) {
+    return String.join(":", java.util.Arrays.stream(classpath.split(":"))
+        .filter(e -> !e.isEmpty())
+        .map(e -> e.startsWith("/") ? e : slug.appDir().resolve(e).normalize().toString())
+        .toList());
   }
 
   /** The value the launcher script saved before it cleared the variable for its own JVM. */

@@ -3,6 +3,9 @@ package datomic.buildpack.transactor;
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.ConfigVar;
 import datomic.buildpack.config.Environment;
+import datomic.buildpack.distribution.DatomicVersion;
+import datomic.buildpack.distribution.Edition;
+import datomic.buildpack.distribution.VersionCatalog;
 import datomic.buildpack.heroku.BuildInfo;
 import datomic.buildpack.output.BuildLog;
 import datomic.buildpack.output.UserError;
@@ -35,6 +38,7 @@ public final class TransactorConfig {
   static final Set<String> SECRET_KEYS = Set.of("license-key", "memcached-password",
       "sql-password", "storage-admin-password", "storage-datomic-password");
   static final long MIN_HEAP_MB = 256;
+  static final String UNKNOWN_HEAP = "not known until the transactor dyno boots";
   static final String INDEX_THRESHOLD = "memory-index-threshold";
   static final String INDEX_MAX = "memory-index-max";
   static final String CACHE_MAX = "object-cache-max";
@@ -68,8 +72,9 @@ public final class TransactorConfig {
       heapSource = "derived from " + in.dyno().get().megabytes() + " MB ("
           + in.dyno().get().source() + ")";
     } else {
+      // The release phase runs on a dyno of its own: the transactor's heap is known at its boot.
       heap = 1024;
-      heapSource = "Datomic's default";
+      heapSource = UNKNOWN_HEAP;
     }
     TransactorConfig config = new TransactorConfig(heap, heapSource, in.storage());
 
@@ -165,19 +170,20 @@ public final class TransactorConfig {
   private void checkMemory(Optional<DynoMemory> dyno) {
     MemoryPlan plan = new MemoryPlan(heapMb, sizeOf(INDEX_THRESHOLD), sizeOf(INDEX_MAX),
         sizeOf(CACHE_MAX));
-    if (dyno.isPresent() && heapMb > dyno.get().megabytes()) {
+    if (dyno.isPresent() && heapMb + MemoryPlan.MIN_NON_HEAP_MB > dyno.get().megabytes()) {
       throw new UserError("The transactor heap (" + Size.format(heapMb) + ", from " + heapSource
-              + ") is larger than this dyno's " + dyno.get().megabytes() + " MB of memory.",
+              + ") does not fit this dyno's " + dyno.get().megabytes() + " MB of memory with "
+              + MemoryPlan.MIN_NON_HEAP_MB + " MB left for the JVM itself.",
           "Lower DATOMIC_XMX (or unset it to derive the heap from the dyno), or use a larger",
           "dyno: heroku ps:type transactor=performance-m");
     }
-    if (heapMb < MIN_HEAP_MB) {
+    if (heapKnown(dyno) && heapMb < MIN_HEAP_MB) {
       throw new UserError("A " + Size.format(heapMb) + " heap (" + heapSource
               + ") is too small for a transactor.",
           "Datomic needs a heap of at least " + MIN_HEAP_MB + "m; use a dyno with 1 GB or more:",
           "heroku ps:type transactor=standard-2x");
     }
-    if (!plan.fitsHeap()) {
+    if (heapKnown(dyno) && !plan.fitsHeap()) {
       throw new UserError("memory-index-max + object-cache-max exceed 75% of the heap;"
               + " the transactor would refuse to start.",
           INDEX_MAX + "=" + Size.format(plan.indexMaxMb()) + " (" + source(INDEX_MAX) + ") + "
@@ -195,13 +201,18 @@ public final class TransactorConfig {
     }
   }
 
+  private boolean heapKnown(Optional<DynoMemory> dyno) {
+    return dyno.isPresent() || !heapSource.equals(UNKNOWN_HEAP);
+  }
+
   private void checkLicence(BuildInfo build, Environment env) {
     if (build.isFree() || properties.containsKey("license-key")) {
       return;
     }
-    if (LegacyLicence.applies(build.version())) {
+    VersionCatalog catalog = VersionCatalog.load();
+    if (catalog.isLegacyPro(Edition.PRO, DatomicVersion.of(build.version()))) {
       throw new UserError("Datomic Pro " + build.version() + " needs a licence key.",
-          "Versions before " + LegacyLicence.NO_COST_SINCE + " run under a legacy licence:",
+          "Versions before " + catalog.noCostSince() + " run under a legacy licence:",
           "heroku config:set DATOMIC_TRANSACTOR_KEY=<your licence key>",
           "or move to a no-cost Pro version: heroku config:set DATOMIC_VERSION=latest");
     }

@@ -53,6 +53,8 @@ class DetectWithoutJavaTest {
   @Test
   void bashRuleAndJavaRuleAgreeOnEveryApp() throws IOException {
     assertFalse(Files.exists(noJavaBin.resolve("java")));
+    assertTrue(Files.isRegularFile(Repo.root().resolve("target/datomic-buildpack.jar")),
+        "with a JVM, detect runs the Java rule from the CLI jar");
     int detected = 0;
     for (Map.Entry<String, Path> app : apps().entrySet()) {
       Path build = tmp.resolve("builds").resolve(app.getKey());

@@ -58,6 +58,16 @@ class HerokuPlatformTest {
         assertTrue(dyno.awaitStarted(60), "the slug's own JDK runs the launcher\n" + dyno.output());
       }
     }
+    try (BuildFixture app = BuildFixture.of("minimal-transactor", tmp.resolve("app0"))) {
+      Files.writeString(app.build().resolve("system.properties"), "java.runtime.version=0\n");
+      app.setVar("JVM_COMMON_BUILDPACK", tarball.toUri().toString());
+      Run.Result r = compile(buildpack, app).env("PATH", noJava.toString()).unset("JAVA_HOME")
+          .env("STACK", "heroku-24").go();
+      assertEquals(1, r.exitCode(), r.toString());
+      assertTrue(r.stderr().contains("No OpenJDK 0 is available."), r.stderr());
+      assertTrue(r.stderr().contains("Error: Heroku's JVM buildpack could not install a JDK."),
+          "the shim's own messages survive the JVM buildpack's helpers: " + r.stderr());
+    }
   }
 
   @Test
@@ -109,16 +119,18 @@ class HerokuPlatformTest {
   void changedStackClearsTheCacheAndSaysWhy() throws IOException {
     try (BuildFixture app = BuildFixture.of("minimal-transactor", tmp.resolve("a"))
         .withDistribution()) {
-      Run.Result first = compile(Repo.root(), app).env("STACK", "heroku-22")
-          .env("JAVA_HOME", Machine.jdkHome().toString()).go();
+      // As on Heroku after heroku/jvm ran first: a JDK in .jdk.
+      Files.createSymbolicLink(app.build().resolve(".jdk"), Machine.jdkHome());
+      Run.Result first = compile(Repo.root(), app).env("STACK", "heroku-22").go();
       assertEquals(0, first.exitCode(), first.toString());
+      assertTrue(first.stdout().contains("Using the JDK in .jdk"), first.stdout());
       assertFalse(first.stdout().contains("Clearing the build cache"));
 
       Path again = tmp.resolve("b/build");
       BuildFixture.copyTree(Repo.app("minimal-transactor"), again);
+      Files.createSymbolicLink(again.resolve(".jdk"), Machine.jdkHome());
       Run.Result second = Run.of(Repo.bin("compile"), again.toString(), app.cache().toString(),
-          app.env().toString()).env("STACK", "heroku-24")
-          .env("JAVA_HOME", Machine.jdkHome().toString()).go();
+          app.env().toString()).env("STACK", "heroku-24").go();
       assertEquals(0, second.exitCode(), second.toString());
       assertTrue(second.stdout().contains("-----> Clearing the build cache"), second.stdout());
       assertTrue(second.stdout().contains("the stack changed from heroku-22 to heroku-24"),
@@ -163,13 +175,17 @@ class HerokuPlatformTest {
     try (BuildFixture app = BuildFixture.of("minimal-transactor", tmp).withDistribution()) {
       app.compileOk();
       Run.Result r = Run.of("bash", "-c", "source .profile.d/datomic.sh && command -v"
-          + " datomic-buildpack && command -v transactor && echo \"$DATOMIC_HOME\"")
-          .in(app.build()).env("HOME", app.build().toString()).go();
+          + " datomic-buildpack && command -v transactor"
+          + " && datomic-buildpack peer-uri my-db")
+          .in(app.build()).env("HOME", app.build().toString())
+          .env("DATABASE_URL", "postgres://u:p4ss@db.example.com/d").go();
       assertEquals(0, r.exitCode(), r.toString());
       assertEquals(String.join("\n",
           app.build().resolve(".datomic/bin/datomic-buildpack").toString(),
           app.build().resolve(".datomic/dist/bin/transactor").toString(),
-          app.build().resolve(".datomic/dist").toString()), r.stdout().strip());
+          "datomic:sql://my-db?jdbc:postgresql://db.example.com:5432/d?user=u&password=********"
+              + "&sslmode=require"), r.stdout().strip());
+      assertEquals("", r.stderr(), "the profile script sets nothing the boot warns about");
     }
   }
 

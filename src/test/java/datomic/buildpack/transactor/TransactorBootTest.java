@@ -307,7 +307,7 @@ class TransactorBootTest {
     env.put("DATOMIC_XMX", "2g");
     try (Dyno dyno = start(env)) {
       assertNotEquals(0, dyno.awaitExit(60), dyno.output());
-      assertTrue(dyno.stderr().contains("larger than this dyno's 1024 MB"), dyno.stderr());
+      assertTrue(dyno.stderr().contains("does not fit this dyno's 1024 MB"), dyno.stderr());
     }
   }
 
@@ -324,6 +324,30 @@ class TransactorBootTest {
       assertEquals("300m", p.getProperty("memory-index-max"));
       assertEquals("2g", dyno.argument("XMX"));
       assertTrue(dyno.stdout().contains("(config var DATOMIC_HEARTBEAT_INTERVAL_MSEC)"));
+    }
+  }
+
+  @Test
+  void extraClasspathEntriesAreResolvedAgainstTheAppRoot() throws IOException {
+    Map<String, String> env = dyno("transactor.1", GB);
+    env.put("DATOMIC_EXT_CLASSPATH", "lib/metrics.jar:/opt/other.jar");
+    try (Dyno dyno = start(env)) {
+      assertTrue(dyno.awaitStarted(60), dyno.output());
+      assertEquals(app.build().resolve("lib/metrics.jar") + ":/opt/other.jar",
+          dyno.argument("ENV_DATOMIC_EXT_CLASSPATH"));
+    }
+  }
+
+  @Test
+  void aFixedHostOnAStandbyGetsAWarning() throws IOException {
+    Database db = PG.newDatabase();
+    Map<String, String> env = dyno("transactor.2", db);
+    env.put("DATOMIC_HOST", "10.9.9.9");
+    try (Dyno dyno = start(env)) {
+      assertTrue(dyno.awaitStarted(60), dyno.output());
+      assertEquals("10.9.9.9", dyno.properties().getProperty("host"));
+      assertTrue(dyno.stderr().contains("DATOMIC_HOST gives every transactor dyno the same"),
+          dyno.stderr());
     }
   }
 
@@ -391,6 +415,27 @@ class TransactorBootTest {
         .in(app.build()).env(env).go();
     assertNotEquals(0, bad.exitCode());
     assertTrue(bad.stderr().contains("DATOMIC_ENCRYPT_CHANNEL=maybe"), bad.stderr());
+  }
+
+  @Test
+  void releasePhaseLeavesTheSeventyFivePercentRuleToTheTransactorsOwnBoot() throws IOException {
+    Database db = PG.newDatabase();
+    Map<String, String> env = new HashMap<>(Map.of("DYNO", "release.1", "DATABASE_URL", db.url(),
+        "DATOMIC_OBJECT_CACHE_MAX", "2g"));
+    Run.Result release = Run.of(".datomic/bin/datomic-buildpack", "release-phase")
+        .in(app.build()).env(env).go();
+    assertEquals(0, release.exitCode(), "fits a 14 GB dyno: " + release);
+    Map<String, String> big = dyno("transactor.1", 14336L << 20);
+    big.putAll(env);
+    big.put("DYNO", "transactor.1");
+    try (Dyno dyno = start(big)) {
+      assertTrue(dyno.awaitStarted(60), dyno.output());
+    }
+    env.put("DATOMIC_XMX", "2g");
+    Run.Result tooSmall = Run.of(".datomic/bin/datomic-buildpack", "release-phase")
+        .in(app.build()).env(env).go();
+    assertNotEquals(0, tooSmall.exitCode(), "with a 2g heap set, 2g of cache is refused");
+    assertTrue(tooSmall.stderr().contains("exceed 75% of the heap"), tooSmall.stderr());
   }
 
   @Test
