@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       DetectCommand.class,
       CompileCommand.class,
       ReleaseCommand.class,
+      ReportCommand.class,
       LaunchCommand.class,
       ReleasePhaseCommand.class,
       PeerUriCommand.class,

@@ -34,12 +34,27 @@ public final class ConfigRegistry {
     list.forEach(v -> vars.put(v.name(), v));
   }
 
+  /** The registry (read once; it is immutable). */
   public static ConfigRegistry load() {
+    return Holder.INSTANCE;
+  }
+
+  private static final class Holder {
+    static final ConfigRegistry INSTANCE = read();
+  }
+
+  private static ConfigRegistry read() {
     try (InputStream in = ConfigRegistry.class.getResourceAsStream(RESOURCE)) {
       return new ConfigRegistry(new ObjectMapper().readValue(in, File.class).vars());
     } catch (IOException e) {
       throw new UncheckedIOException("config-vars.json is unreadable", e);
     }
+  }
+
+  /** The declared default of {@code name} (for code that needs it without an environment). */
+  public String defaultOf(String name) {
+    return declared(name).defaultValue().orElseThrow(
+        () -> new IllegalStateException(name + " has no default in config-vars.json"));
   }
 
   public List<ConfigVar> vars() {

@@ -38,7 +38,8 @@ public final class KvsBootstrap {
   public static final long LOCK_KEY = 0x0064_6174_6f6d_6963L;
   public static final String APPLICATION_NAME = "datomic-buildpack";
   public static final String ATTEMPTS_SETTING = "DATOMIC_STORAGE_CONNECT_ATTEMPTS";
-  public static final int DEFAULT_ATTEMPTS = 5;
+  public static final int DEFAULT_ATTEMPTS =
+      Integer.parseInt(ConfigRegistry.load().defaultOf("DATOMIC_STORAGE_CONNECT_ATTEMPTS"));
 
   /** Expected columns in order: name to {@code format_type} text. */
   static final Map<String, String> EXPECTED_COLUMNS = new LinkedHashMap<>();

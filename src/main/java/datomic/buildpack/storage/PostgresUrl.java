@@ -36,12 +36,13 @@ import java.util.regex.Pattern;
  */
 public final class PostgresUrl {
   public static final int DEFAULT_PORT = 5432;
-  public static final String DEFAULT_SSLMODE = "require";
-  public static final List<String> SSLMODES =
-      List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
   public static final String URL_VAR_SETTING = "DATOMIC_DATABASE_URL_VAR";
   public static final String SSLMODE_SETTING = "DATOMIC_SQL_SSLMODE";
-  public static final String DEFAULT_URL_VAR = "DATABASE_URL";
+  /** From config-vars.json, the one place the modes and defaults are declared. */
+  public static final List<String> SSLMODES =
+      ConfigRegistry.load().find(SSLMODE_SETTING).orElseThrow().values();
+  public static final String DEFAULT_SSLMODE = ConfigRegistry.load().defaultOf(SSLMODE_SETTING);
+  public static final String DEFAULT_URL_VAR = ConfigRegistry.load().defaultOf(URL_VAR_SETTING);
   public static final String DRIVER_CLASS = "org.postgresql.Driver";
 
   private static final Pattern DATOMIC_DB_NAME = Pattern.compile("[A-Za-z0-9-]+");

@@ -111,6 +111,24 @@ class BuildpackApiTest {
   }
 
   @Test
+  void reportGivesTheInstalledDatomicAndNeverFails() throws IOException {
+    try (BuildFixture app = BuildFixture.of("minimal-transactor", tmp).withDistribution()) {
+      Run.Result before = Run.of(datomic.buildpack.testsupport.Repo.bin("report"),
+          app.build().toString(), app.cache().toString(), app.env().toString()).go();
+      assertEquals(0, before.exitCode(), before.toString());
+      assertEquals("{}", before.stdout().strip(), "nothing built yet, nothing to report");
+      app.compileOk();
+      Run.Result r = Run.of(datomic.buildpack.testsupport.Repo.bin("report"),
+          app.build().toString(), app.cache().toString(), app.env().toString()).go();
+      assertEquals(0, r.exitCode(), r.toString());
+      JsonNode yaml = new ObjectMapper(new YAMLFactory()).readTree(r.stdout());
+      assertEquals(BuildFixture.VERSION, yaml.path("datomic_version").asText());
+      assertEquals("pro", yaml.path("datomic_edition").asText());
+      assertTrue(yaml.path("datomic_sha256").asText().matches("[0-9a-f]{64}"), r.stdout());
+    }
+  }
+
+  @Test
   void slugWorksAfterTheBuildFolderIsMoved() throws IOException {
     Path moved = tmp.resolve("elsewhere/app");
     try (BuildFixture app = BuildFixture.of("minimal-transactor", tmp.resolve("x"))
