@@ -72,7 +72,13 @@ public final class DistributionInstaller {
    * {@code target/bin/transactor} exists), using {@code cacheDir} when it is usable.
    */
   public InstalledDistribution install(Path cacheDir, Path target) throws IOException {
-    Downloader downloader = new Downloader(policy, log);
+    try (Downloader downloader = new Downloader(policy, log)) {
+      return install(downloader, cacheDir, target);
+    }
+  }
+
+  private InstalledDistribution install(Downloader downloader, Path cacheDir, Path target)
+      throws IOException {
     Edition edition = edition();
     DistributionCache cache = openCache(cacheDir);
     DatomicVersion version = version(edition, downloader, cache);
