@@ -48,6 +48,7 @@ import java.util.regex.Pattern;
 public final class Downloader implements AutoCloseable {
   private static final int MAX_REDIRECTS = 5;
   private static final String USER_AGENT = "heroku-buildpack-datomic";
+  private static final String BUFSIZE_PROPERTY = "jdk.httpclient.bufsize";
 
   private final DownloadPolicy policy;
   private final BuildLog log;
@@ -65,6 +66,12 @@ public final class Downloader implements AutoCloseable {
    */
   private synchronized HttpClient client() {
     if (client == null) {
+      // The client reads the socket 16 KB at a time by default and hands every piece to the
+      // reading thread; 256 KB pieces cut the hand-offs 16-fold (loopback: 150 -> 250+ MB/s).
+      // Read once, when the client's classes load; a value set on the command line wins.
+      if (System.getProperty(BUFSIZE_PROPERTY) == null) {
+        System.setProperty(BUFSIZE_PROPERTY, Integer.toString(256 * 1024));
+      }
       Set<Thread> before = selectorThreads();
       client = HttpClient.newBuilder()
           .connectTimeout(policy.connectTimeout())
