@@ -72,7 +72,13 @@ public final class DistributionInstaller {
    * {@code target/bin/transactor} exists), using {@code cacheDir} when it is usable.
    */
   public InstalledDistribution install(Path cacheDir, Path target) throws IOException {
-    Downloader downloader = new Downloader(policy, log);
+    try (Downloader downloader = new Downloader(policy, log)) {
+      return install(downloader, cacheDir, target);
+    }
+  }
+
+  private InstalledDistribution install(Downloader downloader, Path cacheDir, Path target)
+      throws IOException {
     Edition edition = edition();
     DistributionCache cache = openCache(cacheDir);
     DatomicVersion version = version(edition, downloader, cache);
@@ -327,31 +333,34 @@ public final class DistributionInstaller {
 
   private InstalledDistribution download(Downloader downloader, DistributionCache cache,
       Plan plan, Optional<Expected> expected, Path target) throws IOException {
-    Path staging = cache != null ? cache.newStaging()
-        : Files.createDirectory(target.resolveSibling(".dist-tmp-" + UUID.randomUUID()));
-    boolean done = false;
+    // The tree is unpacked into a folder next to target and, with a cache, a second time into
+    // the cache's staging folder from the same buffers: no read-back copy after the download.
+    // The cache entry still only appears (atomically) once the checksum and layout are checked.
+    Path built = Files.createDirectory(target.resolveSibling(".dist-tmp-" + UUID.randomUUID()));
+    Path staging = cache != null ? cache.newStaging() : null;
+    boolean committed = false;
     try {
-      Path tree = staging.resolve("tree");
-      Fetched fetched = fetchWithRetry(downloader, plan, staging, tree);
+      Path tree = built.resolve("tree");
+      Path mirror = staging != null ? staging.resolve("tree") : null;
+      Path scratch = (staging != null ? staging : built).resolve("download.zip");
+      Fetched fetched = fetchWithRetry(downloader, plan, tree, mirror, scratch);
       String sha = fetched.sha256();
       verify(plan, expected, sha, cache != null);
       checkLayout(plan, tree);
-      InstalledDistribution installed;
+      String key = null;
       if (cache != null) {
-        DistributionCache.Entry entry = cache.commit(staging, plan.edition(), plan.version(), sha,
-            fetched.bytes());
-        done = true;
+        key = cache.commit(staging, plan.edition(), plan.version(), sha, fetched.bytes()).key();
+        committed = true;
         cache.record(plan.edition(), plan.version(), sha);
-        long bytes = place(entry.tree(), target, true);
-        prune(cache, entry.key());
-        installed = finished(plan, sha, target, bytes);
-      } else {
-        long bytes = place(tree, target, false);
-        installed = finished(plan, sha, target, bytes);
       }
-      return installed;
+      long bytes = place(tree, target, false);
+      if (key != null) {
+        prune(cache, key);
+      }
+      return finished(plan, sha, target, bytes);
     } finally {
-      if (!done) {
+      Trees.deleteQuietly(built);
+      if (!committed) {
         Trees.deleteQuietly(staging);
       }
     }
@@ -359,16 +368,19 @@ public final class DistributionInstaller {
 
   private record Fetched(String sha256, long bytes) {}
 
-  private Fetched fetchWithRetry(Downloader downloader, Plan plan, Path staging, Path tree)
-      throws IOException {
+  private Fetched fetchWithRetry(Downloader downloader, Plan plan, Path tree, Path mirror,
+      Path scratch) throws IOException {
     for (int attempt = 1; ; attempt++) {
       try {
-        return fetch(downloader, plan, staging, tree);
+        return fetch(downloader, plan, tree, mirror, scratch);
       } catch (ArchiveException e) {
         // A body without Content-Length that stops early looks complete to HTTP; the zip shows it.
         if (e.kind() == ArchiveException.Kind.TRUNCATED && lastNetworkLengthUnknown
             && attempt < policy.attempts()) {
           Trees.delete(tree);
+          if (mirror != null) {
+            Trees.delete(mirror);
+          }
           log.detail("The download ended before the end of the zip; downloading again (attempt "
               + (attempt + 1) + " of " + policy.attempts() + ")");
           continue;
@@ -382,7 +394,7 @@ public final class DistributionInstaller {
 
   private boolean lastNetworkLengthUnknown;
 
-  private Fetched fetch(Downloader downloader, Plan plan, Path staging, Path tree)
+  private Fetched fetch(Downloader downloader, Plan plan, Path tree, Path mirror, Path scratch)
       throws IOException {
     String shown = mask(Downloader.display(plan.url()));
     try (Downloader.Download download = downloader.open(plan.url(), plan.credentials())) {
@@ -393,8 +405,7 @@ public final class DistributionInstaller {
           download.isNetwork(), log);
       ZipUnpacker unpacker = new ZipUnpacker(policy.maxExpandedBytes(), policy.maxEntries(),
           catalog.slugExclude());
-      ZipUnpacker.Result result = unpacker.unpack(in, plan.top(), tree,
-          staging.resolve("download.zip"));
+      ZipUnpacker.Result result = unpacker.unpack(in, plan.top(), tree, mirror, scratch);
       String sha = in.sha256();
       log.detail(String.format(Locale.ROOT, "%s %s in %.1f s (%s); unpacked %d files",
           download.isNetwork() ? "Downloaded" : "Read", DigestingStream.mb(in.count()),

@@ -64,7 +64,21 @@ public final class ZipUnpacker {
    */
   public Result unpack(InputStream source, String expectedTop, Path tree, Path scratchZip)
       throws IOException {
+    return unpack(source, expectedTop, tree, null, scratchZip);
+  }
+
+  /**
+   * As {@link #unpack(InputStream, String, Path, Path)}, and writes the same tree a second time
+   * into {@code mirror} (which must not exist; null for none) from the same buffers: a build
+   * gets its slug copy and its cache copy without reading the tree back. Every check applies to
+   * both; on failure the caller deletes both.
+   */
+  public Result unpack(InputStream source, String expectedTop, Path tree, Path mirror,
+      Path scratchZip) throws IOException {
     Files.createDirectory(tree);
+    if (mirror != null) {
+      Files.createDirectory(mirror);
+    }
     Map<String, Streamed> streamed = new HashMap<>();
     long total;
     try {
@@ -73,16 +87,16 @@ public final class ZipUnpacker {
         // Buffered above the tee: the tee, the digest below it and the source see 64 KB reads,
         // not the 512-byte ones the zip reader makes.
         InputStream buffered = new BufferedInputStream(new TeeInputStream(source, copy), BUFFER);
-        total = streamEntries(buffered, expectedTop, tree, streamed);
+        total = streamEntries(buffered, expectedTop, tree, mirror, streamed);
         drain(buffered);
       }
-      return finish(scratchZip, expectedTop, tree, streamed, total);
+      return finish(scratchZip, expectedTop, tree, mirror, streamed, total);
     } finally {
       Files.deleteIfExists(scratchZip);
     }
   }
 
-  private long streamEntries(InputStream in, String expectedTop, Path tree,
+  private long streamEntries(InputStream in, String expectedTop, Path tree, Path mirror,
       Map<String, Streamed> streamed) throws IOException {
     long total = 0;
     byte[] buffer = new byte[BUFFER];
@@ -121,8 +135,15 @@ public final class ZipUnpacker {
       if (!out.startsWith(tree) || out.equals(tree)) {
         throw new ArchiveException(Kind.UNSAFE, "entry '" + name + "' would be written outside the distribution");
       }
+      Path mirrored = mirror == null ? null : mirror.resolve(rel).normalize();
+      if (mirrored != null && (!mirrored.startsWith(mirror) || mirrored.equals(mirror))) {
+        throw new ArchiveException(Kind.UNSAFE, "entry '" + name + "' would be written outside the distribution");
+      }
       if (entry.isDirectory()) {
         ensureDirectory(out, name);
+        if (mirrored != null) {
+          ensureDirectory(mirrored, name);
+        }
         streamed.put(name, new Streamed(0, 0, true, false));
         continue;
       }
@@ -130,10 +151,16 @@ public final class ZipUnpacker {
         throw tooBig(name);
       }
       ensureDirectory(out.getParent(), name);
+      if (mirrored != null) {
+        ensureDirectory(mirrored.getParent(), name);
+      }
       crc.reset();
       long size = 0;
       try (OutputStream file = Files.newOutputStream(out, StandardOpenOption.CREATE_NEW,
-          StandardOpenOption.WRITE)) {
+          StandardOpenOption.WRITE);
+          OutputStream second = mirrored == null ? OutputStream.nullOutputStream()
+              : Files.newOutputStream(mirrored, StandardOpenOption.CREATE_NEW,
+                  StandardOpenOption.WRITE)) {
         while (true) {
           int n;
           try {
@@ -151,6 +178,7 @@ public final class ZipUnpacker {
           }
           crc.update(buffer, 0, n);
           file.write(buffer, 0, n);
+          second.write(buffer, 0, n);
         }
       } catch (FileAlreadyExistsException e) {
         throw new ArchiveException(Kind.UNSAFE, "the zip lists '" + name + "' twice");
@@ -250,7 +278,7 @@ public final class ZipUnpacker {
   }
 
   /** Pass two: check the central directory against what was streamed; apply modes and links. */
-  private Result finish(Path scratchZip, String expectedTop, Path tree,
+  private Result finish(Path scratchZip, String expectedTop, Path tree, Path mirror,
       Map<String, Streamed> streamed, long total) throws IOException {
     List<ZipArchiveEntry> links = new ArrayList<>();
     int files = 0;
@@ -274,6 +302,9 @@ public final class ZipUnpacker {
         if (rel.isEmpty() || seen.directory()) {
           if (!rel.isEmpty()) {
             applyMode(tree.resolve(rel), entry, true);
+            if (mirror != null) {
+              applyMode(mirror.resolve(rel), entry, true);
+            }
           }
           continue;
         }
@@ -287,6 +318,9 @@ public final class ZipUnpacker {
           continue;
         }
         applyMode(tree.resolve(rel), entry, false);
+        if (mirror != null) {
+          applyMode(mirror.resolve(rel), entry, false);
+        }
         files++;
       }
       if (listed != streamed.size()) {
@@ -302,6 +336,9 @@ public final class ZipUnpacker {
     }
     for (ZipArchiveEntry link : links) {
       makeLink(tree, relativeName(link.getName(), expectedTop), link.getName());
+      if (mirror != null) {
+        makeLink(mirror, relativeName(link.getName(), expectedTop), link.getName());
+      }
       files++;
     }
     return new Result(total, files, skipped);

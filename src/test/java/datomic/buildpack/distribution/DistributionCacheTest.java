@@ -151,6 +151,41 @@ class DistributionCacheTest {
     assertFalse(entries().get(0).equals("pro-1.0.7622-000000000000"));
   }
 
+  /**
+   * A download writes the tree twice from the same buffers (next to the target, and in the
+   * cache's staging folder). A build killed half-way leaves both; neither is ever trusted, even
+   * when the staging copy looks complete, and the next build removes both.
+   */
+  @Test
+  void aBuildKilledWhileWritingBothTreesLeavesNothingTrusted() throws Exception {
+    Path root = Files.createDirectories(cache.resolve("datomic"));
+    Path staged = Files.createDirectories(root.resolve(".tmp-killed/tree/bin"));
+    Files.writeString(staged.resolve("transactor"), "complete-looking");
+    Files.writeString(root.resolve(".tmp-killed/entry.json"), "{\"edition\":\"pro\","
+        + "\"version\":\"1.0.7622\",\"sha256\":\"" + "0".repeat(64) + "\",\"bytes\":1}");
+    Path half = Files.createDirectories(dir.resolve("b1/.datomic/.dist-tmp-killed/tree/bin"));
+    Files.writeString(half.resolve("transactor"), "partial");
+    Fixture.Run run = build("b1", env());
+    assertNull(run.error(), run::all);
+    assertEquals(1, server.requests().size(), "downloaded instead of trusting the staging copy");
+    assertFalse(Files.exists(root.resolve(".tmp-killed")));
+    assertEquals(List.of("dist"), Fixture.list(dir.resolve("b1/.datomic")));
+    assertEquals(1, entries().size());
+  }
+
+  /** A checksum mismatch is found after both trees are written: neither survives. */
+  @Test
+  void checksumMismatchAfterWritingBothTreesLeavesNeither() throws Exception {
+    Map<String, String> env = env();
+    env.put("DATOMIC_SHA256", "0".repeat(64));
+    Fixture.Run run = build("b1", env);
+    assertNotNull(run.error());
+    assertTrue(run.error().summary().contains("SHA-256 does not match"), run::all);
+    Fixture.assertNoCacheEntry(cache);
+    assertEquals(List.of(), entries(), "no staging folder left in the cache");
+    assertEquals(List.of(), Fixture.list(dir.resolve("b1/.datomic")));
+  }
+
   @Test
   void failedDownloadLeavesNoEntryAndNothingElse() throws Exception {
     server.on("/datomic-pro-1.0.7622.zip", FaultyHttpServer.truncated(zip, zip.length / 2, false));
