@@ -341,6 +341,15 @@ public final class ZipUnpacker {
       }
       files++;
     }
+    // Each link was checked on its own; chained links (one through another, made later) could
+    // still lead out. Now that all exist, every link must really resolve inside the tree.
+    for (ZipArchiveEntry link : links) {
+      String rel = relativeName(link.getName(), expectedTop);
+      checkResolvesInside(tree, rel, link.getName());
+      if (mirror != null) {
+        checkResolvesInside(mirror, rel, link.getName());
+      }
+    }
     return new Result(total, files, skipped);
   }
 
@@ -395,6 +404,22 @@ public final class ZipUnpacker {
         throw new ArchiveException(Kind.UNSAFE, "symlink '" + name + "' points to '"
             + printable(target) + "', outside the distribution");
       }
+    }
+  }
+
+  private static void checkResolvesInside(Path tree, String rel, String name) throws IOException {
+    Path where = tree.resolve(rel);
+    Path target = Files.readSymbolicLink(where);
+    Path real;
+    try {
+      real = where.toRealPath();
+    } catch (IOException e) {
+      throw new ArchiveException(Kind.UNSAFE, "symlink '" + printable(name) + "' points to '"
+          + printable(target.toString()) + "', which does not exist in the distribution");
+    }
+    if (!real.startsWith(tree.toRealPath())) {
+      throw new ArchiveException(Kind.UNSAFE, "symlink '" + printable(name) + "' points to '"
+          + printable(target.toString()) + "', outside the distribution (through another link)");
     }
   }
 

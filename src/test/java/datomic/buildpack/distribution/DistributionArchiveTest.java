@@ -83,6 +83,25 @@ class DistributionArchiveTest {
   }
 
   @Test
+  void symlinkEscapingThroughALaterLinkIsRefused() throws Exception {
+    // Each link alone stays inside; followed together they reach the file system's root.
+    Fixture.Run run = install(Fixture.fake()
+            .symlink(TOP + "p", "a/b/c/d/e/l/../../../../../..")
+            .extraEntry(TOP + "a/b/c/d/e/keep", new byte[] {1})
+            .symlink(TOP + "a/b/c/d/e/l", "../../../../.."),
+        Fixture.fast());
+    assertRefused(run, "Refused to unpack", "outside the distribution");
+    assertFalse(Files.exists(target.resolve("p"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+  }
+
+  @Test
+  void danglingSymlinkIsRefused() throws Exception {
+    Fixture.Run run = install(Fixture.fake().symlink(TOP + "bin/gone", "missing-file"),
+        Fixture.fast());
+    assertRefused(run, "Refused to unpack", "does not exist in the distribution");
+  }
+
+  @Test
   void absoluteSymlinkIsRefused() throws Exception {
     Fixture.Run run = install(Fixture.fake().symlink(TOP + "lib/passwd", "/etc/passwd"),
         Fixture.fast());
