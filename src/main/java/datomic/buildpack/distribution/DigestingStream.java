@@ -1,7 +1,7 @@
 package datomic.buildpack.distribution;
 
+import datomic.buildpack.files.PassThroughStream;
 import datomic.buildpack.output.BuildLog;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
@@ -13,7 +13,7 @@ import java.util.Locale;
  * Computes the SHA-256 of everything read through it, and reports progress in the build log: a
  * line per 10% when the size is known (else per 25 MB), with MB and MB/s. Quiet for local files.
  */
-final class DigestingStream extends FilterInputStream {
+final class DigestingStream extends PassThroughStream {
   private static final long STEP_UNKNOWN = 25_000_000;
 
   private final MessageDigest digest;
@@ -42,13 +42,6 @@ final class DigestingStream extends FilterInputStream {
   }
 
   @Override
-  public int read() throws IOException {
-    byte[] one = new byte[1];
-    int n = read(one, 0, 1);
-    return n < 0 ? -1 : one[0] & 0xff;
-  }
-
-  @Override
   public int read(byte[] b, int off, int len) throws IOException {
     int n = in.read(b, off, len);
     if (n > 0) {
@@ -62,25 +55,6 @@ final class DigestingStream extends FilterInputStream {
       }
     }
     return n;
-  }
-
-  @Override
-  public long skip(long n) throws IOException {
-    byte[] scratch = new byte[(int) Math.min(64 * 1024, Math.max(1, n))];
-    long done = 0;
-    while (done < n) {
-      int r = read(scratch, 0, (int) Math.min(scratch.length, n - done));
-      if (r < 0) {
-        break;
-      }
-      done += r;
-    }
-    return done;
-  }
-
-  @Override
-  public boolean markSupported() {
-    return false;
   }
 
   private void progress() {

@@ -1,10 +1,10 @@
 package datomic.buildpack.distribution;
 
 import datomic.buildpack.distribution.ArchiveException.Kind;
+import datomic.buildpack.files.PassThroughStream;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -424,7 +424,7 @@ public final class ZipUnpacker {
   }
 
   /** Copies every byte read to a side output (the scratch zip). */
-  private static final class TeeInputStream extends FilterInputStream {
+  private static final class TeeInputStream extends PassThroughStream {
     private final OutputStream copy;
 
     TeeInputStream(InputStream in, OutputStream copy) {
@@ -448,25 +448,6 @@ public final class ZipUnpacker {
         copy.write(b, off, n);
       }
       return n;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      byte[] scratch = new byte[(int) Math.min(BUFFER, Math.max(1, n))];
-      long done = 0;
-      while (done < n) {
-        int r = read(scratch, 0, (int) Math.min(scratch.length, n - done));
-        if (r < 0) {
-          break;
-        }
-        done += r;
-      }
-      return done;
-    }
-
-    @Override
-    public boolean markSupported() {
-      return false;
     }
 
     @Override
