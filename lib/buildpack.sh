@@ -9,6 +9,9 @@ shopt -s inherit_errexit
 BP_DIR="${BP_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
 JAR_NAME="datomic-buildpack.jar"
 JVM_COMMON_DEFAULT_URL="https://buildpack-registry.s3.us-east-1.amazonaws.com/buildpacks/heroku/jvm.tgz"
+# The Java the JVM buildpack installs when system.properties names none (its own default depends on
+# the stack: Java 8 on heroku-22, which cannot run this buildpack). Tested with Datomic and the CLI.
+DEFAULT_JAVA_VERSION="17"
 
 output::step() { echo "-----> $*"; }
 output::detail() { echo "       $*"; }
@@ -102,12 +105,30 @@ buildpack::ensure_jdk() {
       "buildpack: heroku buildpacks:add --index 1 heroku/jvm"
     return 1
   fi
+  # Without java.runtime.version the JVM buildpack picks its own default; ask for ours, and give
+  # the app its system.properties back afterwards.
+  local props="$build_dir/system.properties" had_props=false
+  if ! grep -qs '^[[:space:]]*java\.runtime\.version' "$props"; then
+    if [[ -f "$props" ]]; then
+      had_props=true
+      cp -p "$props" "$work/system.properties.app"
+    fi
+    printf '\njava.runtime.version=%s\n' "$DEFAULT_JAVA_VERSION" >> "$props"
+    output::detail "No java.runtime.version in system.properties: installing Java $DEFAULT_JAVA_VERSION"
+  fi
   # In a subshell, as the JVM buildpack recommends: its helpers (output::* among them) must not
   # replace this shim's own.
-  if ! (
+  local status=0
+  (
     # shellcheck disable=SC1091
     source "$work/bin/java" && install_openjdk "$build_dir" "$work"
-  ); then
+  ) || status=$?
+  if [[ -f "$work/system.properties.app" ]]; then
+    mv "$work/system.properties.app" "$props"
+  elif [[ "$had_props" == false ]] && grep -qs "java.runtime.version=$DEFAULT_JAVA_VERSION" "$props"; then
+    rm -f "$props"
+  fi
+  if ((status != 0)); then
     rm -rf "$work"
     output::error "Heroku's JVM buildpack could not install a JDK." \
       "Its output above says why; check java.runtime.version in system.properties."
@@ -145,7 +166,8 @@ buildpack::ensure_jar() {
   # Maven and its downloads live in the work folder (deleted below); tests point
   # DATOMIC_BUILDPACK_MAVEN_HOME at the machine's ~/.m2 to build offline.
   maven_home="${DATOMIC_BUILDPACK_MAVEN_HOME:-$work/.m2}"
-  (cd "$work" && env -u JAVA_OPTS -u JAVA_TOOL_OPTIONS -u _JAVA_OPTIONS JAVA_HOME="$java_home" \
+  (cd "$work" && env -u JAVA_OPTS -u JAVA_TOOL_OPTIONS -u _JAVA_OPTIONS -u JDK_JAVA_OPTIONS \
+    -u MAVEN_OPTS JAVA_HOME="$java_home" \
     MAVEN_USER_HOME="$maven_home" ./mvnw -B -q -DskipTests "-Dmaven.repo.local=$maven_home/repository" package) \
     2>&1 | sed 's/^/       /' >&2 || status=$?
   if [[ $status -ne 0 || ! -f "$work/target/$JAR_NAME" ]]; then

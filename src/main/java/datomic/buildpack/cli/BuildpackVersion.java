@@ -1,12 +1,53 @@
 package datomic.buildpack.cli;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import picocli.CommandLine;
 
-/** The buildpack's own version, from the jar manifest (or "dev" when run from classes). */
+/**
+ * The buildpack's version: the release from the jar manifest, plus the first 12 hex digits of the
+ * jar's SHA-256. The jar is reproducible (pom.xml), so the same sources give the same build, and
+ * any change to the code gives a new one: the build cache is cleared when it changes.
+ */
 public final class BuildpackVersion implements CommandLine.IVersionProvider {
-  public static String current() {
+  private static volatile String build;
+
+  /** The release, like {@code 0.1.0} ("dev" when run from classes). */
+  public static String release() {
     String v = BuildpackVersion.class.getPackage().getImplementationVersion();
     return v == null ? "dev" : v;
+  }
+
+  /** The release and the jar's hash, like {@code 0.1.0+3f2a9c01b7de}. */
+  public static String current() {
+    if (build == null) {
+      build = release() + jarHash().map(h -> "+" + h).orElse("");
+    }
+    return build;
+  }
+
+  private static java.util.Optional<String> jarHash() {
+    try {
+      Path jar = Path.of(BuildpackVersion.class.getProtectionDomain().getCodeSource()
+          .getLocation().toURI());
+      if (!Files.isRegularFile(jar)) {
+        return java.util.Optional.empty();
+      }
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      try (InputStream in = new DigestInputStream(Files.newInputStream(jar), sha)) {
+        in.transferTo(java.io.OutputStream.nullOutputStream());
+      }
+      return java.util.Optional.of(HexFormat.of().formatHex(sha.digest()).substring(0, 12));
+    } catch (IOException | URISyntaxException | NoSuchAlgorithmException | SecurityException e) {
+      return java.util.Optional.empty();
+    }
   }
 
   @Override

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * Decides whether {@code CACHE_DIR} can be trusted: every reason to discard it (stack changed,
@@ -18,7 +19,9 @@ import java.util.Objects;
 public final class CacheMarker {
   /** What the buildpack owns in CACHE_DIR (other buildpacks may share the folder). */
   public static final String MARKER = "datomic-buildpack.json";
-  public static final List<String> OWNED = List.of("datomic", MARKER);
+  public static final String DISTRIBUTIONS = "datomic";
+  /** Checksums recorded on first download: they stay valid whatever the stack or buildpack. */
+  public static final String RECORDED_CHECKSUMS = "index.json";
 
   record Marker(@JsonProperty("stack") String stack,
                 @JsonProperty("buildpackVersion") String buildpackVersion) {}
@@ -51,9 +54,17 @@ public final class CacheMarker {
     if (!reasons.isEmpty()) {
       log.step("Clearing the build cache");
       reasons.forEach(r -> log.detail("Because " + r + "."));
-      for (String owned : OWNED) {
-        Trees.delete(cacheDir.resolve(owned));
+      Path distributions = cacheDir.resolve(DISTRIBUTIONS);
+      if (Files.isDirectory(distributions)) {
+        try (Stream<Path> children = Files.list(distributions)) {
+          for (Path child : children.toList()) {
+            if (!child.getFileName().toString().equals(RECORDED_CHECKSUMS)) {
+              Trees.delete(child);
+            }
+          }
+        }
       }
+      log.detail("Kept the checksums recorded on earlier downloads.");
     }
     Files.createDirectories(cacheDir);
     JSON.writeValue(file.toFile(), new Marker(stack, buildpackVersion));

@@ -7,9 +7,18 @@ import java.util.regex.Pattern;
 /** Masks secret values in any text before it reaches a log or an error message. */
 public final class Secrets {
   public static final String MASK = "********";
-  private static final Pattern URL_PASSWORD = Pattern.compile("(//[^:/@\\s]*:)[^@/\\s]*@");
-  private static final Pattern QUERY_PASSWORD =
-      Pattern.compile("((?:password|sql-password|license-key)=)[^&;\\s]*", Pattern.CASE_INSENSITIVE);
+  /**
+   * {@code scheme://user:password@}: everything from the first {@code :} after the user to the
+   * last {@code @} before the query, so a password holding {@code /} or {@code @} is masked whole
+   * (a port followed by an {@code @} in the path is masked too: safe, if too eager).
+   */
+  private static final Pattern URL_PASSWORD =
+      Pattern.compile("(://[^:/@\\s?#]*:)[^\\s?#]*@");
+  /** Query parameters that carry credentials: passwords, keys, signed-URL signatures, tokens. */
+  private static final Pattern QUERY_PASSWORD = Pattern.compile(
+      "((?:password|sql-password|license-key|x-amz-signature|x-amz-credential"
+          + "|x-amz-security-token|signature|sig|token|access_token|key)=)[^&;\\s]*",
+      Pattern.CASE_INSENSITIVE);
 
   private final List<String> values = new ArrayList<>();
 

@@ -71,6 +71,41 @@ class HerokuPlatformTest {
   }
 
   @Test
+  void withoutSystemPropertiesTheBootstrapAsksForTheBuildpacksJavaAndLeavesNoTrace()
+      throws IOException {
+    Path buildpack = Machine.buildpackCheckout(tmp.resolve("buildpack"));
+    Files.createDirectories(buildpack.resolve("target"));
+    Files.copy(Repo.root().resolve("target/datomic-buildpack.jar"),
+        buildpack.resolve("target/datomic-buildpack.jar"));
+    Path tarball = tmp.resolve("jvm.tgz");
+    assertEquals(0, Run.of("tar", "czf", tarball.toString(), "-C",
+        Repo.root().resolve("test-fixtures").toString(), "jvm-common").go().exitCode());
+    Path noJava = Machine.pathWithoutJava(tmp.resolve("bin"));
+    try (BuildFixture app = BuildFixture.of("minimal-transactor", tmp.resolve("a"))
+        .withDistribution()) {
+      app.setVar("JVM_COMMON_BUILDPACK", tarball.toUri().toString());
+      Run.Result r = compile(buildpack, app).env("PATH", noJava.toString()).unset("JAVA_HOME")
+          .env("STACK", "heroku-22").env("TEST_JDK_HOME", Machine.jdkHome().toString()).go();
+      assertEquals(0, r.exitCode(), r.toString());
+      assertEquals("17", Files.readString(app.build().resolve(".jdk-requested-version")).strip(),
+          "not the JVM buildpack's own default for the stack (1.8 on heroku-22)");
+      assertFalse(Files.exists(app.build().resolve("system.properties")),
+          "the app's files are as they were");
+    }
+    try (BuildFixture app = BuildFixture.of("minimal-transactor", tmp.resolve("b"))
+        .withDistribution()) {
+      String own = "# the app's own\nsome.setting=1\n";
+      Files.writeString(app.build().resolve("system.properties"), own);
+      app.setVar("JVM_COMMON_BUILDPACK", tarball.toUri().toString());
+      Run.Result r = compile(buildpack, app).env("PATH", noJava.toString()).unset("JAVA_HOME")
+          .env("STACK", "heroku-24").env("TEST_JDK_HOME", Machine.jdkHome().toString()).go();
+      assertEquals(0, r.exitCode(), r.toString());
+      assertEquals("17", Files.readString(app.build().resolve(".jdk-requested-version")).strip());
+      assertEquals(own, Files.readString(app.build().resolve("system.properties")));
+    }
+  }
+
+  @Test
   void failedJvmBuildpackDownloadSaysWhatToDo() throws IOException {
     Path buildpack = Machine.buildpackCheckout(tmp.resolve("buildpack"));
     Path noJava = Machine.pathWithoutJava(tmp.resolve("bin"));
@@ -152,8 +187,10 @@ class HerokuPlatformTest {
       Run.Result second = Run.of(Repo.bin("compile"), again.toString(), app.cache().toString(),
           app.env().toString()).go();
       assertEquals(0, second.exitCode(), second.toString());
-      assertTrue(second.stdout().contains("the buildpack changed from 0.0.1 to "),
+      assertTrue(second.stdout().contains("the buildpack changed from 0.0.1 to 0.1.0+"),
           second.stdout());
+      assertTrue(Files.isRegularFile(app.cache().resolve("datomic/index.json")),
+          "the checksums recorded on first download survive the clearing");
       assertTrue(app.downloads() > downloads, "the cleared cache was filled again");
     }
   }
