@@ -27,9 +27,11 @@ import java.util.UUID;
  * so a build that dies half-way leaves nothing a later build trusts. {@code index.json} records
  * the checksum first seen for each edition and version (trust on first use); it outlives pruning.
  */
-final class DistributionCache {
-  static final String FOLDER = "datomic";
-  private static final String INDEX = "index.json";
+public final class DistributionCache {
+  /** The buildpack's folder in CACHE_DIR. */
+  public static final String FOLDER = "datomic";
+  /** Checksums recorded on first download; kept when the trees are cleared or pruned. */
+  public static final String INDEX = "index.json";
   private static final String ENTRY = "entry.json";
   private static final String TEMP_PREFIX = ".tmp-";
   private static final int MAX_RECORDS = 200;

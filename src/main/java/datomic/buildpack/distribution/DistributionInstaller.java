@@ -202,7 +202,10 @@ public final class DistributionInstaller {
             "Or use " + catalog.noCostSince() + " or later (e.g. unset DATOMIC_VERSION for "
                 + catalog.defaultVersion(Edition.PRO) + "), free under the no-cost licence.");
       }
-      if (user.isPresent() && password.isPresent() && (legacy || custom.isPresent())) {
+      // Licence credentials go only with a legacy download (my.datomic.com or a mirror of it):
+      // a public or presigned mirror of a no-cost version must not see them (and S3 refuses
+      // requests that carry them).
+      if (user.isPresent() && password.isPresent() && legacy) {
         credentials = new Credentials(user.get(), password.get());
       }
     }
@@ -336,14 +339,33 @@ public final class DistributionInstaller {
     // The tree is unpacked into a folder next to target and, with a cache, a second time into
     // the cache's staging folder from the same buffers: no read-back copy after the download.
     // The cache entry still only appears (atomically) once the checksum and layout are checked.
-    Path built = Files.createDirectory(target.resolveSibling(".dist-tmp-" + UUID.randomUUID()));
-    Path staging = cache != null ? cache.newStaging() : null;
+    Path built = null;
+    Path staging = null;
     boolean committed = false;
     try {
+      built = Files.createDirectory(target.resolveSibling(".dist-tmp-" + UUID.randomUUID()));
       Path tree = built.resolve("tree");
-      Path mirror = staging != null ? staging.resolve("tree") : null;
-      Path scratch = (staging != null ? staging : built).resolve("download.zip");
-      Fetched fetched = fetchWithRetry(downloader, plan, tree, mirror, scratch);
+      Path scratch = built.resolve("download.zip");
+      staging = stagingIn(cache);
+      Fetched fetched;
+      try {
+        fetched = fetchWithRetry(downloader, plan, tree,
+            staging != null ? staging.resolve("tree") : null, scratch);
+      } catch (IOException e) {
+        if (staging == null || e instanceof ArchiveException || e instanceof DownloadException
+            || !Files.isDirectory(tree)) {
+          throw e;
+        }
+        // The build cache is optional: when writing it failed (a full disk, say), install
+        // without it rather than fail the build.
+        log.detail("Not caching Datomic: writing the build cache failed (" + mask(describe(e))
+            + "); installing without it");
+        Trees.deleteQuietly(staging);
+        staging = null;
+        cache = null;
+        Trees.delete(tree);
+        fetched = fetchWithRetry(downloader, plan, tree, null, scratch);
+      }
       String sha = fetched.sha256();
       verify(plan, expected, sha, cache != null);
       checkLayout(plan, tree);
@@ -351,18 +373,43 @@ public final class DistributionInstaller {
       if (cache != null) {
         key = cache.commit(staging, plan.edition(), plan.version(), sha, fetched.bytes()).key();
         committed = true;
-        cache.record(plan.edition(), plan.version(), sha);
+        try {
+          cache.record(plan.edition(), plan.version(), sha);
+        } catch (IOException e) {
+          log.detail("Could not record the checksum in the build cache: " + mask(describe(e)));
+        }
       }
       long bytes = place(tree, target, false);
       if (key != null) {
         prune(cache, key);
       }
       return finished(plan, sha, target, bytes);
+    } catch (IOException e) {
+      if (e instanceof ArchiveException || e instanceof DownloadException) {
+        throw e;
+      }
+      throw new UserError("Could not write Datomic into the build: " + mask(describe(e)),
+          "The build folder " + target.getParent() + " must be writable with room for about"
+              + " 300 MB. If the disk is full, clear the build cache"
+              + " (heroku builds:cache:purge) and build again.").withCause(e);
     } finally {
       Trees.deleteQuietly(built);
       if (!committed) {
         Trees.deleteQuietly(staging);
       }
+    }
+  }
+
+  /** A new staging folder in the cache, or null (the build goes on without the cache). */
+  private Path stagingIn(DistributionCache cache) {
+    if (cache == null) {
+      return null;
+    }
+    try {
+      return cache.newStaging();
+    } catch (IOException e) {
+      log.detail("Not caching Datomic: " + mask(describe(e)));
+      return null;
     }
   }
 

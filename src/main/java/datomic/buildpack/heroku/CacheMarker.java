@@ -2,6 +2,7 @@ package datomic.buildpack.heroku;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import datomic.buildpack.distribution.DistributionCache;
 import datomic.buildpack.files.Trees;
 import datomic.buildpack.output.BuildLog;
 import java.io.IOException;
@@ -19,9 +20,6 @@ import java.util.stream.Stream;
 public final class CacheMarker {
   /** What the buildpack owns in CACHE_DIR (other buildpacks may share the folder). */
   public static final String MARKER = "datomic-buildpack.json";
-  public static final String DISTRIBUTIONS = "datomic";
-  /** Checksums recorded on first download: they stay valid whatever the stack or buildpack. */
-  public static final String RECORDED_CHECKSUMS = "index.json";
 
   record Marker(@JsonProperty("stack") String stack,
                 @JsonProperty("buildpackVersion") String buildpackVersion) {}
@@ -54,11 +52,12 @@ public final class CacheMarker {
     if (!reasons.isEmpty()) {
       log.step("Clearing the build cache");
       reasons.forEach(r -> log.detail("Because " + r + "."));
-      Path distributions = cacheDir.resolve(DISTRIBUTIONS);
+      // Checksums recorded on first download stay valid whatever the stack or buildpack.
+      Path distributions = cacheDir.resolve(DistributionCache.FOLDER);
       if (Files.isDirectory(distributions)) {
         try (Stream<Path> children = Files.list(distributions)) {
           for (Path child : children.toList()) {
-            if (!child.getFileName().toString().equals(RECORDED_CHECKSUMS)) {
+            if (!child.getFileName().toString().equals(DistributionCache.INDEX)) {
               Trees.delete(child);
             }
           }

@@ -95,10 +95,19 @@ class DistributionArchiveTest {
   }
 
   @Test
-  void danglingSymlinkIsRefused() throws Exception {
-    Fixture.Run run = install(Fixture.fake().symlink(TOP + "bin/gone", "missing-file"),
+  void linkIntoAFolderLeftOutOfTheSlugIsKeptDangling() throws Exception {
+    Fixture.Run run = install(Fixture.fake().symlink(TOP + "lib/presto-readme",
+        "../presto-server/lib/README"), Fixture.fast());
+    assertNull(run.error(), run::all);
+    assertTrue(Files.isSymbolicLink(target.resolve("lib/presto-readme")));
+    assertFalse(Files.exists(target.resolve("lib/presto-readme")), "presto-server/ is left out");
+  }
+
+  @Test
+  void oversizedLinkEntryIsRefusedWithoutReadingIt() throws Exception {
+    Fixture.Run run = install(Fixture.fake().symlink(TOP + "lib/huge", "x".repeat(5000)),
         Fixture.fast());
-    assertRefused(run, "Refused to unpack", "does not exist in the distribution");
+    assertRefused(run, "Refused to unpack", "no real link is that long");
   }
 
   @Test

@@ -201,6 +201,17 @@ class DistributionDownloadTest {
   }
 
   @Test
+  void licenceCredentialsAreNotSentToAMirrorOfANoCostVersion() throws Exception {
+    server.on(PATH, ok(zip));
+    Map<String, String> env = env();
+    env.put("DATOMIC_LICENSE_USER", "me@example.com");
+    env.put("DATOMIC_LICENSE_PASSWORD", "s3cret-Pa55word");
+    assertInstalled(run(env));
+    assertTrue(server.requests().get(0).header("Authorization").isEmpty(),
+        "1.0.7622 is public: the my.datomic.com password stays home");
+  }
+
+  @Test
   void forbiddenIsNotRetried() {
     server.on(PATH, status(403));
     Fixture.Run run = run(env());

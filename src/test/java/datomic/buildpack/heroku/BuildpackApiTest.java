@@ -8,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import datomic.buildpack.local.FakeDistribution;
 import datomic.buildpack.testsupport.BuildFixture;
+import datomic.buildpack.testsupport.Repo;
+import org.junit.jupiter.api.Assumptions;
 import datomic.buildpack.testsupport.Dyno;
 import datomic.buildpack.testsupport.Run;
 import java.io.IOException;
@@ -66,6 +69,30 @@ class BuildpackApiTest {
       assertEquals(0, warm.exitCode(), warm.toString());
       assertEquals(downloads, first.downloads(), "a warm build makes no request:\n" + warm);
       assertTrue(Files.isExecutable(secondBuild.resolve(".datomic/dist/bin/transactor")));
+    }
+  }
+
+  @Test
+  void aFullBuildCacheDoesNotFailTheBuild() throws IOException {
+    Path tiny = Files.createDirectories(tmp.resolve("tiny-cache"));
+    Run.Result mount = Run.of("mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", tiny.toString())
+        .go();
+    // Needs root (CI runs as root); a 3 MB file system for CACHE_DIR, a 10 MB distribution.
+    Assumptions.assumeTrue(mount.exitCode() == 0, "cannot mount a tmpfs here: " + mount);
+    try (BuildFixture app = BuildFixture.of("minimal-transactor", tmp.resolve("a"))
+        .withDistribution(FakeDistribution.from(Repo.distSources()).version(BuildFixture.VERSION)
+            .jars(20, 512 * 1024), "pro")) {
+      Run.Result r = Run.of(Repo.bin("compile"), app.build().toString(), tiny.toString(),
+          app.env().toString()).go();
+      assertEquals(0, r.exitCode(), r.toString());
+      assertTrue(r.stdout().contains("Not caching Datomic"), r.stdout());
+      assertTrue(Files.isExecutable(app.build().resolve(".datomic/dist/bin/transactor")));
+      try (Stream<Path> left = Files.list(tiny.resolve("datomic"))) {
+        assertEquals(List.of(), left.map(p -> p.getFileName().toString())
+            .filter(n -> !n.equals("index.json")).toList(), "no half-written cache entry");
+      }
+    } finally {
+      Run.of("umount", tiny.toString()).go();
     }
   }
 
