@@ -44,7 +44,9 @@ final class Fixture {
 
   static DownloadPolicy fast() {
     return DownloadPolicy.defaults()
-        .withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(700))
+        // The read timeout is short for the stall tests (their servers stall 5 s), yet long
+        // enough that a busy 2-core CI machine does not turn a healthy download into a retry.
+        .withTimeouts(Duration.ofSeconds(5), Duration.ofMillis(2000))
         .withRetries(3, Duration.ofMillis(10));
   }
 
