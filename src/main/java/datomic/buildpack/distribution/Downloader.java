@@ -1,6 +1,7 @@
 package datomic.buildpack.distribution;
 
 import datomic.buildpack.distribution.DownloadException.Kind;
+import datomic.buildpack.files.Streams;
 import datomic.buildpack.output.BuildLog;
 import datomic.buildpack.output.Secrets;
 import java.io.EOFException;
@@ -490,9 +491,7 @@ public final class Downloader implements AutoCloseable {
 
     @Override
     public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n < 0 ? -1 : one[0] & 0xff;
+      return Streams.readOne(this);
     }
 
     @Override
@@ -602,9 +601,7 @@ public final class Downloader implements AutoCloseable {
 
     @Override
     public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n < 0 ? -1 : one[0] & 0xff;
+      return Streams.readOne(this);
     }
 
     @Override
