@@ -232,6 +232,32 @@ class TransactorBootTest {
   }
 
   @Test
+  void malformedDatabaseUrlIsRefusedWithThePasswordMasked() throws IOException {
+    Map<String, String> env = dyno("transactor.1", GB);
+    env.put("DATABASE_URL", "postgres://app:pa55-w0rd@db.example.com:notaport/d");
+    try (Dyno dyno = start(env)) {
+      assertNotEquals(0, dyno.awaitExit(60), dyno.output());
+      assertTrue(dyno.stderr().contains(" !     Error: DATABASE_URL is not a usable Postgres URL"),
+          dyno.stderr());
+      assertTrue(dyno.stderr().contains("postgres://app:********@"), dyno.stderr());
+      assertFalse(dyno.output().contains("pa55-w0rd"), dyno.output());
+      assertFalse(dyno.stdout().contains("System started"));
+    }
+  }
+
+  @Test
+  void wrongPasswordIsRefusedAtOnceWithoutShowingIt() throws IOException {
+    Database db = PG.newDatabase();
+    Map<String, String> env = dyno("transactor.1", GB);
+    env.put("DATABASE_URL", new Database(PG, db.name(), db.user(), "not-the-pw-4711").url());
+    try (Dyno dyno = start(env)) {
+      assertNotEquals(0, dyno.awaitExit(60), dyno.output());
+      assertTrue(dyno.stderr().contains("refused the credentials"), dyno.stderr());
+      assertFalse(dyno.output().contains("not-the-pw-4711"), dyno.output());
+    }
+  }
+
+  @Test
   void rotatedPasswordIsPickedUpAtTheNextBootWithoutARebuild() throws IOException {
     Database db = PG.newDatabase();
     try (Dyno first = start(dyno("transactor.1", db))) {
