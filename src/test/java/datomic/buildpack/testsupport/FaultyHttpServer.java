@@ -240,6 +240,10 @@ public final class FaultyHttpServer implements AutoCloseable {
       return;
     }
     if (r.reset) {
+      // Give the client time to read what was sent: on Linux a RST discards the unread bytes in
+      // its receive buffer, and on a busy machine the "reset mid-body" would become "reset
+      // before any body", a different case.
+      sleep(Duration.ofMillis(500));
       socket.setSoLinger(true, 0); // close() now sends RST
     }
   }
