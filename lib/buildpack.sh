@@ -150,7 +150,7 @@ buildpack::ensure_jar() {
   local cache_dir="$1" java="$2"
   if buildpack::prebuilt_jar; then return 0; fi
   local key jar_dir jar work java_home status maven_home
-  key="$(cd "$BP_DIR" && find pom.xml .mvn src -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)"
+  key="$(cd "$BP_DIR" && find pom.xml .mvn src/main -type f -print0 | sort -z | xargs -0 sha256sum | sha256sum | cut -c1-16)"
   jar_dir="$cache_dir/datomic-buildpack-jar"
   jar="$jar_dir/$key.jar"
   if [[ -f "$jar" ]]; then
@@ -160,7 +160,9 @@ buildpack::ensure_jar() {
   fi
   output::step "Building the buildpack CLI (once per buildpack version; cache key $key)" >&2
   work="$(mktemp -d "$cache_dir/.datomic-buildpack-build.XXXXXX")"
-  cp -R "$BP_DIR/pom.xml" "$BP_DIR/mvnw" "$BP_DIR/.mvn" "$BP_DIR/src" "$work/"
+  cp -R "$BP_DIR/pom.xml" "$BP_DIR/mvnw" "$BP_DIR/.mvn" "$work/"
+  mkdir -p "$work/src"
+  cp -R "$BP_DIR/src/main" "$work/src/"
   java_home="$(cd "$(dirname "$java")/.." && pwd)"
   status=0
   # Maven and its downloads live in the work folder (deleted below); tests point
@@ -168,7 +170,7 @@ buildpack::ensure_jar() {
   maven_home="${DATOMIC_BUILDPACK_MAVEN_HOME:-$work/.m2}"
   (cd "$work" && env -u JAVA_OPTS -u JAVA_TOOL_OPTIONS -u _JAVA_OPTIONS -u JDK_JAVA_OPTIONS \
     -u MAVEN_OPTS JAVA_HOME="$java_home" \
-    MAVEN_USER_HOME="$maven_home" ./mvnw -B -q -DskipTests "-Dmaven.repo.local=$maven_home/repository" package) \
+    MAVEN_USER_HOME="$maven_home" ./mvnw -B -q -Dmaven.test.skip=true "-Dmaven.repo.local=$maven_home/repository" package) \
     2>&1 | sed 's/^/       /' >&2 || status=$?
   if [[ $status -ne 0 || ! -f "$work/target/$JAR_NAME" ]]; then
     rm -rf "$work"
