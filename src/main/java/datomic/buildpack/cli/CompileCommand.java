@@ -10,6 +10,7 @@ import datomic.buildpack.heroku.SlugLayout;
 import datomic.buildpack.heroku.SlugWriter;
 import datomic.buildpack.output.BuildLog;
 import datomic.buildpack.output.UserError;
+import datomic.buildpack.transactor.StorageSelector;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,8 +62,7 @@ final class CompileCommand implements Callable<Integer> {
 
     log.step("Datomic " + info.displayEdition() + " " + dist.version() + " is ready");
     log.detail("Storage, host and memory are set from config vars at each dyno boot.");
-    if (!info.isFree() && env.get(registry.value(env, "DATOMIC_DATABASE_URL_VAR")
-        .orElse("DATABASE_URL")).isEmpty()) {
+    if (!info.isFree() && !StorageSelector.databaseConfigured(registry, env)) {
       log.detail("No database yet: add one with heroku addons:create heroku-postgresql");
     }
     log.detail("Scale to two dynos for failover: heroku ps:scale transactor=2");

@@ -2,9 +2,7 @@ package datomic.buildpack.cli;
 
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
-import datomic.buildpack.heroku.SlugLayout;
-import datomic.buildpack.output.BuildLog;
-import datomic.buildpack.transactor.BootPlan;
+import datomic.buildpack.storage.PostgresUrl;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -15,7 +13,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "peer-uri",
     description = "Print the datomic:sql:// URI peers use to connect to database DB_NAME.")
 final class PeerUriCommand implements Callable<Integer> {
-  @Mixin DynoOptions dyno;
+  @Mixin DynoOptions dyno; // accepted like every dyno-side command; the URL is all it needs
 
   @Parameters(index = "0", paramLabel = "DB_NAME", description = "Datomic database name.")
   String dbName;
@@ -26,9 +24,8 @@ final class PeerUriCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    BootPlan plan = new BootPlan(ConfigRegistry.load(), Environment.system(),
-        new SlugLayout(dyno.appDir), BuildLog.system());
-    System.out.println(plan.databaseUrl().peerUri(dbName, showPassword));
+    PostgresUrl url = PostgresUrl.fromEnvironment(ConfigRegistry.load(), Environment.system());
+    System.out.println(url.peerUri(dbName, showPassword));
     return 0;
   }
 }

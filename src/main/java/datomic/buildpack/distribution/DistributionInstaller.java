@@ -101,7 +101,7 @@ public final class DistributionInstaller {
   // What to install
 
   private Edition edition() {
-    String raw = registry.value(env, "DATOMIC_EDITION").orElse("pro");
+    String raw = registry.value(env, "DATOMIC_EDITION").orElseThrow(); // default: the registry
     return Edition.parse(raw).orElseThrow(() -> new UserError(
         "DATOMIC_EDITION=" + clip(raw) + " is not an edition this buildpack installs.",
         "Use DATOMIC_EDITION=pro (the default; no-cost licence from 1.0.6726) or"
@@ -135,8 +135,7 @@ public final class DistributionInstaller {
       log.detail("Datomic Free is discontinued: its latest version is " + catalog.lastFree());
       return catalog.lastFree();
     }
-    String raw = registry.value(env, "DATOMIC_METADATA_URL").orElse(
-        "https://repo.maven.apache.org/maven2/com/datomic/peer/maven-metadata.xml");
+    String raw = registry.value(env, "DATOMIC_METADATA_URL").orElseThrow();
     URI url = uri(raw, "DATOMIC_METADATA_URL");
     try {
       DatomicVersion latest = LatestVersion.fetch(downloader, url);

@@ -1,5 +1,7 @@
 package datomic.buildpack.local;
 
+import datomic.buildpack.distribution.Edition;
+import datomic.buildpack.distribution.VersionCatalog;
 import datomic.buildpack.files.Trees;
 import datomic.buildpack.heroku.Procfile;
 import datomic.buildpack.output.BuildLog;
@@ -43,7 +45,7 @@ public final class DryRun {
     Files.createDirectories(envDir);
     Trees.copy(appFixture, build);
 
-    String version = "1.0.7622";
+    String version = VersionCatalog.load().defaultVersion(Edition.PRO).toString();
     Path zip = FakeDistribution.from(buildpackDir.resolve("test-fixtures/datomic-dist"))
         .version(version).jars(40, 256 * 1024).writeTo(work.resolve("datomic-pro-" + version + ".zip"));
     try (LoopbackServer server = LoopbackServer.serve(

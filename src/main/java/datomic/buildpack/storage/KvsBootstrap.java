@@ -106,7 +106,12 @@ public final class KvsBootstrap {
    * {@code DATOMIC_SQL_SSLMODE}, {@code DATOMIC_STORAGE_CONNECT_ATTEMPTS}).
    */
   public static KvsBootstrap fromEnvironment(ConfigRegistry registry, Environment env) {
-    KvsBootstrap b = new KvsBootstrap(PostgresUrl.fromEnvironment(registry, env));
+    return forUrl(PostgresUrl.fromEnvironment(registry, env), registry, env);
+  }
+
+  /** A bootstrap for {@code url}, already read from the environment, with its retry setting. */
+  public static KvsBootstrap forUrl(PostgresUrl url, ConfigRegistry registry, Environment env) {
+    KvsBootstrap b = new KvsBootstrap(url);
     String n = registry.value(env, ATTEMPTS_SETTING).orElse(String.valueOf(DEFAULT_ATTEMPTS));
     try {
       b.attempts(Integer.parseInt(n.strip()));

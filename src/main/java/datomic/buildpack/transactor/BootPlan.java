@@ -8,7 +8,6 @@ import datomic.buildpack.output.BuildLog;
 import datomic.buildpack.output.Secrets;
 import datomic.buildpack.output.UserError;
 import datomic.buildpack.storage.KvsBootstrap;
-import datomic.buildpack.storage.PostgresUrl;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -103,17 +102,13 @@ public final class BootPlan {
   }
 
   private String prepareStorage(Storage storage) {
-    if (!"sql".equals(storage.protocol())) {
+    if (storage.database().isEmpty()) {
       return "";
     }
-    KvsBootstrap bootstrap = KvsBootstrap.fromEnvironment(registry, env).log(log);
+    KvsBootstrap bootstrap = KvsBootstrap.forUrl(storage.database().get(), registry, env).log(log);
     env.get("DATOMIC_BUILDPACK_BACKOFF_MS").map(Long::parseLong)
         .ifPresent(ms -> bootstrap.backoffBase(java.time.Duration.ofMillis(ms)));
     return "; " + bootstrap.ensureTable().describe();
   }
 
-  /** The database URL parsed, for commands that need it (peer-uri). */
-  public PostgresUrl databaseUrl() {
-    return PostgresUrl.fromEnvironment(registry, env);
-  }
 }

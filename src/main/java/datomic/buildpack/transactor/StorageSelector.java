@@ -5,7 +5,9 @@ import datomic.buildpack.config.Environment;
 import datomic.buildpack.heroku.BuildInfo;
 import datomic.buildpack.output.BuildLog;
 import datomic.buildpack.storage.PostgresUrl;
+import datomic.buildpack.distribution.VersionCatalog;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Chooses storage at each boot: Postgres ({@code sql}) when the database URL config var is set,
@@ -25,20 +27,22 @@ public final class StorageSelector {
     if (build.isFree() && databaseConfigured(registry, env)) {
       log.warning("Datomic Free cannot store data in Postgres; the database URL is ignored.",
           "Free only has storage on the transactor's own disk (lost at every restart here).",
-          "Use Datomic Pro, free of charge from 1.0.6726: heroku config:unset DATOMIC_EDITION");
+          "Use Datomic Pro, free of charge from " + VersionCatalog.load().noCostSince()
+              + ": heroku config:unset DATOMIC_EDITION");
     } else if (databaseConfigured(registry, env)) {
       PostgresUrl url = PostgresUrl.fromEnvironment(registry, env);
       return new Storage("sql", url.transactorProperties(),
           "Postgres " + url.host() + ":" + url.port() + "/" + url.database() + " as "
               + url.user() + " (sslmode=" + url.sslMode() + ")",
-          "config var " + url.source(), true);
+          "config var " + url.source(), true, Optional.of(url));
     }
     String protocol = build.isFree() ? "free" : "dev";
     if (build.isFree()) {
       log.warning("Datomic Free keeps its data on this dyno's own disk. ALL DATA IS LOST at every"
               + " restart.",
           "Dynos restart at least daily. For storage that lasts, use Datomic Pro (free of charge",
-          "from 1.0.6726) with Heroku Postgres: heroku config:unset DATOMIC_EDITION, then",
+          "from " + VersionCatalog.load().noCostSince() + ") with Heroku Postgres:"
+              + " heroku config:unset DATOMIC_EDITION, then",
           "heroku addons:create heroku-postgresql -a <app>");
     } else {
       log.warning("No database configured: using dev storage on this dyno's own disk."
@@ -47,6 +51,7 @@ public final class StorageSelector {
           "heroku addons:create heroku-postgresql -a <app>");
     }
     return new Storage(protocol, Map.of(),
-        protocol + " storage on the dyno's disk (lost at restart)", "no database URL", false);
+        protocol + " storage on the dyno's disk (lost at restart)", "no database URL", false,
+        Optional.empty());
   }
 }
