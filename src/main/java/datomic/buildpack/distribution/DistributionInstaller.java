@@ -344,12 +344,11 @@ public final class DistributionInstaller {
     try {
       built = Files.createDirectory(target.resolveSibling(".dist-tmp-" + UUID.randomUUID()));
       Path tree = built.resolve("tree");
-      Path scratch = built.resolve("download.zip");
       staging = stagingIn(cache);
       Fetched fetched;
       try {
         fetched = fetchWithRetry(downloader, plan, tree,
-            staging != null ? staging.resolve("tree") : null, scratch);
+            staging != null ? staging.resolve("tree") : null);
       } catch (IOException e) {
         if (staging == null || e instanceof ArchiveException || e instanceof DownloadException
             || !Files.isDirectory(tree)) {
@@ -363,7 +362,7 @@ public final class DistributionInstaller {
         staging = null;
         cache = null;
         Trees.delete(tree);
-        fetched = fetchWithRetry(downloader, plan, tree, null, scratch);
+        fetched = fetchWithRetry(downloader, plan, tree, null);
       }
       String sha = fetched.sha256();
       verify(plan, expected, sha, cache != null);
@@ -414,11 +413,11 @@ public final class DistributionInstaller {
 
   private record Fetched(String sha256, long bytes) {}
 
-  private Fetched fetchWithRetry(Downloader downloader, Plan plan, Path tree, Path mirror,
-      Path scratch) throws IOException {
+  private Fetched fetchWithRetry(Downloader downloader, Plan plan, Path tree, Path mirror)
+      throws IOException {
     for (int attempt = 1; ; attempt++) {
       try {
-        return fetch(downloader, plan, tree, mirror, scratch);
+        return fetch(downloader, plan, tree, mirror);
       } catch (ArchiveException e) {
         // A body without Content-Length that stops early looks complete to HTTP; the zip shows it.
         if (e.kind() == ArchiveException.Kind.TRUNCATED && lastNetworkLengthUnknown
@@ -440,7 +439,7 @@ public final class DistributionInstaller {
 
   private boolean lastNetworkLengthUnknown;
 
-  private Fetched fetch(Downloader downloader, Plan plan, Path tree, Path mirror, Path scratch)
+  private Fetched fetch(Downloader downloader, Plan plan, Path tree, Path mirror)
       throws IOException {
     String shown = mask(Downloader.display(plan.url()));
     try (Downloader.Download download = downloader.open(plan.url(), plan.credentials())) {
@@ -451,7 +450,7 @@ public final class DistributionInstaller {
           download.isNetwork(), log);
       ZipUnpacker unpacker = new ZipUnpacker(policy.maxExpandedBytes(), policy.maxEntries(),
           catalog.slugExclude());
-      ZipUnpacker.Result result = unpacker.unpack(in, plan.top(), tree, mirror, scratch);
+      ZipUnpacker.Result result = unpacker.unpack(in, plan.top(), tree, mirror);
       String sha = in.sha256();
       log.detail(String.format(Locale.ROOT, "%s %s in %.1f s (%s); unpacked %d files",
           download.isNetwork() ? "Downloaded" : "Read", DigestingStream.mb(in.count()),

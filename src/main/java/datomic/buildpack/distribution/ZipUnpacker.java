@@ -3,7 +3,6 @@ package datomic.buildpack.distribution;
 import datomic.buildpack.distribution.ArchiveException.Kind;
 import datomic.buildpack.files.PassThroughStream;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,19 +31,25 @@ import org.apache.commons.compress.archivers.zip.ZipFile;
  *
  * <p>Pass one streams the local entries ({@link ZipArchiveInputStream}): names are checked before
  * anything is written (no {@code ..}, no absolute or drive paths, one top folder), sizes and
- * entry counts are capped, excluded paths are skipped, and a CRC-32 is kept per file. The bytes
- * are also copied to a temporary zip next to the tree. Pass two reads that copy's central
- * directory ({@link ZipFile}), which a stream cannot see: it must list exactly the streamed
- * entries with the same CRCs; it gives the Unix modes (exec bits) and the symlinks, whose targets
- * must stay inside the distribution.
+ * entry counts are capped, excluded paths are skipped, and a CRC-32 is kept per file. The last
+ * {@value #MAX_CENTRAL_DIRECTORY} bytes stay in memory ({@link ZipTail}). Pass two reads the
+ * central directory from them ({@link ZipFile}, local headers ignored), which a stream cannot
+ * see: it must list exactly the streamed entries with the same CRCs; it gives the Unix modes (exec
+ * bits) and the symlinks, whose targets must stay inside the distribution.
  */
 public final class ZipUnpacker {
   private static final int BUFFER = 64 * 1024;
   private static final int MAX_LINK_TARGET = 1024;
+  /**
+   * The most bytes a central directory may take (and the memory kept for it): a Datomic
+   * distribution's is well under 1 MB (about 150 bytes an entry).
+   */
+  static final int MAX_CENTRAL_DIRECTORY = 16 * 1024 * 1024;
 
   private final long maxExpandedBytes;
   private final int maxEntries;
   private final List<String> exclude;
+  private final int maxCentralDirectory;
 
   /** What was unpacked. */
   public record Result(long bytes, int files, int skipped) {}
@@ -52,48 +57,46 @@ public final class ZipUnpacker {
   private record Streamed(long crc, long size, boolean directory, boolean excluded) {}
 
   public ZipUnpacker(long maxExpandedBytes, int maxEntries, List<String> exclude) {
+    this(maxExpandedBytes, maxEntries, exclude, MAX_CENTRAL_DIRECTORY);
+  }
+
+  /** As above, keeping at most {@code maxCentralDirectory} bytes for the central directory. */
+  ZipUnpacker(long maxExpandedBytes, int maxEntries, List<String> exclude,
+      int maxCentralDirectory) {
     this.maxExpandedBytes = maxExpandedBytes;
     this.maxEntries = maxEntries;
     this.exclude = List.copyOf(exclude);
+    this.maxCentralDirectory = maxCentralDirectory;
   }
 
   /**
    * Unpacks the zip read from {@code source} into {@code tree} (which must not exist), without its
-   * top folder {@code expectedTop}. {@code scratchZip} receives a copy of the bytes and is deleted
-   * afterwards. Reads {@code source} to its end.
+   * top folder {@code expectedTop}. Reads {@code source} to its end.
    */
-  public Result unpack(InputStream source, String expectedTop, Path tree, Path scratchZip)
-      throws IOException {
-    return unpack(source, expectedTop, tree, null, scratchZip);
+  public Result unpack(InputStream source, String expectedTop, Path tree) throws IOException {
+    return unpack(source, expectedTop, tree, null);
   }
 
   /**
-   * As {@link #unpack(InputStream, String, Path, Path)}, and writes the same tree a second time
+   * As {@link #unpack(InputStream, String, Path)}, and writes the same tree a second time
    * into {@code mirror} (which must not exist; null for none) from the same buffers: a build
    * gets its slug copy and its cache copy without reading the tree back. Every check applies to
    * both; on failure the caller deletes both.
    */
-  public Result unpack(InputStream source, String expectedTop, Path tree, Path mirror,
-      Path scratchZip) throws IOException {
+  public Result unpack(InputStream source, String expectedTop, Path tree, Path mirror)
+      throws IOException {
     Files.createDirectory(tree);
     if (mirror != null) {
       Files.createDirectory(mirror);
     }
     Map<String, Streamed> streamed = new HashMap<>();
-    long total;
-    try {
-      try (OutputStream copy = new BufferedOutputStream(Files.newOutputStream(scratchZip,
-          StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), BUFFER)) {
-        // Buffered above the tee: the tee, the digest below it and the source see 64 KB reads,
-        // not the 512-byte ones the zip reader makes.
-        InputStream buffered = new BufferedInputStream(new TeeInputStream(source, copy), BUFFER);
-        total = streamEntries(buffered, expectedTop, tree, mirror, streamed);
-        drain(buffered);
-      }
-      return finish(scratchZip, expectedTop, tree, mirror, streamed, total);
-    } finally {
-      Files.deleteIfExists(scratchZip);
-    }
+    ZipTail tail = new ZipTail(maxCentralDirectory);
+    // Buffered above the tee: the tee, the digest below it and the source see 64 KB reads, not
+    // the 512-byte ones the zip reader makes.
+    InputStream buffered = new BufferedInputStream(new TeeInputStream(source, tail), BUFFER);
+    long total = streamEntries(buffered, expectedTop, tree, mirror, streamed);
+    drain(buffered);
+    return finish(tail, expectedTop, tree, mirror, streamed, total);
   }
 
   private long streamEntries(InputStream in, String expectedTop, Path tree, Path mirror,
@@ -269,7 +272,7 @@ public final class ZipUnpacker {
     return shown.length() > 200 ? shown.substring(0, 200) + "..." : shown;
   }
 
-  /** Reads the rest (the central directory) so the scratch copy and any digest are complete. */
+  /** Reads the rest (the central directory) so the tail and any digest are complete. */
   private static void drain(InputStream in) throws IOException {
     byte[] scratch = new byte[BUFFER];
     while (in.read(scratch, 0, scratch.length) >= 0) {
@@ -278,13 +281,15 @@ public final class ZipUnpacker {
   }
 
   /** Pass two: check the central directory against what was streamed; apply modes and links. */
-  private Result finish(Path scratchZip, String expectedTop, Path tree, Path mirror,
+  private Result finish(ZipTail tail, String expectedTop, Path tree, Path mirror,
       Map<String, Streamed> streamed, long total) throws IOException {
     List<ZipArchiveEntry> links = new ArrayList<>();
     int files = 0;
     int skipped = 0;
     int listed = 0;
-    try (ZipFile zip = ZipFile.builder().setPath(scratchZip).get()) {
+    // Local headers are before the tail: only the central directory is read.
+    try (ZipFile zip = ZipFile.builder().setSeekableByteChannel(tail.channel())
+        .setIgnoreLocalFileHeader(true).get()) {
       for (Enumeration<ZipArchiveEntry> e = zip.getEntries(); e.hasMoreElements(); ) {
         ZipArchiveEntry entry = e.nextElement();
         listed++;
@@ -330,6 +335,11 @@ public final class ZipUnpacker {
     } catch (ArchiveException e) {
       throw e;
     } catch (IOException e) {
+      if (causedBy(e, ZipTail.BeforeTailException.class)) {
+        throw new ArchiveException(Kind.TOO_BIG, "the zip's central directory (its list of"
+            + " entries) is larger than " + mb(maxCentralDirectory) + ", far more than a Datomic"
+            + " distribution's", e);
+      }
       throw new ArchiveException(Kind.TRUNCATED,
           "the zip is incomplete (its central directory is missing or damaged: "
               + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")", e);
@@ -428,7 +438,21 @@ public final class ZipUnpacker {
     }
   }
 
-  /** Copies every byte read to a side output (the scratch zip). */
+  private static String mb(int bytes) {
+    return bytes >= 1 << 20 ? (bytes >> 20) + " MB"
+        : bytes >= 1 << 10 ? (bytes >> 10) + " KB" : bytes + " bytes";
+  }
+
+  private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (type.isInstance(c)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Copies every byte read to a side output (the tail). */
   private static final class TeeInputStream extends PassThroughStream {
     private final OutputStream copy;
 
