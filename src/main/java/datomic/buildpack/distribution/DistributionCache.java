@@ -39,7 +39,8 @@ public final class DistributionCache {
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /** A cached, complete distribution. */
-  record Entry(String key, Path dir, String edition, String version, String sha256, long bytes) {
+  record Entry(String key, Path dir, String edition, String version, String sha256,
+      Trees.Counts counts) {
     Path tree() {
       return dir.resolve("tree");
     }
@@ -49,6 +50,7 @@ public final class DistributionCache {
   record EntryFile(@JsonProperty("edition") String edition,
       @JsonProperty("version") String version,
       @JsonProperty("sha256") String sha256,
+      @JsonProperty("files") int files,
       @JsonProperty("bytes") long bytes,
       @JsonProperty("created") String created) {}
 
@@ -135,7 +137,7 @@ public final class DistributionCache {
         return Optional.empty();
       }
       return Optional.of(new Entry(name, dir, file.edition(), file.version(), file.sha256(),
-          file.bytes()));
+          new Trees.Counts(file.files(), file.bytes())));
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
@@ -159,18 +161,26 @@ public final class DistributionCache {
     return Files.createDirectory(root.resolve(TEMP_PREFIX + UUID.randomUUID()));
   }
 
-  /** Turns a staging folder holding {@code tree/} into an entry, atomically. */
-  Entry commit(Path staging, Edition edition, DatomicVersion version, String sha256, long bytes)
-      throws IOException {
+  /**
+   * Turns a staging folder holding {@code tree/} into an entry, atomically. {@code counts} are
+   * the tree's files and bytes, checked again when the entry is used.
+   */
+  Entry commit(Path staging, Edition edition, DatomicVersion version, String sha256,
+      Trees.Counts counts) throws IOException {
     String key = key(edition, version, sha256);
     JSON.writeValue(staging.resolve(ENTRY).toFile(), new EntryFile(edition.id(),
-        version.toString(), sha256, bytes, Instant.now().toString()));
+        version.toString(), sha256, counts.files(), counts.bytes(), Instant.now().toString()));
     Path dir = root.resolve(key);
     if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
       Trees.delete(dir);
     }
     move(staging, dir);
-    return new Entry(key, dir, edition.id(), version.toString(), sha256, bytes);
+    return new Entry(key, dir, edition.id(), version.toString(), sha256, counts);
+  }
+
+  /** Removes an entry (found changed or damaged). */
+  void remove(Entry entry) throws IOException {
+    Trees.delete(entry.dir());
   }
 
   Optional<Recorded> recorded(Edition edition, DatomicVersion version) {

@@ -309,13 +309,31 @@ public final class DistributionInstaller {
           + shortSha(expected.get().sha256()) + ")");
       return Optional.empty();
     }
-    log.detail("Using cached " + plan.name() + " (sha256 " + shortSha(use.sha256()) + ")");
-    if (expected.isEmpty()) {
-      cache.record(plan.edition(), plan.version(), use.sha256());
+    Path temp = target.resolveSibling(".dist-tmp-" + UUID.randomUUID());
+    try {
+      // Hard links where the cache and the build share a file system: nothing is copied.
+      Trees.Counts counts = Trees.link(use.tree(), temp);
+      if (!counts.equals(use.counts())) {
+        log.detail("Not using the cached " + plan.name() + ": it holds " + describe(counts)
+            + ", not the " + describe(use.counts()) + " it was cached with (changed or damaged"
+            + " since); removed it");
+        cache.remove(use);
+        return Optional.empty();
+      }
+      log.detail("Using cached " + plan.name() + " (sha256 " + shortSha(use.sha256()) + ")");
+      if (expected.isEmpty()) {
+        cache.record(plan.edition(), plan.version(), use.sha256());
+      }
+      swapInto(temp, target);
+      prune(cache, use.key());
+      return Optional.of(finished(plan, use.sha256(), target, counts.bytes()));
+    } finally {
+      Trees.deleteQuietly(temp);
     }
-    long bytes = place(use.tree(), target, true);
-    prune(cache, use.key());
-    return Optional.of(finished(plan, use.sha256(), target, bytes));
+  }
+
+  private static String describe(Trees.Counts counts) {
+    return counts.files() + " files of " + counts.bytes() + " bytes";
   }
 
   private void prune(DistributionCache cache, String keep) {
@@ -335,49 +353,18 @@ public final class DistributionInstaller {
 
   private InstalledDistribution download(Downloader downloader, DistributionCache cache,
       Plan plan, Optional<Expected> expected, Path target) throws IOException {
-    // The tree is unpacked into a folder next to target and, with a cache, a second time into
-    // the cache's staging folder from the same buffers: no read-back copy after the download.
-    // The cache entry still only appears (atomically) once the checksum and layout are checked.
+    // Unpacked next to target; once checked, linked (or copied) into a new cache entry, which
+    // only appears by an atomic rename; then moved into place.
     Path built = null;
-    Path staging = null;
-    boolean committed = false;
     try {
       built = Files.createDirectory(target.resolveSibling(".dist-tmp-" + UUID.randomUUID()));
       Path tree = built.resolve("tree");
-      staging = stagingIn(cache);
-      Fetched fetched;
-      try {
-        fetched = fetchWithRetry(downloader, plan, tree,
-            staging != null ? staging.resolve("tree") : null);
-      } catch (IOException e) {
-        if (staging == null || e instanceof ArchiveException || e instanceof DownloadException
-            || !Files.isDirectory(tree)) {
-          throw e;
-        }
-        // The build cache is optional: when writing it failed (a full disk, say), install
-        // without it rather than fail the build.
-        log.detail("Not caching Datomic: writing the build cache failed (" + mask(describe(e))
-            + "); installing without it");
-        Trees.deleteQuietly(staging);
-        staging = null;
-        cache = null;
-        Trees.delete(tree);
-        fetched = fetchWithRetry(downloader, plan, tree, null);
-      }
-      String sha = fetched.sha256();
+      String sha = fetchWithRetry(downloader, plan, tree);
       verify(plan, expected, sha, cache != null);
       checkLayout(plan, tree);
-      String key = null;
-      if (cache != null) {
-        key = cache.commit(staging, plan.edition(), plan.version(), sha, fetched.bytes()).key();
-        committed = true;
-        try {
-          cache.record(plan.edition(), plan.version(), sha);
-        } catch (IOException e) {
-          log.detail("Could not record the checksum in the build cache: " + mask(describe(e)));
-        }
-      }
-      long bytes = place(tree, target, false);
+      String key = cache == null ? null : cacheTree(cache, plan, sha, tree);
+      long bytes = Trees.size(tree);
+      swapInto(tree, target);
       if (key != null) {
         prune(cache, key);
       }
@@ -392,40 +379,47 @@ public final class DistributionInstaller {
               + " (heroku builds:cache:purge) and build again.").withCause(e);
     } finally {
       Trees.deleteQuietly(built);
-      if (!committed) {
-        Trees.deleteQuietly(staging);
-      }
     }
   }
 
-  /** A new staging folder in the cache, or null (the build goes on without the cache). */
-  private Path stagingIn(DistributionCache cache) {
-    if (cache == null) {
-      return null;
-    }
+  /**
+   * Puts a checked tree into a new cache entry (hard links when the cache shares the build's file
+   * system, else a copy) and records its checksum; the key, or null when the cache could not be
+   * written (a full disk, say): the cache is optional and the build goes on without it.
+   */
+  private String cacheTree(DistributionCache cache, Plan plan, String sha, Path tree) {
+    Path staging = null;
     try {
-      return cache.newStaging();
+      staging = cache.newStaging();
+      Trees.Counts counts = Trees.link(tree, staging.resolve("tree"));
+      String key = cache.commit(staging, plan.edition(), plan.version(), sha, counts).key();
+      staging = null;
+      try {
+        cache.record(plan.edition(), plan.version(), sha);
+      } catch (IOException e) {
+        log.detail("Could not record the checksum in the build cache: " + mask(describe(e)));
+      }
+      return key;
     } catch (IOException e) {
-      log.detail("Not caching Datomic: " + mask(describe(e)));
+      log.detail("Not caching Datomic: writing the build cache failed (" + mask(describe(e))
+          + "); installing without it");
       return null;
+    } finally {
+      Trees.deleteQuietly(staging);
     }
   }
 
-  private record Fetched(String sha256, long bytes) {}
-
-  private Fetched fetchWithRetry(Downloader downloader, Plan plan, Path tree, Path mirror)
+  /** Downloads and unpacks into {@code tree}; the zip's SHA-256. */
+  private String fetchWithRetry(Downloader downloader, Plan plan, Path tree)
       throws IOException {
     for (int attempt = 1; ; attempt++) {
       try {
-        return fetch(downloader, plan, tree, mirror);
+        return fetch(downloader, plan, tree);
       } catch (ArchiveException e) {
         // A body without Content-Length that stops early looks complete to HTTP; the zip shows it.
         if (e.kind() == ArchiveException.Kind.TRUNCATED && lastNetworkLengthUnknown
             && attempt < policy.attempts()) {
           Trees.delete(tree);
-          if (mirror != null) {
-            Trees.delete(mirror);
-          }
           log.detail("The download ended before the end of the zip; downloading again (attempt "
               + (attempt + 1) + " of " + policy.attempts() + ")");
           continue;
@@ -439,8 +433,7 @@ public final class DistributionInstaller {
 
   private boolean lastNetworkLengthUnknown;
 
-  private Fetched fetch(Downloader downloader, Plan plan, Path tree, Path mirror)
-      throws IOException {
+  private String fetch(Downloader downloader, Plan plan, Path tree) throws IOException {
     String shown = mask(Downloader.display(plan.url()));
     try (Downloader.Download download = downloader.open(plan.url(), plan.credentials())) {
       lastNetworkLengthUnknown = download.isNetwork() && download.length() < 0;
@@ -450,12 +443,12 @@ public final class DistributionInstaller {
           download.isNetwork(), log);
       ZipUnpacker unpacker = new ZipUnpacker(policy.maxExpandedBytes(), policy.maxEntries(),
           catalog.slugExclude());
-      ZipUnpacker.Result result = unpacker.unpack(in, plan.top(), tree, mirror);
+      ZipUnpacker.Result result = unpacker.unpack(in, plan.top(), tree);
       String sha = in.sha256();
       log.detail(String.format(Locale.ROOT, "%s %s in %.1f s (%s); unpacked %d files",
           download.isNetwork() ? "Downloaded" : "Read", DigestingStream.mb(in.count()),
           in.seconds(), in.rate(), result.files()));
-      return new Fetched(sha, result.bytes());
+      return sha;
     }
   }
 
@@ -512,25 +505,15 @@ public final class DistributionInstaller {
     }
   }
 
-  /** Copies (or moves) a tree into {@code target}, replacing it via a temporary sibling. */
-  private long place(Path tree, Path target, boolean copy) throws IOException {
-    Path temp = target.resolveSibling(".dist-tmp-" + UUID.randomUUID());
+  /** Replaces {@code target} by {@code temp} (on the same file system), with renames only. */
+  private static void swapInto(Path temp, Path target) throws IOException {
     Path old = target.resolveSibling(".dist-old-" + UUID.randomUUID());
     try {
-      long bytes;
-      if (copy) {
-        bytes = Trees.copy(tree, temp);
-      } else {
-        DistributionCache.move(tree, temp);
-        bytes = Trees.size(temp);
-      }
       if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
         DistributionCache.move(target, old);
       }
       DistributionCache.move(temp, target);
-      return bytes;
     } finally {
-      Trees.deleteQuietly(temp);
       Trees.deleteQuietly(old);
     }
   }

@@ -71,35 +71,22 @@ public final class ZipUnpacker {
 
   /**
    * Unpacks the zip read from {@code source} into {@code tree} (which must not exist), without its
-   * top folder {@code expectedTop}. Reads {@code source} to its end.
+   * top folder {@code expectedTop}. Reads {@code source} to its end. On failure the caller deletes
+   * {@code tree}.
    */
   public Result unpack(InputStream source, String expectedTop, Path tree) throws IOException {
-    return unpack(source, expectedTop, tree, null);
-  }
-
-  /**
-   * As {@link #unpack(InputStream, String, Path)}, and writes the same tree a second time
-   * into {@code mirror} (which must not exist; null for none) from the same buffers: a build
-   * gets its slug copy and its cache copy without reading the tree back. Every check applies to
-   * both; on failure the caller deletes both.
-   */
-  public Result unpack(InputStream source, String expectedTop, Path tree, Path mirror)
-      throws IOException {
     Files.createDirectory(tree);
-    if (mirror != null) {
-      Files.createDirectory(mirror);
-    }
     Map<String, Streamed> streamed = new HashMap<>();
     ZipTail tail = new ZipTail(maxCentralDirectory);
     // Buffered above the tee: the tee, the digest below it and the source see 64 KB reads, not
     // the 512-byte ones the zip reader makes.
     InputStream buffered = new BufferedInputStream(new TeeInputStream(source, tail), BUFFER);
-    long total = streamEntries(buffered, expectedTop, tree, mirror, streamed);
+    long total = streamEntries(buffered, expectedTop, tree, streamed);
     drain(buffered);
-    return finish(tail, expectedTop, tree, mirror, streamed, total);
+    return finish(tail, expectedTop, tree, streamed, total);
   }
 
-  private long streamEntries(InputStream in, String expectedTop, Path tree, Path mirror,
+  private long streamEntries(InputStream in, String expectedTop, Path tree,
       Map<String, Streamed> streamed) throws IOException {
     long total = 0;
     byte[] buffer = new byte[BUFFER];
@@ -138,15 +125,8 @@ public final class ZipUnpacker {
       if (!out.startsWith(tree) || out.equals(tree)) {
         throw new ArchiveException(Kind.UNSAFE, "entry '" + name + "' would be written outside the distribution");
       }
-      Path mirrored = mirror == null ? null : mirror.resolve(rel).normalize();
-      if (mirrored != null && (!mirrored.startsWith(mirror) || mirrored.equals(mirror))) {
-        throw new ArchiveException(Kind.UNSAFE, "entry '" + name + "' would be written outside the distribution");
-      }
       if (entry.isDirectory()) {
         ensureDirectory(out, name);
-        if (mirrored != null) {
-          ensureDirectory(mirrored, name);
-        }
         streamed.put(name, new Streamed(0, 0, true, false));
         continue;
       }
@@ -154,16 +134,10 @@ public final class ZipUnpacker {
         throw tooBig(name);
       }
       ensureDirectory(out.getParent(), name);
-      if (mirrored != null) {
-        ensureDirectory(mirrored.getParent(), name);
-      }
       crc.reset();
       long size = 0;
       try (OutputStream file = Files.newOutputStream(out, StandardOpenOption.CREATE_NEW,
-          StandardOpenOption.WRITE);
-          OutputStream second = mirrored == null ? OutputStream.nullOutputStream()
-              : Files.newOutputStream(mirrored, StandardOpenOption.CREATE_NEW,
-                  StandardOpenOption.WRITE)) {
+          StandardOpenOption.WRITE)) {
         while (true) {
           int n;
           try {
@@ -181,7 +155,6 @@ public final class ZipUnpacker {
           }
           crc.update(buffer, 0, n);
           file.write(buffer, 0, n);
-          second.write(buffer, 0, n);
         }
       } catch (FileAlreadyExistsException e) {
         throw new ArchiveException(Kind.UNSAFE, "the zip lists '" + name + "' twice");
@@ -281,7 +254,7 @@ public final class ZipUnpacker {
   }
 
   /** Pass two: check the central directory against what was streamed; apply modes and links. */
-  private Result finish(ZipTail tail, String expectedTop, Path tree, Path mirror,
+  private Result finish(ZipTail tail, String expectedTop, Path tree,
       Map<String, Streamed> streamed, long total) throws IOException {
     List<ZipArchiveEntry> links = new ArrayList<>();
     int files = 0;
@@ -307,9 +280,6 @@ public final class ZipUnpacker {
         if (rel.isEmpty() || seen.directory()) {
           if (!rel.isEmpty()) {
             applyMode(tree.resolve(rel), entry, true);
-            if (mirror != null) {
-              applyMode(mirror.resolve(rel), entry, true);
-            }
           }
           continue;
         }
@@ -323,9 +293,6 @@ public final class ZipUnpacker {
           continue;
         }
         applyMode(tree.resolve(rel), entry, false);
-        if (mirror != null) {
-          applyMode(mirror.resolve(rel), entry, false);
-        }
         files++;
       }
       if (listed != streamed.size()) {
@@ -346,9 +313,6 @@ public final class ZipUnpacker {
     }
     for (ZipArchiveEntry link : links) {
       makeLink(tree, relativeName(link.getName(), expectedTop), link.getName());
-      if (mirror != null) {
-        makeLink(mirror, relativeName(link.getName(), expectedTop), link.getName());
-      }
       files++;
     }
     // Each link was checked on its own; chained links (one through another, made later) could
@@ -356,9 +320,6 @@ public final class ZipUnpacker {
     for (ZipArchiveEntry link : links) {
       String rel = relativeName(link.getName(), expectedTop);
       checkResolvesInside(tree, rel, link.getName());
-      if (mirror != null) {
-        checkResolvesInside(mirror, rel, link.getName());
-      }
     }
     return new Result(total, files, skipped);
   }

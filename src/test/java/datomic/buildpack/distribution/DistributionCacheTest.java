@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import datomic.buildpack.testsupport.FaultyHttpServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,6 +84,56 @@ class DistributionCacheTest {
     assertEquals(cold.result().sizeBytes(), warm.result().sizeBytes());
   }
 
+  /** Cache and build share a file system here: the trees share their files, nothing is copied. */
+  @Test
+  void coldAndWarmBuildsShareFilesWithTheCacheByHardLinks() throws Exception {
+    Fixture.Run cold = build("b1", env());
+    assertNull(cold.error(), cold::all);
+    Path entry = cache.resolve("datomic").resolve(entries().get(0)).resolve("tree");
+    String jar = "lib/dep-0.jar";
+    assertEquals(inode(entry.resolve(jar)), inode(dir.resolve("b1/.datomic/dist/" + jar)));
+    Fixture.Run warm = build("b2", env());
+    assertNull(warm.error(), warm::all);
+    assertEquals(inode(entry.resolve(jar)), inode(dir.resolve("b2/.datomic/dist/" + jar)));
+    assertEquals(3, Files.getAttribute(entry.resolve(jar), "unix:nlink"));
+    assertTrue(Files.isExecutable(dir.resolve("b2/.datomic/dist/bin/transactor")));
+    assertEquals(cold.result().sizeBytes(), warm.result().sizeBytes());
+  }
+
+  /**
+   * The build's files are the cache's: a file written in place after a build (or a cache damaged
+   * in storage) must not be trusted by the next build. Its files and bytes are checked.
+   */
+  @Test
+  void aCacheEntryChangedSinceItWasCachedIsNotUsed() throws Exception {
+    Fixture.Run cold = build("b1", env());
+    assertNull(cold.error(), cold::all);
+    Files.writeString(dir.resolve("b1/.datomic/dist/bin/transactor"), "# appended\n",
+        StandardOpenOption.APPEND); // in place: the cache's file too
+    Fixture.Run warm = build("b2", env());
+    assertNull(warm.error(), warm::all);
+    assertTrue(warm.out().contains("Not using the cached Datomic Pro 1.0.7622: it holds "),
+        warm.out());
+    assertTrue(warm.out().contains("(changed or damaged since); removed it"), warm.out());
+    assertEquals(2, server.requests().size(), "downloaded again");
+    assertFalse(Files.readString(dir.resolve("b2/.datomic/dist/bin/transactor"))
+        .contains("# appended"));
+    assertEquals(1, entries().size());
+
+    Path entry = cache.resolve("datomic").resolve(entries().get(0)).resolve("tree");
+    Files.delete(entry.resolve("lib/dep-3.jar")); // a file lost from the cache
+    Fixture.Run third = build("b3", env());
+    assertNull(third.error(), third::all);
+    assertTrue(third.out().contains("(changed or damaged since)"), third.out());
+    assertEquals(3, server.requests().size(), "downloaded again");
+    assertTrue(Files.isRegularFile(dir.resolve("b3/.datomic/dist/lib/dep-3.jar")));
+    assertEquals(List.of("dist"), Fixture.list(dir.resolve("b3/.datomic")));
+  }
+
+  private static Object inode(Path p) throws Exception {
+    return Files.getAttribute(p, "unix:ino");
+  }
+
   @Test
   void changedBytesForARecordedVersionFailLoudly() throws Exception {
     Fixture.Run first = build("b1", env());
@@ -152,9 +203,9 @@ class DistributionCacheTest {
   }
 
   /**
-   * A download writes the tree twice from the same buffers (next to the target, and in the
-   * cache's staging folder). A build killed half-way leaves both; neither is ever trusted, even
-   * when the staging copy looks complete, and the next build removes both.
+   * A download unpacks next to the target, then links the checked tree into the cache's staging
+   * folder. A build killed half-way leaves either; neither is ever trusted, even when the staging
+   * copy looks complete, and the next build removes both.
    */
   @Test
   void aBuildKilledWhileWritingBothTreesLeavesNothingTrusted() throws Exception {
@@ -173,7 +224,7 @@ class DistributionCacheTest {
     assertEquals(1, entries().size());
   }
 
-  /** A checksum mismatch is found after both trees are written: neither survives. */
+  /** A checksum mismatch is found after the tree is written: nothing survives. */
   @Test
   void checksumMismatchAfterWritingBothTreesLeavesNeither() throws Exception {
     Map<String, String> env = env();

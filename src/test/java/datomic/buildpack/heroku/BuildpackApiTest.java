@@ -96,6 +96,37 @@ class BuildpackApiTest {
     }
   }
 
+  /** CACHE_DIR on another file system than BUILD_DIR: no hard links there, so copies. */
+  @Test
+  void aCacheOnAnotherFileSystemIsCopiedNotLinked() throws IOException {
+    Path other = Files.createDirectories(tmp.resolve("other-fs-cache"));
+    Run.Result mount = Run.of("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", other.toString())
+        .go();
+    // Needs root (CI runs as root), like the full-cache test above.
+    Assumptions.assumeTrue(mount.exitCode() == 0, "cannot mount a tmpfs here: " + mount);
+    try (BuildFixture app = BuildFixture.of("minimal-transactor", tmp.resolve("a"))
+        .withDistribution(FakeDistribution.from(Repo.distSources()).version(BuildFixture.VERSION)
+            .jars(5, 64 * 1024), "pro")) {
+      Run.Result cold = Run.of(Repo.bin("compile"), app.build().toString(), other.toString(),
+          app.env().toString()).go();
+      assertEquals(0, cold.exitCode(), cold.toString());
+      Path jar = app.build().resolve(".datomic/dist/lib/dep-0.jar");
+      assertEquals(1, Files.getAttribute(jar, "unix:nlink"), "a copy, not a link");
+      Path second = tmp.resolve("b/build");
+      BuildFixture.copyTree(Repo.app("minimal-transactor"), second);
+      Run.Result warm = Run.of(Repo.bin("compile"), second.toString(), other.toString(),
+          app.env().toString()).go();
+      assertEquals(0, warm.exitCode(), warm.toString());
+      assertTrue(warm.stdout().contains("Using cached Datomic Pro"), warm.stdout());
+      Path copied = second.resolve(".datomic/dist/lib/dep-0.jar");
+      assertEquals(1, Files.getAttribute(copied, "unix:nlink"), "a copy, not a link");
+      assertEquals(Files.mismatch(jar, copied), -1L);
+      assertTrue(Files.isExecutable(second.resolve(".datomic/dist/bin/transactor")));
+    } finally {
+      Run.of("umount", other.toString()).go();
+    }
+  }
+
   @Test
   void writesAProcfileWhenTheAppHasNoneAndKeepsAnAppsOwn() throws IOException {
     try (BuildFixture minimal = BuildFixture.of("minimal-transactor", tmp.resolve("a"))
