@@ -72,13 +72,19 @@ class BuildpackApiTest {
     }
   }
 
+  /** A tmpfs of {@code size} at {@code name} below the test folder (needs root, as CI runs). */
+  private Path tmpfs(String name, String size) throws IOException {
+    Path at = Files.createDirectories(tmp.resolve(name));
+    Run.Result mount = Run.of("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs",
+        at.toString()).go();
+    Assumptions.assumeTrue(mount.exitCode() == 0, "cannot mount a tmpfs here: " + mount);
+    return at;
+  }
+
   @Test
   void aFullBuildCacheDoesNotFailTheBuild() throws IOException {
-    Path tiny = Files.createDirectories(tmp.resolve("tiny-cache"));
-    Run.Result mount = Run.of("mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", tiny.toString())
-        .go();
-    // Needs root (CI runs as root); a 3 MB file system for CACHE_DIR, a 10 MB distribution.
-    Assumptions.assumeTrue(mount.exitCode() == 0, "cannot mount a tmpfs here: " + mount);
+    // a 3 MB file system for CACHE_DIR, a 10 MB distribution
+    Path tiny = tmpfs("tiny-cache", "3m");
     try (BuildFixture app = BuildFixture.of("minimal-transactor", tmp.resolve("a"))
         .withDistribution(FakeDistribution.from(Repo.distSources()).version(BuildFixture.VERSION)
             .jars(20, 512 * 1024), "pro")) {
@@ -99,11 +105,7 @@ class BuildpackApiTest {
   /** CACHE_DIR on another file system than BUILD_DIR: no hard links there, so copies. */
   @Test
   void aCacheOnAnotherFileSystemIsCopiedNotLinked() throws IOException {
-    Path other = Files.createDirectories(tmp.resolve("other-fs-cache"));
-    Run.Result mount = Run.of("mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", other.toString())
-        .go();
-    // Needs root (CI runs as root), like the full-cache test above.
-    Assumptions.assumeTrue(mount.exitCode() == 0, "cannot mount a tmpfs here: " + mount);
+    Path other = tmpfs("other-fs-cache", "64m");
     try (BuildFixture app = BuildFixture.of("minimal-transactor", tmp.resolve("a"))
         .withDistribution(FakeDistribution.from(Repo.distSources()).version(BuildFixture.VERSION)
             .jars(5, 64 * 1024), "pro")) {
