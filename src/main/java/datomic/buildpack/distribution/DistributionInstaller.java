@@ -72,9 +72,7 @@ public final class DistributionInstaller {
    * {@code target/bin/transactor} exists), using {@code cacheDir} when it is usable.
    */
   public InstalledDistribution install(Path cacheDir, Path target) throws IOException {
-    try (Downloader downloader = new Downloader(policy, log)) {
-      return install(downloader, cacheDir, target);
-    }
+    return install(new Downloader(policy, log), cacheDir, target);
   }
 
   private InstalledDistribution install(Downloader downloader, Path cacheDir, Path target)

@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -23,12 +24,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * A loopback HTTP/1.1 server (127.0.0.1 only) that fails on purpose: each path has a queue of
  * scripted responses (the last one repeats), such as a 500, a connection reset half-way through
  * the body, a body cut short with or without Content-Length, a stall, or a redirect. Every
- * request is recorded so tests can assert what the client sent and how often.
+ * request is recorded so tests can assert what the client sent and how often. Connections are
+ * closed after each response unless a response asks to keep them alive; then the server notes
+ * when the client closes them.
  */
 public final class FaultyHttpServer implements AutoCloseable {
   /** One scripted response. */
@@ -42,6 +46,10 @@ public final class FaultyHttpServer implements AutoCloseable {
     Duration stall;
     boolean ranges = true;
     long bytesPerSecond;
+    boolean keepAlive;
+    boolean gzipUnlessRefused;
+    boolean hangUp;
+    Duration delay;
 
     private Response(int status, byte[] body) {
       this.status = status;
@@ -62,6 +70,31 @@ public final class FaultyHttpServer implements AutoCloseable {
     /** Send the body at about this rate. */
     public Response throttle(long bytesPerSecond) {
       this.bytesPerSecond = bytesPerSecond;
+      return this;
+    }
+
+    /**
+     * Keep the connection open after the response (HTTP/1.1 without {@code Connection: close},
+     * whatever the request asked) until the client closes it; see {@link #closedByClient}.
+     */
+    public Response keepAlive() {
+      keepAlive = true;
+      return this;
+    }
+
+    /**
+     * Send the body gzipped ({@code Content-Encoding: gzip}) unless the request's
+     * {@code Accept-Encoding} rules gzip out: without that header any coding is acceptable
+     * (RFC 9110, 12.5.3).
+     */
+    public Response gzipUnlessRefused() {
+      gzipUnlessRefused = true;
+      return this;
+    }
+
+    /** Wait this long before sending anything, headers included. */
+    public Response delay(Duration delay) {
+      this.delay = delay;
       return this;
     }
   }
@@ -112,6 +145,13 @@ public final class FaultyHttpServer implements AutoCloseable {
     return r;
   }
 
+  /** Reads the request and closes the connection without answering. */
+  public static Response hangUp() {
+    Response r = new Response(0, new byte[0]);
+    r.hangUp = true;
+    return r;
+  }
+
   public static Response redirect(int status, String location) {
     return new Response(status, new byte[0]).header("Location", location);
   }
@@ -121,6 +161,7 @@ public final class FaultyHttpServer implements AutoCloseable {
   private final ServerSocket server;
   private final Map<String, Deque<Response>> scripts = new ConcurrentHashMap<>();
   private final List<Request> requests = new CopyOnWriteArrayList<>();
+  private final List<String> closedByClient = new CopyOnWriteArrayList<>();
   private final List<Socket> open = new CopyOnWriteArrayList<>();
   private final Thread acceptor;
   private volatile boolean closed;
@@ -158,6 +199,23 @@ public final class FaultyHttpServer implements AutoCloseable {
 
   public long count(String path) {
     return requests.stream().filter(r -> r.path().equals(path)).count();
+  }
+
+  /**
+   * How many kept-alive connections that served {@code path} the client has closed, waiting up to
+   * {@code within} for there to be {@code expected}.
+   */
+  public long closedByClient(String path, long expected, Duration within)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (countClosed(path) < expected && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    return countClosed(path);
+  }
+
+  private long countClosed(String path) {
+    return closedByClient.stream().filter(path::equals).count();
   }
 
   private Response next(String path) {
@@ -202,7 +260,18 @@ public final class FaultyHttpServer implements AutoCloseable {
       String[] parts = requestLine.split(" ");
       String path = parts.length > 1 ? parts[1] : "/";
       requests.add(new Request(parts[0], path, headers));
-      respond(socket, next(path), headers.get("range"));
+      Response r = next(path);
+      try {
+        respond(socket, r, headers);
+      } catch (IOException e) {
+        if (r.keepAlive) {
+          noteClosed(path); // the client closed while the body was being sent
+        }
+        throw e;
+      }
+      if (r.keepAlive) {
+        awaitClose(in, path);
+      }
     } catch (IOException e) {
       // the client went away: fine for a fault injector
     } finally {
@@ -210,30 +279,62 @@ public final class FaultyHttpServer implements AutoCloseable {
     }
   }
 
-  private void respond(Socket socket, Response r, String range) throws IOException {
+  /** Waits for the client to close a kept-alive connection (or send anything else). */
+  private void awaitClose(InputStream in, String path) {
+    try {
+      in.read();
+    } catch (IOException e) {
+      // a reset: closed as well
+    }
+    noteClosed(path);
+  }
+
+  private void noteClosed(String path) {
+    if (!closed) {
+      closedByClient.add(path);
+    }
+  }
+
+  private void respond(Socket socket, Response r, Map<String, String> request) throws IOException {
+    if (r.delay != null) {
+      sleep(r.delay);
+    }
+    if (r.hangUp) {
+      return;
+    }
     OutputStream out = socket.getOutputStream();
     int status = r.status;
+    byte[] body = r.body;
+    String range = request.get("range");
+    boolean gzip = r.gzipUnlessRefused && acceptsGzip(request.get("accept-encoding"));
+    if (gzip) {
+      body = gzip(body);
+      range = null;
+    }
     int from = 0;
     if (status == 200 && range != null && r.ranges) {
       Matcher m = RANGE.matcher(range);
-      if (m.matches() && Long.parseLong(m.group(1)) < r.body.length) {
+      if (m.matches() && Long.parseLong(m.group(1)) < body.length) {
         from = Integer.parseInt(m.group(1));
         status = 206;
       }
     }
     StringBuilder head = new StringBuilder("HTTP/1.1 " + status + " " + reason(status) + "\r\n");
     r.headers.forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+    if (gzip) {
+      head.append("Content-Encoding: gzip\r\n");
+    }
     if (r.withLength) {
-      head.append("Content-Length: ").append(r.body.length - from).append("\r\n");
+      head.append("Content-Length: ").append(body.length - from).append("\r\n");
     }
     if (status == 206) {
-      head.append("Content-Range: bytes ").append(from).append('-').append(r.body.length - 1)
-          .append('/').append(r.body.length).append("\r\n");
+      head.append("Content-Range: bytes ").append(from).append('-').append(body.length - 1)
+          .append('/').append(body.length).append("\r\n");
     }
-    head.append("Connection: close\r\n\r\n");
+    head.append(r.keepAlive ? "\r\n" : "Connection: close\r\n\r\n");
     out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-    int end = r.sendBytes < 0 ? r.body.length : Math.min(r.body.length, from + r.sendBytes);
-    write(out, r, from, end);
+    int end = r.sendBytes < 0 ? body.length : Math.min(body.length, from + r.sendBytes);
+    write(out, r, body, from, end);
     out.flush();
     if (r.stall != null) {
       sleep(r.stall);
@@ -248,16 +349,43 @@ public final class FaultyHttpServer implements AutoCloseable {
     }
   }
 
-  private static void write(OutputStream out, Response r, int from, int end) throws IOException {
+  /** Whether an Accept-Encoding value (null: no such header) lets gzip through. */
+  private static boolean acceptsGzip(String acceptEncoding) {
+    if (acceptEncoding == null) {
+      return true;
+    }
+    for (String item : acceptEncoding.split(",")) {
+      String[] parts = item.split(";");
+      String coding = parts[0].strip().toLowerCase(Locale.ROOT);
+      boolean refused = parts.length > 1 && parts[1].strip().matches("q=0(\\.0*)?");
+      if ((coding.equals("gzip") || coding.equals("*")) && !refused) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  public static byte[] gzip(byte[] bytes) {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    try (GZIPOutputStream out = new GZIPOutputStream(buf)) {
+      out.write(bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return buf.toByteArray();
+  }
+
+  private static void write(OutputStream out, Response r, byte[] body, int from, int end)
+      throws IOException {
     if (r.bytesPerSecond <= 0) {
-      out.write(r.body, from, end - from);
+      out.write(body, from, end - from);
       return;
     }
     long start = System.nanoTime();
     int chunk = 64 * 1024;
     for (int pos = from; pos < end; pos += chunk) {
       int n = Math.min(chunk, end - pos);
-      out.write(r.body, pos, n);
+      out.write(body, pos, n);
       long due = (long) ((pos + n - from) * 1e9 / r.bytesPerSecond);
       long ahead = due - (System.nanoTime() - start);
       if (ahead > 0) {
