@@ -18,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import datomic.buildpack.distribution.DownloadException.Kind;
 import datomic.buildpack.output.BuildLog;
 import datomic.buildpack.testsupport.FaultyHttpServer;
+import datomic.buildpack.testsupport.RefusingPort;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -335,12 +336,12 @@ class DownloaderTest {
 
   @Test
   void aRefusedConnectionIsNamed() throws Exception {
-    URI uri = server.uri(PATH);
-    server.close();
-    DownloadException e = fails(Kind.NETWORK,
-        () -> download(downloader(impatient()), uri, null));
-    assertTrue(e.getMessage().endsWith(": the connection was refused (tried 2 times)"),
-        e.getMessage());
+    try (RefusingPort port = new RefusingPort()) {
+      DownloadException e = fails(Kind.NETWORK,
+          () -> download(downloader(impatient()), port.uri(PATH), null));
+      assertTrue(e.getMessage().endsWith(": the connection was refused (tried 2 times)"),
+          e.getMessage());
+    }
   }
 
   @Test
