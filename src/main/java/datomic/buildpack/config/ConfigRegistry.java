@@ -1,8 +1,6 @@
 package datomic.buildpack.config;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import datomic.buildpack.files.Json;
 import datomic.buildpack.output.BuildLog;
 import datomic.buildpack.output.Secrets;
 import datomic.buildpack.output.UserError;
@@ -25,9 +23,6 @@ public final class ConfigRegistry {
   /** Variables the buildpack sets for itself (launcher script, tests); never user settings. */
   public static final String INTERNAL_PREFIX = "DATOMIC_BUILDPACK_";
 
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  private record File(@JsonProperty("vars") List<ConfigVar> vars) {}
-
   private final Map<String, ConfigVar> vars = new LinkedHashMap<>();
 
   private ConfigRegistry(List<ConfigVar> list) {
@@ -45,7 +40,11 @@ public final class ConfigRegistry {
 
   private static ConfigRegistry read() {
     try (InputStream in = ConfigRegistry.class.getResourceAsStream(RESOURCE)) {
-      return new ConfigRegistry(new ObjectMapper().readValue(in, File.class).vars());
+      List<ConfigVar> vars = new ArrayList<>();
+      for (Map<String, Object> var : Json.objects(Json.read(in), "vars")) {
+        vars.add(ConfigVar.of(var));
+      }
+      return new ConfigRegistry(vars);
     } catch (IOException e) {
       throw new UncheckedIOException("config-vars.json is unreadable", e);
     }

@@ -1,22 +1,24 @@
 package datomic.buildpack.config;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-/** How a config var's value is checked. Each check returns why a value is wrong, if it is. */
+/**
+ * How a config var's value is checked ({@code type} in config-vars.json: the name in lower case).
+ * Each check returns why a value is wrong, if it is.
+ */
 public enum ValueType {
-  @JsonProperty("string") STRING(".*", "any text"),
-  @JsonProperty("int") INT("[0-9]{1,9}", "a whole number"),
-  @JsonProperty("bool") BOOL("true|false", "`true` or `false`"),
-  @JsonProperty("size") SIZE("[0-9]{1,7}[kKmMgG]", "a size such as `256m` or `4g`"),
-  @JsonProperty("host") HOST("[A-Za-z0-9.:\\-\\[\\]]{1,253}", "a host name or IP address"),
-  @JsonProperty("enum") ENUM(".*", "one of the listed values"),
-  @JsonProperty("url") URL("(https?|file):[^\\s]+",
+  STRING(".*", "any text"),
+  INT("[0-9]{1,9}", "a whole number"),
+  BOOL("true|false", "`true` or `false`"),
+  SIZE("[0-9]{1,7}[kKmMgG]", "a size such as `256m` or `4g`"),
+  HOST("[A-Za-z0-9.:\\-\\[\\]]{1,253}", "a host name or IP address"),
+  ENUM(".*", "one of the listed values"),
+  URL("(https?|file):[^\\s]+",
       "an `https:`, `http:` or `file:` URL without spaces (percent-encode them as %20)"),
-  @JsonProperty("sha256") SHA256("[0-9a-fA-F]{64}", "64 hexadecimal digits"),
-  @JsonProperty("version") VERSION("latest|[0-9]+(\\.[0-9]+){1,3}", "digits and dots like `1.0.7622`, or `latest`"),
-  @JsonProperty("varname") VARNAME("[A-Z_][A-Z0-9_]{0,63}", "a config var name such as `HEROKU_POSTGRESQL_RED_URL`");
+  SHA256("[0-9a-fA-F]{64}", "64 hexadecimal digits"),
+  VERSION("latest|[0-9]+(\\.[0-9]+){1,3}", "digits and dots like `1.0.7622`, or `latest`"),
+  VARNAME("[A-Z_][A-Z0-9_]{0,63}", "a config var name such as `HEROKU_POSTGRESQL_RED_URL`");
 
   private final Pattern pattern;
   private final String expectation;

@@ -1,11 +1,10 @@
 package datomic.buildpack.distribution;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import datomic.buildpack.files.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -19,25 +18,38 @@ import java.util.Optional;
 public final class VersionCatalog {
   private static final String RESOURCE = "/datomic/buildpack/datomic-versions.json";
 
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  record Pro(@JsonProperty("noCostSince") String noCostSince,
-      @JsonProperty("known") List<String> known,
-      @JsonProperty("noCostUrl") String noCostUrl,
-      @JsonProperty("legacyUrl") String legacyUrl) {}
+  record Pro(String noCostSince, List<String> known, String noCostUrl, String legacyUrl) {
+    static Pro of(Map<String, Object> json) throws IOException {
+      return json == null ? null : new Pro(Json.string(json, "noCostSince"),
+          Json.strings(json, "known"), Json.string(json, "noCostUrl"),
+          Json.string(json, "legacyUrl"));
+    }
+  }
 
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  record Free(@JsonProperty("last") String last,
-      @JsonProperty("known") List<String> known,
-      @JsonProperty("url") String url) {}
+  record Free(String last, List<String> known, String url) {
+    static Free of(Map<String, Object> json) throws IOException {
+      return json == null ? null : new Free(Json.string(json, "last"),
+          Json.strings(json, "known"), Json.string(json, "url"));
+    }
+  }
 
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  record Data(@JsonProperty("default") String defaultVersion,
-      @JsonProperty("pro") Pro pro,
-      @JsonProperty("free") Free free,
-      @JsonProperty("sha256") Map<String, String> sha256,
-      @JsonProperty("slugExclude") List<String> slugExclude,
-      @JsonProperty("required") List<String> required,
-      @JsonProperty("expected") List<String> expected) {}
+  record Data(String defaultVersion, Pro pro, Free free, Map<String, String> sha256,
+      List<String> slugExclude, List<String> required, List<String> expected) {
+    /** The file's fields (others, like comments, are ignored). */
+    static Data of(Map<String, Object> json) throws IOException {
+      Map<String, Object> checksums = Json.object(json, "sha256");
+      Map<String, String> sha256 = null;
+      if (checksums != null) {
+        sha256 = new LinkedHashMap<>();
+        for (String id : checksums.keySet()) {
+          sha256.put(id, Json.string(checksums, id));
+        }
+      }
+      return new Data(Json.string(json, "default"), Pro.of(Json.object(json, "pro")),
+          Free.of(Json.object(json, "free")), sha256, Json.strings(json, "slugExclude"),
+          Json.strings(json, "required"), Json.strings(json, "expected"));
+    }
+  }
 
   private final Data data;
 
@@ -61,7 +73,7 @@ public final class VersionCatalog {
       if (in == null) {
         throw new IllegalStateException(RESOURCE + " is missing from the buildpack");
       }
-      return new VersionCatalog(new ObjectMapper().readValue(in, Data.class));
+      return new VersionCatalog(Data.of(Json.read(in)));
     } catch (IOException e) {
       throw new UncheckedIOException("datomic-versions.json is unreadable", e);
     }
