@@ -1,10 +1,7 @@
 package datomic.buildpack.distribution;
 
+import datomic.buildpack.files.Json;
 import datomic.buildpack.files.Trees;
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -14,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,8 +33,6 @@ public final class DistributionCache {
   private static final String ENTRY = "entry.json";
   private static final String TEMP_PREFIX = ".tmp-";
   private static final int MAX_RECORDS = 200;
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /** A cached, complete distribution. */
   record Entry(String key, Path dir, String edition, String version, String sha256,
@@ -46,21 +42,43 @@ public final class DistributionCache {
     }
   }
 
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  record EntryFile(@JsonProperty("edition") String edition,
-      @JsonProperty("version") String version,
-      @JsonProperty("sha256") String sha256,
-      @JsonProperty("files") int files,
-      @JsonProperty("bytes") long bytes,
-      @JsonProperty("created") String created) {}
+  /** {@code entry.json} (unknown fields are ignored). */
+  record EntryFile(String edition, String version, String sha256, int files, long bytes,
+      String created) {
+    static EntryFile of(Map<String, Object> json) throws IOException {
+      Long files = Json.integer(json, "files");
+      Long bytes = Json.integer(json, "bytes");
+      return new EntryFile(Json.string(json, "edition"), Json.string(json, "version"),
+          Json.string(json, "sha256"), files == null ? 0 : Math.toIntExact(files),
+          bytes == null ? 0 : bytes, Json.string(json, "created"));
+    }
+
+    Map<String, Object> json() {
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("edition", edition);
+      json.put("version", version);
+      json.put("sha256", sha256);
+      json.put("files", files);
+      json.put("bytes", bytes);
+      json.put("created", created);
+      return json;
+    }
+  }
 
   /** A checksum recorded the first time a version was downloaded. */
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  record Recorded(@JsonProperty("sha256") String sha256,
-      @JsonProperty("firstSeen") String firstSeen) {}
+  record Recorded(String sha256, String firstSeen) {
+    static Recorded of(Map<String, Object> json) throws IOException {
+      return json == null ? null
+          : new Recorded(Json.string(json, "sha256"), Json.string(json, "firstSeen"));
+    }
 
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  record IndexFile(@JsonProperty("checksums") Map<String, Recorded> checksums) {}
+    Map<String, Object> json() {
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("sha256", sha256);
+      json.put("firstSeen", firstSeen);
+      return json;
+    }
+  }
 
   private final Path root;
 
@@ -127,7 +145,7 @@ public final class DistributionCache {
   private Optional<Entry> read(Path dir) {
     String name = dir.getFileName().toString();
     try {
-      EntryFile file = JSON.readValue(dir.resolve(ENTRY).toFile(), EntryFile.class);
+      EntryFile file = EntryFile.of(Json.read(dir.resolve(ENTRY)));
       if (file.sha256() == null || !file.sha256().matches("[0-9a-f]{64}")
           || file.version() == null || DatomicVersion.parse(file.version()).isEmpty()
           || file.edition() == null || Edition.parse(file.edition()).isEmpty()
@@ -168,8 +186,8 @@ public final class DistributionCache {
   Entry commit(Path staging, Edition edition, DatomicVersion version, String sha256,
       Trees.Counts counts) throws IOException {
     String key = key(edition, version, sha256);
-    JSON.writeValue(staging.resolve(ENTRY).toFile(), new EntryFile(edition.id(),
-        version.toString(), sha256, counts.files(), counts.bytes(), Instant.now().toString()));
+    Json.write(staging.resolve(ENTRY), new EntryFile(edition.id(), version.toString(), sha256,
+        counts.files(), counts.bytes(), Instant.now().toString()).json());
     Path dir = root.resolve(key);
     if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
       Trees.delete(dir);
@@ -200,7 +218,9 @@ public final class DistributionCache {
     }
     Path temp = root.resolve(TEMP_PREFIX + "index-" + UUID.randomUUID() + ".json");
     try {
-      JSON.writeValue(temp.toFile(), new IndexFile(index));
+      Map<String, Object> checksums = new LinkedHashMap<>();
+      index.forEach((k, v) -> checksums.put(k, v.json()));
+      Json.write(temp, Map.of("checksums", checksums));
       move(temp, root.resolve(INDEX));
     } finally {
       Files.deleteIfExists(temp);
@@ -213,14 +233,15 @@ public final class DistributionCache {
       return new TreeMap<>();
     }
     try {
-      IndexFile file = JSON.readValue(index.toFile(), IndexFile.class);
+      Map<String, Object> checksums = Json.object(Json.read(index), "checksums");
       Map<String, Recorded> map = new TreeMap<>();
-      if (file.checksums() != null) {
-        file.checksums().forEach((k, v) -> {
+      if (checksums != null) {
+        for (String k : checksums.keySet()) {
+          Recorded v = Recorded.of(Json.object(checksums, k));
           if (v != null && v.sha256() != null && v.sha256().matches("[0-9a-f]{64}")) {
             map.put(k, v);
           }
-        });
+        }
       }
       return map;
     } catch (IOException | RuntimeException e) {

@@ -1,38 +1,30 @@
 package datomic.buildpack.heroku;
 
-import com.fasterxml.jackson.annotation.JsonIgnore;
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import datomic.buildpack.files.Json;
 import datomic.buildpack.output.UserError;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** The facts of a build that the dyno side needs: which Datomic is in the slug. No secrets. */
-@JsonIgnoreProperties(ignoreUnknown = true)
-public record BuildInfo(
-    @JsonProperty("edition") String edition,
-    @JsonProperty("version") String version,
-    @JsonProperty("sha256") String sha256,
-    @JsonProperty("buildpackVersion") String buildpackVersion) {
-
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
-  @JsonIgnore
+public record BuildInfo(String edition, String version, String sha256, String buildpackVersion) {
   public boolean isFree() {
     return "free".equals(edition);
   }
 
-  @JsonIgnore
   public String displayEdition() {
     return isFree() ? "Free" : "Pro";
   }
 
   public void write(Path file) throws IOException {
-    JSON.writeValue(file.toFile(), this);
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("edition", edition);
+    json.put("version", version);
+    json.put("sha256", sha256);
+    json.put("buildpackVersion", buildpackVersion);
+    Json.write(file, json);
   }
 
   public static BuildInfo read(SlugLayout slug) {
@@ -44,7 +36,9 @@ public record BuildInfo(
           "(heroku buildpacks -a <app>) and push again.");
     }
     try {
-      return JSON.readValue(file.toFile(), BuildInfo.class);
+      Map<String, Object> json = Json.read(file); // unknown fields are ignored
+      return new BuildInfo(Json.string(json, "edition"), Json.string(json, "version"),
+          Json.string(json, "sha256"), Json.string(json, "buildpackVersion"));
     } catch (IOException e) {
       throw new UserError("The Datomic build information is unreadable: " + e.getMessage(),
           "Push again to rebuild the app.").withCause(e);

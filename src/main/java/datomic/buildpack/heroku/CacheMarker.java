@@ -1,15 +1,16 @@
 package datomic.buildpack.heroku;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import datomic.buildpack.distribution.DistributionCache;
+import datomic.buildpack.files.Json;
 import datomic.buildpack.files.Trees;
 import datomic.buildpack.output.BuildLog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Stream;
 
@@ -21,10 +22,7 @@ public final class CacheMarker {
   /** What the buildpack owns in CACHE_DIR (other buildpacks may share the folder). */
   public static final String MARKER = "datomic-buildpack.json";
 
-  record Marker(@JsonProperty("stack") String stack,
-                @JsonProperty("buildpackVersion") String buildpackVersion) {}
-
-  private static final ObjectMapper JSON = new ObjectMapper();
+  record Marker(String stack, String buildpackVersion) {}
 
   private CacheMarker() {}
 
@@ -36,7 +34,8 @@ public final class CacheMarker {
     if (Files.isRegularFile(file)) {
       Marker old;
       try {
-        old = JSON.readValue(file.toFile(), Marker.class);
+        Map<String, Object> json = Json.read(file);
+        old = new Marker(Json.string(json, "stack"), Json.string(json, "buildpackVersion"));
       } catch (IOException e) {
         old = new Marker(null, null);
         reasons.add("its marker file was unreadable");
@@ -66,7 +65,10 @@ public final class CacheMarker {
       log.detail("Kept the checksums recorded on earlier downloads.");
     }
     Files.createDirectories(cacheDir);
-    JSON.writeValue(file.toFile(), new Marker(stack, buildpackVersion));
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("stack", stack);
+    json.put("buildpackVersion", buildpackVersion);
+    Json.writeCompact(file, json);
     return reasons;
   }
 

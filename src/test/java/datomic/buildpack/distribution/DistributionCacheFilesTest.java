@@ -1,0 +1,96 @@
+package datomic.buildpack.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import datomic.buildpack.files.Trees;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code entry.json} and {@code index.json} outlive buildpack versions (the index survives every
+ * cache clear): what earlier versions wrote is read, what this one writes is the same format.
+ */
+class DistributionCacheFilesTest {
+  private static final Edition PRO = Edition.PRO;
+  private static final DatomicVersion VERSION = DatomicVersion.of("1.0.7622");
+  private static final String SHA = "ab".repeat(32);
+
+  @TempDir Path cacheDir;
+
+  private Path entry(DistributionCache cache, String json) throws Exception {
+    Path dir = cache.root().resolve(DistributionCache.key(PRO, VERSION, SHA));
+    Files.createDirectories(dir.resolve("tree/bin"));
+    Files.writeString(dir.resolve("tree/bin/transactor"), "#!/bin/sh\n");
+    Files.writeString(dir.resolve("entry.json"), json);
+    return dir;
+  }
+
+  @Test
+  void readsFilesAsEarlierVersionsWroteThemIgnoringUnknownFields() throws Exception {
+    DistributionCache cache = DistributionCache.open(cacheDir);
+    entry(cache, "{\n  \"edition\" : \"pro\",\n  \"version\" : \"1.0.7622\",\n  \"sha256\" : \""
+        + SHA + "\",\n  \"files\" : 316,\n  \"bytes\" : 242531029,\n"
+        + "  \"created\" : \"2026-01-02T03:04:05.123Z\",\n  \"addedLater\" : {\"x\" : [1, 2]}\n}");
+    Files.writeString(cache.root().resolve("index.json"), "{\n  \"checksums\" : {\n"
+        + "    \"pro-1.0.7622\" : {\n      \"sha256\" : \"" + SHA + "\",\n"
+        + "      \"firstSeen\" : \"2026-01-02T03:04:05Z\",\n      \"addedLater\" : true\n    }\n"
+        + "  },\n  \"addedLater\" : null\n}");
+    List<String> notes = new ArrayList<>();
+    List<DistributionCache.Entry> found = cache.find(PRO, VERSION, notes);
+    assertEquals(List.of(), notes);
+    assertEquals(1, found.size());
+    assertEquals(SHA, found.get(0).sha256());
+    assertEquals(new Trees.Counts(316, 242531029L), found.get(0).counts());
+    assertEquals(Optional.of(new DistributionCache.Recorded(SHA, "2026-01-02T03:04:05Z")),
+        cache.recorded(PRO, VERSION));
+  }
+
+  @Test
+  void writesTheFormatEarlierVersionsRead() throws Exception {
+    DistributionCache cache = DistributionCache.open(cacheDir);
+    Path staging = cache.newStaging();
+    Files.createDirectories(staging.resolve("tree/bin"));
+    Files.writeString(staging.resolve("tree/bin/transactor"), "#!/bin/sh\n");
+    DistributionCache.Entry entry = cache.commit(staging, PRO, VERSION, SHA,
+        new Trees.Counts(1, 1234));
+    cache.record(PRO, VERSION, SHA);
+    String time = "\"[0-9T:.-]+Z\"";
+    assertTrue(Files.readString(entry.dir().resolve("entry.json")).matches(
+        "\\{\n  \"edition\" : \"pro\",\n  \"version\" : \"1.0.7622\",\n  \"sha256\" : \"" + SHA
+            + "\",\n  \"files\" : 1,\n  \"bytes\" : 1234,\n  \"created\" : " + time + "\n}"),
+        Files.readString(entry.dir().resolve("entry.json")));
+    String index = Files.readString(cache.root().resolve("index.json"));
+    assertTrue(index.matches("\\{\n  \"checksums\" : \\{\n    \"pro-1.0.7622\" : \\{\n"
+        + "      \"sha256\" : \"" + SHA + "\",\n      \"firstSeen\" : " + time + "\n    }\n"
+        + "  }\n}"), index);
+  }
+
+  @Test
+  void aDamagedEntryIsRemovedAndADamagedIndexStartsAgain() throws Exception {
+    DistributionCache cache = DistributionCache.open(cacheDir);
+    for (String damaged : List.of("{\"edition\" : \"pro\", \"version\" : ", "[]", "null",
+        "{\"edition\" : [\"pro\"], \"version\" : \"1.0.7622\", \"sha256\" : \"" + SHA + "\"}",
+        "{\"edition\" : \"pro\", \"version\" : \"1.0.7622\", \"sha256\" : \"" + SHA + "\","
+            + " \"bytes\" : \"many\"}")) {
+      Path dir = entry(cache, damaged);
+      List<String> notes = new ArrayList<>();
+      assertEquals(List.of(), cache.find(PRO, VERSION, notes), damaged);
+      assertEquals(1, notes.size(), damaged);
+      assertFalse(Files.exists(dir), damaged);
+    }
+    for (String damaged : List.of("{\"checksums\" : ", "[1]", "{\"checksums\" : [\"x\"]}",
+        "{\"checksums\" : {\"pro-1.0.7622\" : {\"sha256\" : 64}}}")) {
+      Files.writeString(cache.root().resolve("index.json"), damaged);
+      assertEquals(Optional.empty(), cache.recorded(PRO, VERSION), damaged);
+      cache.record(PRO, VERSION, SHA);
+      assertEquals(SHA, cache.recorded(PRO, VERSION).orElseThrow().sha256(), damaged);
+    }
+  }
+}
