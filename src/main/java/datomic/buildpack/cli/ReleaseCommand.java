@@ -1,8 +1,8 @@
 package datomic.buildpack.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.jr.ob.JSON;
 import datomic.buildpack.heroku.BuildInfo;
 import datomic.buildpack.heroku.Procfile;
 import datomic.buildpack.heroku.SlugLayout;
@@ -33,10 +33,10 @@ final class ReleaseCommand implements Callable<Integer> {
       release.put("addons", List.of(POSTGRES_ADDON));
     }
     release.put("default_process_types", Map.of(Procfile.TRANSACTOR, Procfile.LAUNCH_COMMAND));
-    ObjectMapper yaml = new ObjectMapper(new YAMLFactory()
+    JSON yaml = JSON.builder(new YAMLFactory()
         .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-        .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
-    System.out.print("---\n" + yaml.writeValueAsString(release));
+        .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)).build();
+    System.out.print("---\n" + yaml.asString(release));
     return 0;
   }
 }

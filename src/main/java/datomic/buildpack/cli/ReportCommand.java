@@ -1,8 +1,8 @@
 package datomic.buildpack.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.jr.ob.JSON;
 import datomic.buildpack.heroku.BuildInfo;
 import datomic.buildpack.heroku.SlugLayout;
 import java.nio.file.Files;
@@ -37,11 +37,12 @@ final class ReportCommand implements Callable<Integer> {
       report.put("datomic_sha256", info.sha256());
       report.put("buildpack_version", info.buildpackVersion());
     }
-    ObjectMapper yaml = new ObjectMapper(new YAMLFactory()
+    JSON yaml = JSON.builder(new YAMLFactory()
         .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
         .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-        .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS));
-    System.out.print(report.isEmpty() ? "{}\n" : yaml.writeValueAsString(report));
+        .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS))
+        .enable(JSON.Feature.WRITE_NULL_PROPERTIES).build(); // a missing field shows as null
+    System.out.print(report.isEmpty() ? "{}\n" : yaml.asString(report));
     return 0;
   }
 }

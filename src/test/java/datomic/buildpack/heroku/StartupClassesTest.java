@@ -1,0 +1,56 @@
+package datomic.buildpack.heroku;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import datomic.buildpack.testsupport.BuildFixture;
+import datomic.buildpack.testsupport.Repo;
+import datomic.buildpack.testsupport.Run;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every build and every dyno boot starts the CLI's JVM, so what it loads is start-up time:
+ * jackson-databind alone is some 400 classes on first use. The CLI reads and writes its JSON
+ * and YAML with jackson-jr; this keeps databind from creeping back onto those paths.
+ */
+class StartupClassesTest {
+  @TempDir Path tmp;
+
+  @Test
+  void buildAndBootCommandsDoNotLoadJacksonDatabind() throws IOException {
+    try (BuildFixture app = BuildFixture.of("minimal-transactor", tmp).withDistribution()) {
+      String build = app.build().toString();
+      check("compile", "compile", build, app.cache().toString(), app.env().toString());
+      check("compile-warm", "compile", build, app.cache().toString(), app.env().toString());
+      check("release", "release", build);
+      check("report", "report", build);
+      check("config-vars", "config-vars");
+      check("launch", "launch", "--app-dir", build, "--exec-plan",
+          tmp.resolve("plan").toString());
+      check("release-phase", "release-phase", "--app-dir", build);
+    }
+  }
+
+  /** Runs the packaged CLI with class loading logged; fails if databind was loaded. */
+  private void check(String name, String... args) throws IOException {
+    Path log = tmp.resolve(name + "-classes.log");
+    List<String> command = new ArrayList<>(List.of(
+        ProcessHandle.current().info().command().orElse("java"),
+        "-Xlog:class+load:file=" + log, "-Djava.io.tmpdir=" + Files.createDirectories(
+            tmp.resolve(name + "-tmp")),
+        "-jar", Repo.root().resolve("target/datomic-buildpack.jar").toString()));
+    command.addAll(List.of(args));
+    Run.Result r = Run.of(command).go();
+    assertEquals(0, r.exitCode(), name + ": " + r);
+    String classes = Files.readString(log);
+    assertTrue(classes.contains("com.fasterxml.jackson.jr."), name + " read JSON with jackson-jr");
+    assertFalse(classes.contains("com.fasterxml.jackson.databind."), name + " loaded databind");
+  }
+}
