@@ -2,12 +2,12 @@ package datomic.buildpack.distribution;
 
 import datomic.buildpack.files.PassThroughStream;
 import datomic.buildpack.output.BuildLog;
+import datomic.buildpack.output.Units;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Locale;
 
 /**
  * Computes the SHA-256 of everything read through it, and reports progress in the build log: a
@@ -59,13 +59,12 @@ final class DigestingStream extends PassThroughStream {
 
   private void progress() {
     String percent = length > 0
-        ? String.format(Locale.ROOT, "%3d%%  ", Math.min(100, count * 100 / length)) : "";
-    log.detail(String.format(Locale.ROOT, "  %s%s  %s", percent, mb(count), rate()));
+        ? Units.padLeft(Math.min(100, count * 100 / length) + "%", 4) + "  " : "";
+    log.detail("  " + percent + mb(count) + "  " + rate());
   }
 
   String rate() {
-    double seconds = Math.max(1e-3, (System.nanoTime() - started) / 1e9);
-    return String.format(Locale.ROOT, "%.1f MB/s", count / 1e6 / seconds);
+    return Units.mbPerSecond(count, (System.nanoTime() - started) / 1e9);
   }
 
   double seconds() {
@@ -82,6 +81,6 @@ final class DigestingStream extends PassThroughStream {
   }
 
   static String mb(long bytes) {
-    return String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
+    return Units.mb(bytes);
   }
 }

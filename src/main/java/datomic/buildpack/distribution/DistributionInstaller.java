@@ -1,10 +1,11 @@
 package datomic.buildpack.distribution;
 
-import datomic.buildpack.files.Trees;
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
+import datomic.buildpack.files.Trees;
 import datomic.buildpack.output.BuildLog;
 import datomic.buildpack.output.Secrets;
+import datomic.buildpack.output.Units;
 import datomic.buildpack.output.UserError;
 import java.io.IOException;
 import java.net.URI;
@@ -443,9 +444,9 @@ public final class DistributionInstaller {
           catalog.slugExclude());
       ZipUnpacker.Result result = unpacker.unpack(in, plan.top(), tree);
       String sha = in.sha256();
-      log.detail(String.format(Locale.ROOT, "%s %s in %.1f s (%s); unpacked %d files",
-          download.isNetwork() ? "Downloaded" : "Read", DigestingStream.mb(in.count()),
-          in.seconds(), in.rate(), result.files()));
+      log.detail((download.isNetwork() ? "Downloaded " : "Read ") + DigestingStream.mb(in.count())
+          + " in " + Units.oneDecimal(in.seconds()) + " s (" + in.rate() + "); unpacked "
+          + result.files() + " files");
       return sha;
     }
   }

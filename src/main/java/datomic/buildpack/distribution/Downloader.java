@@ -4,6 +4,7 @@ import datomic.buildpack.distribution.DownloadException.Kind;
 import datomic.buildpack.files.Streams;
 import datomic.buildpack.output.BuildLog;
 import datomic.buildpack.output.Secrets;
+import datomic.buildpack.output.Units;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -209,12 +210,11 @@ public final class Downloader {
   }
 
   private static String mb(long bytes) {
-    return String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
+    return Units.mb(bytes);
   }
 
   private static String seconds(Duration d) {
-    return d.toMillis() < 1000 ? d.toMillis() + " ms"
-        : String.format(Locale.ROOT, "%.0f s", d.toMillis() / 1000.0);
+    return Units.shortDuration(d);
   }
 
   private void pause(Duration d) throws InterruptedIOException {

@@ -4,6 +4,7 @@ import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
 import datomic.buildpack.output.BuildLog;
 import datomic.buildpack.output.Secrets;
+import datomic.buildpack.output.Units;
 import datomic.buildpack.output.UserError;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -429,6 +430,6 @@ public final class KvsBootstrap {
   }
 
   private static String seconds(Duration d) {
-    return String.format(java.util.Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+    return Units.seconds(d);
   }
 }

@@ -8,6 +8,7 @@ import datomic.buildpack.distribution.Edition;
 import datomic.buildpack.distribution.VersionCatalog;
 import datomic.buildpack.heroku.BuildInfo;
 import datomic.buildpack.output.BuildLog;
+import datomic.buildpack.output.Units;
 import datomic.buildpack.output.UserError;
 import java.io.IOException;
 import java.io.Reader;
@@ -250,8 +251,8 @@ public final class TransactorConfig {
   /** Lines for the boot summary: values (secrets masked) and where each came from. */
   public List<String> summary() {
     List<String> lines = new ArrayList<>();
-    properties.forEach((k, s) -> lines.add(String.format("%-24s %s  (%s)", k,
-        SECRET_KEYS.contains(k) ? "********" : s.value(), s.source())));
+    properties.forEach((k, s) -> lines.add(Units.padRight(k, 24) + " "
+        + (SECRET_KEYS.contains(k) ? "********" : s.value()) + "  (" + s.source() + ")"));
     return lines;
   }
 }

@@ -1,0 +1,52 @@
+package datomic.buildpack.output;
+
+import java.time.Duration;
+
+/**
+ * Sizes, rates and durations as the build log shows them. Plain arithmetic rather than
+ * {@code String.format}: the first use of {@link java.util.Formatter} in a JVM costs about 20 ms
+ * (its classes and locale data), and every build and dyno boot starts a JVM.
+ */
+public final class Units {
+  private Units() {}
+
+  /** Decimal megabytes with one decimal: 241604590 -> {@code 241.6 MB}. */
+  public static String mb(long bytes) {
+    return oneDecimal(bytes / 1e6) + " MB";
+  }
+
+  /** A rate in decimal megabytes a second: {@code 250.3 MB/s}. */
+  public static String mbPerSecond(long bytes, double seconds) {
+    return oneDecimal(bytes / 1e6 / Math.max(1e-3, seconds)) + " MB/s";
+  }
+
+  /** Seconds with one decimal: {@code 1.5 s}. */
+  public static String seconds(Duration d) {
+    return oneDecimal(d.toMillis() / 1000.0) + " s";
+  }
+
+  /** Under a second in milliseconds, else whole seconds: {@code 250 ms}, {@code 8 s}. */
+  public static String shortDuration(Duration d) {
+    return d.toMillis() < 1000 ? d.toMillis() + " ms" : Math.round(d.toMillis() / 1000.0) + " s";
+  }
+
+  /** A non-negative value rounded half up to one decimal: 2.25 -> {@code 2.3}. */
+  public static String oneDecimal(double value) {
+    long tenths = Math.round(Math.max(0, value) * 10);
+    return tenths / 10 + "." + tenths % 10;
+  }
+
+  /** {@code text} followed by spaces up to {@code width} characters (never cut). */
+  public static String padRight(String text, int width) {
+    StringBuilder out = new StringBuilder(text);
+    while (out.length() < width) {
+      out.append(' ');
+    }
+    return out.toString();
+  }
+
+  /** {@code text} after spaces up to {@code width} characters (never cut). */
+  public static String padLeft(String text, int width) {
+    return " ".repeat(Math.max(0, width - text.length())) + text;
+  }
+}

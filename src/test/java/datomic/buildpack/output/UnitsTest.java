@@ -1,0 +1,39 @@
+package datomic.buildpack.output;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+
+/** The build log's numbers read as String.format's did, without loading the Formatter. */
+class UnitsTest {
+  @Test
+  void megabytesAndRatesHaveOneDecimalRoundedHalfUp() {
+    assertEquals("241.6 MB", Units.mb(241_604_590L));
+    assertEquals("0.0 MB", Units.mb(0));
+    assertEquals("0.1 MB", Units.mb(50_000));
+    assertEquals("1000.0 MB", Units.mb(999_999_999L));
+    assertEquals("250.0 MB/s", Units.mbPerSecond(500_000_000L, 2.0));
+    for (long bytes : new long[] {1, 49_999, 123_456_789L, 2_000_000_000L, 987_654_321L}) {
+      assertEquals(String.format(Locale.ROOT, "%.1f MB", bytes / 1e6), Units.mb(bytes));
+    }
+  }
+
+  @Test
+  void durations() {
+    assertEquals("1.5 s", Units.seconds(Duration.ofMillis(1500)));
+    assertEquals("0.1 s", Units.seconds(Duration.ofMillis(50)));
+    assertEquals("250 ms", Units.shortDuration(Duration.ofMillis(250)));
+    assertEquals("8 s", Units.shortDuration(Duration.ofSeconds(8)));
+    assertEquals("3 s", Units.shortDuration(Duration.ofMillis(2500)));
+  }
+
+  @Test
+  void paddingNeverCuts() {
+    assertEquals("ab  ", Units.padRight("ab", 4));
+    assertEquals("abcdef", Units.padRight("abcdef", 4));
+    assertEquals("  7%", Units.padLeft("7%", 4));
+    assertEquals("100%", Units.padLeft("100%", 4));
+  }
+}
