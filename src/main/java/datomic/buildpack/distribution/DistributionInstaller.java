@@ -312,7 +312,7 @@ public final class DistributionInstaller {
     try {
       // Hard links where the cache and the build share a file system: nothing is copied.
       Trees.Counts counts = Trees.link(use.tree(), temp);
-      if (!counts.equals(use.counts())) {
+      if (!counts.sameAs(use.counts())) {
         log.detail("Not using the cached " + plan.name() + ": it holds " + describe(counts)
             + ", not the " + describe(use.counts()) + " it was cached with (changed or damaged"
             + " since); removed it");
