@@ -44,13 +44,15 @@ public final class DistributionCache {
 
   /** {@code entry.json} (unknown fields are ignored). */
   record EntryFile(String edition, String version, String sha256, int files, long bytes,
-      String created) {
+      String fingerprint, String created) {
     static EntryFile of(Map<String, Object> json) throws IOException {
       Long files = Json.integer(json, "files");
       Long bytes = Json.integer(json, "bytes");
+      String fingerprint = Json.string(json, "fingerprint");
       return new EntryFile(Json.string(json, "edition"), Json.string(json, "version"),
           Json.string(json, "sha256"), files == null ? 0 : Math.toIntExact(files),
-          bytes == null ? 0 : bytes, Json.string(json, "created"));
+          bytes == null ? 0 : bytes, fingerprint == null ? "" : fingerprint,
+          Json.string(json, "created"));
     }
 
     Map<String, Object> json() {
@@ -60,6 +62,7 @@ public final class DistributionCache {
       json.put("sha256", sha256);
       json.put("files", files);
       json.put("bytes", bytes);
+      json.put("fingerprint", fingerprint);
       json.put("created", created);
       return json;
     }
@@ -155,7 +158,7 @@ public final class DistributionCache {
         return Optional.empty();
       }
       return Optional.of(new Entry(name, dir, file.edition(), file.version(), file.sha256(),
-          new Trees.Counts(file.files(), file.bytes())));
+          new Trees.Counts(file.files(), file.bytes(), file.fingerprint())));
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
@@ -181,13 +184,13 @@ public final class DistributionCache {
 
   /**
    * Turns a staging folder holding {@code tree/} into an entry, atomically. {@code counts} are
-   * the tree's files and bytes, checked again when the entry is used.
+   * the tree's files, bytes and fingerprint, checked again when the entry is used.
    */
   Entry commit(Path staging, Edition edition, DatomicVersion version, String sha256,
       Trees.Counts counts) throws IOException {
     String key = key(edition, version, sha256);
     Json.write(staging.resolve(ENTRY), new EntryFile(edition.id(), version.toString(), sha256,
-        counts.files(), counts.bytes(), Instant.now().toString()).json());
+        counts.files(), counts.bytes(), counts.fingerprint(), Instant.now().toString()).json());
     Path dir = root.resolve(key);
     if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
       Trees.delete(dir);

@@ -311,12 +311,24 @@ public final class DistributionInstaller {
     Path temp = target.resolveSibling(".dist-tmp-" + UUID.randomUUID());
     try {
       // Hard links where the cache and the build share a file system: nothing is copied.
-      Trees.Counts counts = Trees.link(use.tree(), temp);
+      Trees.Counts counts;
+      try {
+        counts = Trees.link(use.tree(), temp);
+      } catch (IOException e) {
+        // The cache is optional: an unreadable entry, or a full disk while copying across file
+        // systems, means downloading instead (the download says so if the disk is the problem).
+        log.detail("Not using the cached " + plan.name() + ": " + mask(describe(e)));
+        return Optional.empty();
+      }
       if (!counts.sameAs(use.counts())) {
         log.detail("Not using the cached " + plan.name() + ": it holds " + describe(counts)
             + ", not the " + describe(use.counts()) + " it was cached with (changed or damaged"
-            + " since); removed it");
-        cache.remove(use);
+            + " since); removing it");
+        try {
+          cache.remove(use);
+        } catch (IOException e) {
+          log.detail("Could not remove it: " + mask(describe(e)));
+        }
         return Optional.empty();
       }
       log.detail("Using cached " + plan.name() + " (sha256 " + shortSha(use.sha256()) + ")");
@@ -332,7 +344,8 @@ public final class DistributionInstaller {
   }
 
   private static String describe(Trees.Counts counts) {
-    return counts.files() + " files of " + counts.bytes() + " bytes";
+    return counts.files() + " files of " + counts.bytes() + " bytes (fingerprint "
+        + counts.fingerprint() + ")";
   }
 
   private void prune(DistributionCache cache, String keep) {
@@ -504,17 +517,29 @@ public final class DistributionInstaller {
     }
   }
 
-  /** Replaces {@code target} by {@code temp} (on the same file system), with renames only. */
+  /**
+   * Replaces {@code target} by {@code temp} (on the same file system), with renames only; if the
+   * second rename fails, the old {@code target} is put back.
+   */
   private static void swapInto(Path temp, Path target) throws IOException {
     Path old = target.resolveSibling(".dist-old-" + UUID.randomUUID());
-    try {
-      if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-        DistributionCache.move(target, old);
-      }
-      DistributionCache.move(temp, target);
-    } finally {
-      Trees.deleteQuietly(old);
+    boolean hadTarget = Files.exists(target, LinkOption.NOFOLLOW_LINKS);
+    if (hadTarget) {
+      DistributionCache.move(target, old);
     }
+    try {
+      DistributionCache.move(temp, target);
+    } catch (IOException e) {
+      if (hadTarget) {
+        try {
+          DistributionCache.move(old, target);
+        } catch (IOException restore) {
+          e.addSuppressed(restore);
+        }
+      }
+      throw e;
+    }
+    Trees.deleteQuietly(old);
   }
 
   private void removeLeftovers(Path target) throws IOException {

@@ -2,6 +2,7 @@ package datomic.buildpack.files;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.StandardOpenOption;
 import java.util.EnumSet;
 import java.nio.file.FileVisitResult;
@@ -12,23 +13,31 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.CRC32;
 
 /** Copying, sizing and deleting folder trees, never following symlinks. */
 public final class Trees {
   private Trees() {}
 
-  /** How many regular files and bytes a copied or linked tree holds. */
-  public record Counts(int files, long bytes) {
+  /**
+   * What a copied or linked tree holds: its regular files, their bytes, and a fingerprint of every
+   * file's path, size, mode and modification time (to the second). Any write or chmod changes it,
+   * whatever the order a file system lists the files in.
+   */
+  public record Counts(int files, long bytes, String fingerprint) {
     /**
      * The same counts. (A record's own {@code equals} is bootstrapped through invokedynamic on
      * first use, about 15 ms of start-up on a warm build.)
      */
     public boolean sameAs(Counts other) {
-      return files == other.files && bytes == other.bytes;
+      return files == other.files && bytes == other.bytes
+          && fingerprint.equals(other.fingerprint);
     }
   }
 
@@ -51,6 +60,7 @@ public final class Trees {
   private static Counts place(Path from, Path to, boolean tryLinks) throws IOException {
     AtomicLong bytes = new AtomicLong();
     AtomicInteger files = new AtomicInteger();
+    AtomicLong fingerprint = new AtomicLong();
     AtomicBoolean linking = new AtomicBoolean(tryLinks);
     if (to.getParent() != null) {
       Files.createDirectories(to.getParent());
@@ -67,21 +77,34 @@ public final class Trees {
 
       @Override
       public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Path target = to.resolve(from.relativize(file).toString());
+        String rel = from.relativize(file).toString();
+        Path target = to.resolve(rel);
         if (!attrs.isRegularFile()) {
           Files.copy(file, target, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
           return FileVisitResult.CONTINUE;
         }
+        PosixFileAttributes posix = Files.readAttributes(file, PosixFileAttributes.class,
+            LinkOption.NOFOLLOW_LINKS);
         if (!linking.get() || !tryLink(file, target)) {
           linking.set(false);
-          copyFile(file, target, attrs.size());
+          copyFile(file, target, posix);
         }
         files.incrementAndGet();
-        bytes.addAndGet(attrs.size());
+        bytes.addAndGet(posix.size());
+        fingerprint.addAndGet(fingerprint(rel, posix)); // a sum: the listing order does not matter
         return FileVisitResult.CONTINUE;
       }
     });
-    return new Counts(files.get(), bytes.get());
+    return new Counts(files.get(), bytes.get(), Long.toHexString(fingerprint.get()));
+  }
+
+  /** A CRC-32 of one file's path, size, mode and modification time in seconds. */
+  private static long fingerprint(String rel, PosixFileAttributes posix) {
+    CRC32 crc = new CRC32();
+    crc.update((rel + '\0' + posix.size() + '\0' + PosixFilePermissions.toString(
+        posix.permissions()) + '\0' + posix.lastModifiedTime().to(TimeUnit.SECONDS))
+        .getBytes(StandardCharsets.UTF_8));
+    return crc.getValue();
   }
 
   /** A hard link, or false when this file system (or these two places) cannot have one. */
@@ -96,13 +119,14 @@ public final class Trees {
 
   /**
    * Copies one regular file with {@link FileChannel#transferTo} (in-kernel on Linux: much faster
-   * than {@code Files.copy} on JDK 17), keeping its permissions.
+   * than {@code Files.copy} on JDK 17), keeping its permissions and modification time (as
+   * {@code cp -a} does; a copy then has the same fingerprint as its original).
    */
-  private static void copyFile(Path from, Path to, long size) throws IOException {
+  private static void copyFile(Path from, Path to, PosixFileAttributes attrs) throws IOException {
     try (FileChannel in = FileChannel.open(from, StandardOpenOption.READ);
         FileChannel out = FileChannel.open(to, EnumSet.of(StandardOpenOption.CREATE_NEW,
-            StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(
-                Files.getPosixFilePermissions(from, LinkOption.NOFOLLOW_LINKS)))) {
+            StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(attrs.permissions()))) {
+      long size = attrs.size();
       long done = 0;
       while (done < size) {
         long n = in.transferTo(done, size - done, out);
@@ -113,7 +137,8 @@ public final class Trees {
       }
     }
     // the umask may have narrowed the mode given at creation
-    Files.setPosixFilePermissions(to, Files.getPosixFilePermissions(from, LinkOption.NOFOLLOW_LINKS));
+    Files.setPosixFilePermissions(to, attrs.permissions());
+    Files.setLastModifiedTime(to, attrs.lastModifiedTime());
   }
 
   /** Total size of the regular files below {@code root}. */

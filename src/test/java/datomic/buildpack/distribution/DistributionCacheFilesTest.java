@@ -33,10 +33,11 @@ class DistributionCacheFilesTest {
   }
 
   @Test
-  void readsFilesAsEarlierVersionsWroteThemIgnoringUnknownFields() throws Exception {
+  void readsEntryAndIndexIgnoringUnknownFields() throws Exception {
     DistributionCache cache = DistributionCache.open(cacheDir);
     entry(cache, "{\n  \"edition\" : \"pro\",\n  \"version\" : \"1.0.7622\",\n  \"sha256\" : \""
         + SHA + "\",\n  \"files\" : 316,\n  \"bytes\" : 242531029,\n"
+        + "  \"fingerprint\" : \"3f2a9c01b7de\",\n"
         + "  \"created\" : \"2026-01-02T03:04:05.123Z\",\n  \"addedLater\" : {\"x\" : [1, 2]}\n}");
     Files.writeString(cache.root().resolve("index.json"), "{\n  \"checksums\" : {\n"
         + "    \"pro-1.0.7622\" : {\n      \"sha256\" : \"" + SHA + "\",\n"
@@ -47,24 +48,26 @@ class DistributionCacheFilesTest {
     assertEquals(List.of(), notes);
     assertEquals(1, found.size());
     assertEquals(SHA, found.get(0).sha256());
-    assertEquals(new Trees.Counts(316, 242531029L), found.get(0).counts());
+    assertTrue(new Trees.Counts(316, 242531029L, "3f2a9c01b7de").sameAs(found.get(0).counts()),
+        found.get(0).counts().toString());
     assertEquals(Optional.of(new DistributionCache.Recorded(SHA, "2026-01-02T03:04:05Z")),
         cache.recorded(PRO, VERSION));
   }
 
   @Test
-  void writesTheFormatEarlierVersionsRead() throws Exception {
+  void writesTheFormatItReads() throws Exception {
     DistributionCache cache = DistributionCache.open(cacheDir);
     Path staging = cache.newStaging();
     Files.createDirectories(staging.resolve("tree/bin"));
     Files.writeString(staging.resolve("tree/bin/transactor"), "#!/bin/sh\n");
     DistributionCache.Entry entry = cache.commit(staging, PRO, VERSION, SHA,
-        new Trees.Counts(1, 1234));
+        new Trees.Counts(1, 1234, "c0ffee"));
     cache.record(PRO, VERSION, SHA);
     String time = "\"[0-9T:.-]+Z\"";
     assertTrue(Files.readString(entry.dir().resolve("entry.json")).matches(
         "\\{\n  \"edition\" : \"pro\",\n  \"version\" : \"1.0.7622\",\n  \"sha256\" : \"" + SHA
-            + "\",\n  \"files\" : 1,\n  \"bytes\" : 1234,\n  \"created\" : " + time + "\n}"),
+            + "\",\n  \"files\" : 1,\n  \"bytes\" : 1234,\n  \"fingerprint\" : \"c0ffee\",\n"
+            + "  \"created\" : " + time + "\n}"),
         Files.readString(entry.dir().resolve("entry.json")));
     String index = Files.readString(cache.root().resolve("index.json"));
     assertTrue(index.matches("\\{\n  \"checksums\" : \\{\n    \"pro-1.0.7622\" : \\{\n"

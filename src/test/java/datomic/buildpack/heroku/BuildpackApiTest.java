@@ -129,6 +129,40 @@ class BuildpackApiTest {
     }
   }
 
+  /**
+   * A warm build whose copy from the cache fails (here: BUILD_DIR on a full file system) does not
+   * end as "a bug": it downloads instead, and that failure is the clear one the user acts on.
+   */
+  @Test
+  void aFullBuildDiskOnACacheHitFailsClearlyAndLeavesNothingBehind() throws IOException {
+    try (BuildFixture app = BuildFixture.of("minimal-transactor", tmp.resolve("a"))
+        .withDistribution(FakeDistribution.from(Repo.distSources()).version(BuildFixture.VERSION)
+            .jars(20, 512 * 1024), "pro")) {
+      Run.Result cold = Run.of(Repo.bin("compile"), app.build().toString(),
+          app.cache().toString(), app.env().toString()).go();
+      assertEquals(0, cold.exitCode(), cold.toString());
+      Path tiny = tmpfs("tiny-build", "3m"); // the app fits, the 10 MB distribution does not
+      try {
+        Path build = tiny.resolve("build");
+        BuildFixture.copyTree(Repo.app("minimal-transactor"), build);
+        Run.Result warm = Run.of(Repo.bin("compile"), build.toString(), app.cache().toString(),
+            app.env().toString()).go();
+        assertEquals(1, warm.exitCode(), warm.toString());
+        assertTrue(warm.stdout().contains("Not using the cached Datomic Pro"), warm.stdout());
+        assertTrue(warm.stderr().contains(" !     Error: Could not write Datomic into the build"),
+            warm.stderr());
+        assertTrue(warm.stderr().contains("If the disk is full"), warm.stderr());
+        assertFalse(warm.stderr().contains("bug"), warm.stderr());
+        try (Stream<Path> left = Files.list(build.resolve(".datomic"))) {
+          assertEquals(List.of(), left.map(p -> p.getFileName().toString())
+              .filter(n -> n.startsWith(".dist-")).toList(), "no half-written tree");
+        }
+      } finally {
+        Run.of("umount", tiny.toString()).go();
+      }
+    }
+  }
+
   @Test
   void writesAProcfileWhenTheAppHasNoneAndKeepsAnAppsOwn() throws IOException {
     try (BuildFixture minimal = BuildFixture.of("minimal-transactor", tmp.resolve("a"))
