@@ -14,7 +14,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.EnumSet;
 import java.util.Enumeration;
 import java.util.HashMap;
@@ -372,31 +374,44 @@ public final class ZipUnpacker {
     Files.delete(where);
     Files.createSymbolicLink(where, Path.of(target));
     // Links through other links could still climb out: check where it really leads.
-    if (Files.exists(where)) {
-      Path real = where.toRealPath();
-      if (!real.startsWith(tree.toRealPath())) {
-        Files.delete(where);
-        throw new ArchiveException(Kind.UNSAFE, "symlink '" + name + "' points to '"
-            + printable(target) + "', outside the distribution");
-      }
+    if (!leadsInside(tree, where, Path.of(target))) {
+      Files.delete(where);
+      throw new ArchiveException(Kind.UNSAFE, "symlink '" + name + "' points to '"
+          + printable(target) + "', outside the distribution");
     }
   }
 
   private static void checkResolvesInside(Path tree, String rel, String name) throws IOException {
     Path where = tree.resolve(rel);
     Path target = Files.readSymbolicLink(where);
-    Path real;
-    try {
-      real = where.toRealPath();
-    } catch (IOException e) {
-      // Dangling (e.g. into a folder left out of the slug): its target was checked to be inside
-      // the tree by name, and a link that leads nowhere leads nowhere outside either.
-      return;
-    }
-    if (!real.startsWith(tree.toRealPath())) {
+    if (!leadsInside(tree, where, target)) {
       throw new ArchiveException(Kind.UNSAFE, "symlink '" + printable(name) + "' points to '"
           + printable(target.toString()) + "', outside the distribution (through another link)");
     }
+  }
+
+  /**
+   * Whether the link {@code where} really leads inside {@code tree}, dangling or not: the longest
+   * part of its target that exists is resolved as the system would (through any links), and the
+   * missing rest, which holds no link, is appended by name. A link that dangles into a folder left
+   * out of the slug is inside; one whose missing target would be created outside the tree (by
+   * writing through it) is not.
+   */
+  static boolean leadsInside(Path tree, Path where, Path target) throws IOException {
+    Path existing = where.getParent().resolve(target); // not normalized: "s/.." follows s
+    Deque<Path> missing = new ArrayDeque<>();
+    while (existing != null && !Files.exists(existing)) {
+      missing.push(existing.getFileName());
+      existing = existing.getParent();
+    }
+    if (existing == null) {
+      return false;
+    }
+    Path real = existing.toRealPath();
+    while (!missing.isEmpty()) {
+      real = real.resolve(missing.pop());
+    }
+    return real.normalize().startsWith(tree.toRealPath());
   }
 
   private static String mb(int bytes) {
