@@ -94,7 +94,10 @@ public final class ZipUnpacker {
     byte[] buffer = new byte[BUFFER];
     CRC32 crc = new CRC32();
     @SuppressWarnings("resource") // closing it would close `in`, which the caller drains
-    ZipArchiveInputStream zip = new ZipArchiveInputStream(in, "UTF-8", true, true);
+    // Names are read as UTF-8 (or as the entry's UTF-8 flag says) without the Unicode-path extra
+    // fields: the central directory reader cannot apply those without the local headers, and
+    // both passes must name each entry alike.
+    ZipArchiveInputStream zip = new ZipArchiveInputStream(in, "UTF-8", false, true);
     while (true) {
       ZipArchiveEntry entry;
       try {
@@ -264,6 +267,7 @@ public final class ZipUnpacker {
     int listed = 0;
     // Local headers are before the tail: only the central directory is read.
     try (ZipFile zip = ZipFile.builder().setSeekableByteChannel(tail.channel())
+        .setCharset(StandardCharsets.UTF_8).setUseUnicodeExtraFields(false)
         .setIgnoreLocalFileHeader(true).get()) {
       for (Enumeration<ZipArchiveEntry> e = zip.getEntries(); e.hasMoreElements(); ) {
         ZipArchiveEntry entry = e.nextElement();
