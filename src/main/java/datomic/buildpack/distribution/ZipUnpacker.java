@@ -308,14 +308,7 @@ public final class ZipUnpacker {
     } catch (ArchiveException e) {
       throw e;
     } catch (IOException e) {
-      if (causedBy(e, ZipTail.BeforeTailException.class)) {
-        throw new ArchiveException(Kind.TOO_BIG, "the zip's central directory (its list of"
-            + " entries) is larger than " + mb(maxCentralDirectory) + ", far more than a Datomic"
-            + " distribution's", e);
-      }
-      throw new ArchiveException(Kind.TRUNCATED,
-          "the zip is incomplete (its central directory is missing or damaged: "
-              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")", e);
+      throw directoryProblem(tail, e);
     }
     for (ZipArchiveEntry link : links) {
       makeLink(tree, relativeName(link.getName(), expectedTop), link.getName());
@@ -328,6 +321,39 @@ public final class ZipUnpacker {
       checkResolvesInside(tree, rel, link.getName());
     }
     return new Result(total, files, skipped);
+  }
+
+  /**
+   * Why the central directory could not be read, from the zip's end record: without one the zip
+   * is cut short; with one, its directory is damaged, or too large when the reader had to look
+   * before the kept tail and the end record gives a size larger than it. (A reader also looks
+   * before the tail when the end record gives a wrong place for the directory.)
+   */
+  private ArchiveException directoryProblem(ZipTail tail, IOException e) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+      if (c.getMessage() != null) {
+        message = c.getMessage(); // the innermost reason, not "Error reading Zip content from"
+      }
+    }
+    long end = tail.endRecord();
+    if (end < 0) {
+      return new ArchiveException(Kind.TRUNCATED,
+          "the zip is incomplete (its central directory is missing or damaged: " + message + ")",
+          e);
+    }
+    long size = tail.centralDirectorySize(end);
+    if (causedBy(e, ZipTail.BeforeTailException.class)) {
+      if (size > tail.capacity()) {
+        return new ArchiveException(Kind.TOO_BIG, "the zip's central directory (its list of"
+            + " entries) is larger than " + mb(tail.capacity()) + ", far more than a Datomic"
+            + " distribution's", e);
+      }
+      message = size < 0 ? "its ZIP64 end record is missing"
+          : "the zip's end record gives a wrong place for it";
+    }
+    return new ArchiveException(Kind.CORRUPT, "the zip's central directory is damaged ("
+        + message + ")", e);
   }
 
   private static void applyMode(Path path, ZipArchiveEntry entry, boolean directory)
