@@ -25,9 +25,10 @@ class ZipUnpackerTailTest {
   Path dir;
 
   private Path zip() throws Exception {
-    // 40 jars of 50 KB: a 2 MB zip whose central directory is a few KB
+    // 40 jars of 50 KB and a link: a 2 MB zip whose central directory is a few KB
     Files.createDirectories(dir.resolve("in"));
-    return Fixture.fake().jars(40, 50_000).writeTo(dir.resolve("in/" + TOP + ".zip"));
+    return Fixture.fake().jars(40, 50_000).symlink(TOP + "/bin/tx", "transactor")
+        .writeTo(dir.resolve("in/" + TOP + ".zip"));
   }
 
   @Test
@@ -45,6 +46,8 @@ class ZipUnpackerTailTest {
     assertTrue(Files.isExecutable(tree.resolve("bin/transactor")), "mode from the directory");
     assertTrue(Files.isDirectory(tree.resolve("lib"), LinkOption.NOFOLLOW_LINKS));
     assertTrue(Files.readString(tree.resolve("bin/transactor")).startsWith("#!"));
+    assertTrue(Files.isSymbolicLink(tree.resolve("bin/tx")), "link from the directory");
+    assertEquals("transactor", Files.readSymbolicLink(tree.resolve("bin/tx")).toString());
   }
 
   @Test
