@@ -34,19 +34,14 @@ import org.apache.commons.compress.archivers.zip.ZipFile;
  * <p>Pass one streams the local entries ({@link ZipArchiveInputStream}): names are checked before
  * anything is written (no {@code ..}, no absolute or drive paths, one top folder), sizes and
  * entry counts are capped, excluded paths are skipped, and a CRC-32 is kept per file. The last
- * {@value #MAX_CENTRAL_DIRECTORY} bytes stay in memory ({@link ZipTail}). Pass two reads the
- * central directory from them ({@link ZipFile}, local headers ignored), which a stream cannot
- * see: it must list exactly the streamed entries with the same CRCs; it gives the Unix modes (exec
- * bits) and the symlinks, whose targets must stay inside the distribution.
+ * {@link DownloadPolicy#maxCentralDirectoryBytes()} bytes stay in memory ({@link ZipTail}). Pass
+ * two reads the central directory from them ({@link ZipFile}, local headers ignored), which a
+ * stream cannot see: it must list exactly the streamed entries with the same CRCs; it gives the
+ * Unix modes (exec bits) and the symlinks, whose targets must stay inside the distribution.
  */
 public final class ZipUnpacker {
   private static final int BUFFER = 64 * 1024;
   private static final int MAX_LINK_TARGET = 1024;
-  /**
-   * The most bytes a central directory may take (and the memory kept for it): a Datomic
-   * distribution's is well under 1 MB (about 150 bytes an entry).
-   */
-  static final int MAX_CENTRAL_DIRECTORY = 16 * 1024 * 1024;
 
   private final long maxExpandedBytes;
   private final int maxEntries;
@@ -58,17 +53,15 @@ public final class ZipUnpacker {
 
   private record Streamed(long crc, long size, boolean directory, boolean excluded) {}
 
-  public ZipUnpacker(long maxExpandedBytes, int maxEntries, List<String> exclude) {
-    this(maxExpandedBytes, maxEntries, exclude, MAX_CENTRAL_DIRECTORY);
-  }
-
-  /** As above, keeping at most {@code maxCentralDirectory} bytes for the central directory. */
-  ZipUnpacker(long maxExpandedBytes, int maxEntries, List<String> exclude,
-      int maxCentralDirectory) {
-    this.maxExpandedBytes = maxExpandedBytes;
-    this.maxEntries = maxEntries;
+  /**
+   * Caps from {@code policy}: the expanded size, the entries and the central directory (the
+   * memory kept for it); {@code exclude} names the paths left out.
+   */
+  public ZipUnpacker(DownloadPolicy policy, List<String> exclude) {
+    this.maxExpandedBytes = policy.maxExpandedBytes();
+    this.maxEntries = policy.maxEntries();
     this.exclude = List.copyOf(exclude);
-    this.maxCentralDirectory = maxCentralDirectory;
+    this.maxCentralDirectory = policy.maxCentralDirectoryBytes();
   }
 
   /**

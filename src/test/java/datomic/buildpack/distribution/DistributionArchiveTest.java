@@ -184,6 +184,14 @@ class DistributionArchiveTest {
   }
 
   @Test
+  void centralDirectoryOverThePolicysCapIsRefused() throws Exception {
+    DownloadPolicy small = Fixture.fast().withMaxCentralDirectoryBytes(512);
+    Fixture.Run run = install(Fixture.fake().jars(40, 50_000), small);
+    assertRefused(run, "Refused to unpack", "central directory (its list of entries) is larger"
+        + " than 512 bytes");
+  }
+
+  @Test
   void tooManyEntriesAreRefused() throws Exception {
     DownloadPolicy small = Fixture.fast().withCaps(1L << 30, 1L << 30, 20);
     Fixture.Run run = install(Fixture.fake().jars(50, 10), small);

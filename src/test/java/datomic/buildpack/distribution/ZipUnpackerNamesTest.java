@@ -44,7 +44,7 @@ class ZipUnpackerNamesTest {
     Path tree = dir.resolve("tree");
     ZipUnpacker.Result result;
     try (InputStream in = Files.newInputStream(zip)) {
-      result = new ZipUnpacker(1L << 30, 1000, List.of(), 1 << 20).unpack(in, TOP, tree);
+      result = new ZipUnpacker(DownloadPolicy.defaults(), List.of()).unpack(in, TOP, tree);
     }
     assertEquals(2, result.files());
     assertTrue(Files.isExecutable(tree.resolve("bin/transactor")), "mode from the directory");

@@ -39,7 +39,7 @@ class ZipUnpackerTailTest {
     Path tree = dir.resolve("tree");
     ZipUnpacker.Result result;
     try (InputStream in = Files.newInputStream(zip)) {
-      result = new ZipUnpacker(1L << 30, 10_000, List.of("samples/"), tail)
+      result = new ZipUnpacker(withTail(tail), List.of("samples/"))
           .unpack(in, TOP, tree);
     }
     assertTrue(result.files() > 40, "files: " + result.files());
@@ -56,7 +56,7 @@ class ZipUnpackerTailTest {
     ArchiveException e;
     try (InputStream in = Files.newInputStream(zip)) {
       e = assertThrows(ArchiveException.class,
-          () -> new ZipUnpacker(1L << 30, 10_000, List.of(), 512).unpack(in, TOP,
+          () -> new ZipUnpacker(withTail(512), List.of()).unpack(in, TOP,
               dir.resolve("tree")));
     }
     assertEquals(ArchiveException.Kind.TOO_BIG, e.kind());
@@ -75,7 +75,7 @@ class ZipUnpackerTailTest {
       int end = endRecord(bytes);
       putInt(bytes, end + 16, offset < 0 ? end + offset : offset);
       ArchiveException e = assertThrows(ArchiveException.class,
-          () -> new ZipUnpacker(1L << 30, 10_000, List.of(), 64 * 1024)
+          () -> new ZipUnpacker(withTail(64 * 1024), List.of())
               .unpack(new ByteArrayInputStream(bytes), TOP, dir.resolve("tree-" + offset)));
       assertEquals(ArchiveException.Kind.CORRUPT, e.kind(), e.getMessage());
       assertTrue(e.getMessage().contains("central directory is damaged"), e.getMessage());
@@ -93,7 +93,7 @@ class ZipUnpackerTailTest {
     int end = endRecord(bytes);
     putInt(bytes, end + 12, 0xFFFFFFFFL);
     ArchiveException big = assertThrows(ArchiveException.class,
-        () -> new ZipUnpacker(1L << 30, 10_000, List.of(), 512)
+        () -> new ZipUnpacker(withTail(512), List.of())
             .unpack(new ByteArrayInputStream(bytes), TOP, dir.resolve("tree-big")));
     assertEquals(ArchiveException.Kind.TOO_BIG, big.kind(), big.getMessage());
 
@@ -101,9 +101,13 @@ class ZipUnpackerTailTest {
     assertEquals(0x06064b50L, getInt(bytes, record), "the ZIP64 end record");
     putInt(bytes, record + 48, 12_345); // the directory's offset, low half
     ArchiveException damaged = assertThrows(ArchiveException.class,
-        () -> new ZipUnpacker(1L << 30, 10_000, List.of(), 64 * 1024)
+        () -> new ZipUnpacker(withTail(64 * 1024), List.of())
             .unpack(new ByteArrayInputStream(bytes), TOP, dir.resolve("tree-damaged")));
     assertEquals(ArchiveException.Kind.CORRUPT, damaged.kind(), damaged.getMessage());
+  }
+
+  private static DownloadPolicy withTail(int bytes) {
+    return DownloadPolicy.defaults().withMaxCentralDirectoryBytes(bytes);
   }
 
   /** Where the end-of-central-directory record starts (no zip comment here). */
