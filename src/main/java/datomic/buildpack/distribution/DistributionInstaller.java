@@ -453,8 +453,7 @@ public final class DistributionInstaller {
           + (download.length() >= 0 ? " (" + DigestingStream.mb(download.length()) + ")" : ""));
       DigestingStream in = new DigestingStream(download, download.length(),
           download.isNetwork(), log);
-      ZipUnpacker unpacker = new ZipUnpacker(policy.maxExpandedBytes(), policy.maxEntries(),
-          catalog.slugExclude());
+      ZipUnpacker unpacker = new ZipUnpacker(policy, catalog.slugExclude());
       ZipUnpacker.Result result = unpacker.unpack(in, plan.top(), tree);
       String sha = in.sha256();
       log.detail((download.isNetwork() ? "Downloaded " : "Read ") + DigestingStream.mb(in.count())

@@ -13,6 +13,9 @@ import java.time.Duration;
  * @param maxDownloadBytes largest zip accepted
  * @param maxExpandedBytes largest total size of the unpacked files
  * @param maxEntries most entries accepted in the zip
+ * @param maxCentralDirectoryBytes largest central directory (the zip's list of entries) accepted,
+ *     and the memory kept for it: the zip's last bytes, held as they stream past; a Datomic
+ *     distribution's is well under 1 MB (about 150 bytes an entry)
  */
 public record DownloadPolicy(
     Duration connectTimeout,
@@ -21,17 +24,22 @@ public record DownloadPolicy(
     Duration backoff,
     long maxDownloadBytes,
     long maxExpandedBytes,
-    int maxEntries) {
+    int maxEntries,
+    int maxCentralDirectoryBytes) {
 
   public DownloadPolicy {
     if (attempts < 1) {
       throw new IllegalArgumentException("attempts must be at least 1");
     }
+    if (maxCentralDirectoryBytes < 22) {
+      throw new IllegalArgumentException(
+          "maxCentralDirectoryBytes must hold at least a zip's end record (22 bytes)");
+    }
   }
 
   public static DownloadPolicy defaults() {
     return new DownloadPolicy(Duration.ofSeconds(15), Duration.ofSeconds(60), 4,
-        Duration.ofSeconds(2), 2L << 30, 3L << 30, 100_000);
+        Duration.ofSeconds(2), 2L << 30, 3L << 30, 100_000, 16 << 20);
   }
 
   /** The wait before try number {@code attempt} (2, 3, ...). */
@@ -42,16 +50,21 @@ public record DownloadPolicy(
 
   public DownloadPolicy withTimeouts(Duration connect, Duration read) {
     return new DownloadPolicy(connect, read, attempts, backoff, maxDownloadBytes,
-        maxExpandedBytes, maxEntries);
+        maxExpandedBytes, maxEntries, maxCentralDirectoryBytes);
   }
 
   public DownloadPolicy withRetries(int attempts, Duration backoff) {
     return new DownloadPolicy(connectTimeout, readTimeout, attempts, backoff, maxDownloadBytes,
-        maxExpandedBytes, maxEntries);
+        maxExpandedBytes, maxEntries, maxCentralDirectoryBytes);
   }
 
   public DownloadPolicy withCaps(long maxDownloadBytes, long maxExpandedBytes, int maxEntries) {
     return new DownloadPolicy(connectTimeout, readTimeout, attempts, backoff, maxDownloadBytes,
-        maxExpandedBytes, maxEntries);
+        maxExpandedBytes, maxEntries, maxCentralDirectoryBytes);
+  }
+
+  public DownloadPolicy withMaxCentralDirectoryBytes(int maxCentralDirectoryBytes) {
+    return new DownloadPolicy(connectTimeout, readTimeout, attempts, backoff, maxDownloadBytes,
+        maxExpandedBytes, maxEntries, maxCentralDirectoryBytes);
   }
 }

@@ -58,7 +58,64 @@ final class ZipTail extends OutputStream {
 
   /** A read-only view of the zip of {@link #total()} bytes, of which only the tail is readable. */
   SeekableByteChannel channel() {
-    return new TailChannel(Math.max(0, total - ring.length), total);
+    return new TailChannel(start(), total);
+  }
+
+  /** How far from the zip's end its end record may start: 22 bytes and a comment of 64 KB. */
+  static final int END_RECORD_SEARCH = 22 + 0xFFFF;
+
+  /**
+   * Where the zip's end-of-central-directory record starts, found as zip readers find it: the
+   * last signature {@code 0x06054b50} no further than {@value #END_RECORD_SEARCH} bytes from the
+   * end. -1 when the kept tail holds none (the zip is cut short, or is no zip).
+   */
+  long endRecord() {
+    long floor = Math.max(start(), total - END_RECORD_SEARCH);
+    for (long at = total - 22; at >= floor; at--) {
+      if (number(at, 4) == 0x06054b50L) {
+        return at;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * The central directory's size as the end record at {@code endRecord} gives it (4 bytes at
+   * offset 12). When that field holds the ZIP64 marker 0xFFFFFFFF, the size is the one the ZIP64
+   * end record gives (8 bytes at offset 40; found through the ZIP64 locator, the 20 bytes before
+   * the end record). -1 when that marker is set and no ZIP64 record is in the tail (a damaged
+   * zip). Zip readers use the ZIP64 record whenever its locator is there, but the two sizes agree
+   * in any sound zip.
+   */
+  long centralDirectorySize(long endRecord) {
+    long size = number(endRecord + 12, 4);
+    if (size != 0xFFFFFFFFL) {
+      return size;
+    }
+    long locator = endRecord - 20;
+    if (locator < start() || number(locator, 4) != 0x07064b50L) {
+      return -1;
+    }
+    long record = number(locator + 8, 8);
+    if (record < start() || record > locator - 56 || number(record, 4) != 0x06064b50L) {
+      return -1;
+    }
+    long size64 = number(record + 40, 8);
+    return size64 < 0 ? Long.MAX_VALUE : size64;
+  }
+
+  /** The first position still kept. */
+  private long start() {
+    return Math.max(0, total - ring.length);
+  }
+
+  /** The little-endian number of {@code bytes} bytes at {@code at} (which must be kept). */
+  private long number(long at, int bytes) {
+    long value = 0;
+    for (int i = bytes - 1; i >= 0; i--) {
+      value = value << 8 | ring[(int) ((at + i) % ring.length)] & 0xFF;
+    }
+    return value;
   }
 
   /** Thrown when a reader asks for bytes from before the kept tail. */

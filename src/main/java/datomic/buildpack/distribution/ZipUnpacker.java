@@ -14,7 +14,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.EnumSet;
 import java.util.Enumeration;
 import java.util.HashMap;
@@ -32,19 +34,14 @@ import org.apache.commons.compress.archivers.zip.ZipFile;
  * <p>Pass one streams the local entries ({@link ZipArchiveInputStream}): names are checked before
  * anything is written (no {@code ..}, no absolute or drive paths, one top folder), sizes and
  * entry counts are capped, excluded paths are skipped, and a CRC-32 is kept per file. The last
- * {@value #MAX_CENTRAL_DIRECTORY} bytes stay in memory ({@link ZipTail}). Pass two reads the
- * central directory from them ({@link ZipFile}, local headers ignored), which a stream cannot
- * see: it must list exactly the streamed entries with the same CRCs; it gives the Unix modes (exec
- * bits) and the symlinks, whose targets must stay inside the distribution.
+ * {@link DownloadPolicy#maxCentralDirectoryBytes()} bytes stay in memory ({@link ZipTail}). Pass
+ * two reads the central directory from them ({@link ZipFile}, local headers ignored), which a
+ * stream cannot see: it must list exactly the streamed entries with the same CRCs; it gives the
+ * Unix modes (exec bits) and the symlinks, whose targets must stay inside the distribution.
  */
 public final class ZipUnpacker {
   private static final int BUFFER = 64 * 1024;
   private static final int MAX_LINK_TARGET = 1024;
-  /**
-   * The most bytes a central directory may take (and the memory kept for it): a Datomic
-   * distribution's is well under 1 MB (about 150 bytes an entry).
-   */
-  static final int MAX_CENTRAL_DIRECTORY = 16 * 1024 * 1024;
 
   private final long maxExpandedBytes;
   private final int maxEntries;
@@ -56,17 +53,15 @@ public final class ZipUnpacker {
 
   private record Streamed(long crc, long size, boolean directory, boolean excluded) {}
 
-  public ZipUnpacker(long maxExpandedBytes, int maxEntries, List<String> exclude) {
-    this(maxExpandedBytes, maxEntries, exclude, MAX_CENTRAL_DIRECTORY);
-  }
-
-  /** As above, keeping at most {@code maxCentralDirectory} bytes for the central directory. */
-  ZipUnpacker(long maxExpandedBytes, int maxEntries, List<String> exclude,
-      int maxCentralDirectory) {
-    this.maxExpandedBytes = maxExpandedBytes;
-    this.maxEntries = maxEntries;
+  /**
+   * Caps from {@code policy}: the expanded size, the entries and the central directory (the
+   * memory kept for it); {@code exclude} names the paths left out.
+   */
+  public ZipUnpacker(DownloadPolicy policy, List<String> exclude) {
+    this.maxExpandedBytes = policy.maxExpandedBytes();
+    this.maxEntries = policy.maxEntries();
     this.exclude = List.copyOf(exclude);
-    this.maxCentralDirectory = maxCentralDirectory;
+    this.maxCentralDirectory = policy.maxCentralDirectoryBytes();
   }
 
   /**
@@ -92,7 +87,10 @@ public final class ZipUnpacker {
     byte[] buffer = new byte[BUFFER];
     CRC32 crc = new CRC32();
     @SuppressWarnings("resource") // closing it would close `in`, which the caller drains
-    ZipArchiveInputStream zip = new ZipArchiveInputStream(in, "UTF-8", true, true);
+    // Names are read as UTF-8 (or as the entry's UTF-8 flag says) without the Unicode-path extra
+    // fields: the central directory reader cannot apply those without the local headers, and
+    // both passes must name each entry alike.
+    ZipArchiveInputStream zip = new ZipArchiveInputStream(in, "UTF-8", false, true);
     while (true) {
       ZipArchiveEntry entry;
       try {
@@ -262,6 +260,7 @@ public final class ZipUnpacker {
     int listed = 0;
     // Local headers are before the tail: only the central directory is read.
     try (ZipFile zip = ZipFile.builder().setSeekableByteChannel(tail.channel())
+        .setCharset(StandardCharsets.UTF_8).setUseUnicodeExtraFields(false)
         .setIgnoreLocalFileHeader(true).get()) {
       for (Enumeration<ZipArchiveEntry> e = zip.getEntries(); e.hasMoreElements(); ) {
         ZipArchiveEntry entry = e.nextElement();
@@ -302,14 +301,7 @@ public final class ZipUnpacker {
     } catch (ArchiveException e) {
       throw e;
     } catch (IOException e) {
-      if (causedBy(e, ZipTail.BeforeTailException.class)) {
-        throw new ArchiveException(Kind.TOO_BIG, "the zip's central directory (its list of"
-            + " entries) is larger than " + mb(maxCentralDirectory) + ", far more than a Datomic"
-            + " distribution's", e);
-      }
-      throw new ArchiveException(Kind.TRUNCATED,
-          "the zip is incomplete (its central directory is missing or damaged: "
-              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")", e);
+      throw directoryProblem(tail, e);
     }
     for (ZipArchiveEntry link : links) {
       makeLink(tree, relativeName(link.getName(), expectedTop), link.getName());
@@ -322,6 +314,39 @@ public final class ZipUnpacker {
       checkResolvesInside(tree, rel, link.getName());
     }
     return new Result(total, files, skipped);
+  }
+
+  /**
+   * Why the central directory could not be read, from the zip's end record: without one the zip
+   * is cut short; with one, its directory is damaged, or too large when the reader had to look
+   * before the kept tail and the end record gives a size larger than it. (A reader also looks
+   * before the tail when the end record gives a wrong place for the directory.)
+   */
+  private ArchiveException directoryProblem(ZipTail tail, IOException e) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+      if (c.getMessage() != null) {
+        message = c.getMessage(); // the innermost reason, not "Error reading Zip content from"
+      }
+    }
+    long end = tail.endRecord();
+    if (end < 0) {
+      return new ArchiveException(Kind.TRUNCATED,
+          "the zip is incomplete (its central directory is missing or damaged: " + message + ")",
+          e);
+    }
+    long size = tail.centralDirectorySize(end);
+    if (causedBy(e, ZipTail.BeforeTailException.class)) {
+      if (size > tail.capacity()) {
+        return new ArchiveException(Kind.TOO_BIG, "the zip's central directory (its list of"
+            + " entries) is larger than " + mb(tail.capacity()) + ", far more than a Datomic"
+            + " distribution's", e);
+      }
+      message = size < 0 ? "its ZIP64 end record is missing"
+          : "the zip's end record gives a wrong place for it";
+    }
+    return new ArchiveException(Kind.CORRUPT, "the zip's central directory is damaged ("
+        + message + ")", e);
   }
 
   private static void applyMode(Path path, ZipArchiveEntry entry, boolean directory)
@@ -372,31 +397,44 @@ public final class ZipUnpacker {
     Files.delete(where);
     Files.createSymbolicLink(where, Path.of(target));
     // Links through other links could still climb out: check where it really leads.
-    if (Files.exists(where)) {
-      Path real = where.toRealPath();
-      if (!real.startsWith(tree.toRealPath())) {
-        Files.delete(where);
-        throw new ArchiveException(Kind.UNSAFE, "symlink '" + name + "' points to '"
-            + printable(target) + "', outside the distribution");
-      }
+    if (!leadsInside(tree, where, Path.of(target))) {
+      Files.delete(where);
+      throw new ArchiveException(Kind.UNSAFE, "symlink '" + name + "' points to '"
+          + printable(target) + "', outside the distribution");
     }
   }
 
   private static void checkResolvesInside(Path tree, String rel, String name) throws IOException {
     Path where = tree.resolve(rel);
     Path target = Files.readSymbolicLink(where);
-    Path real;
-    try {
-      real = where.toRealPath();
-    } catch (IOException e) {
-      // Dangling (e.g. into a folder left out of the slug): its target was checked to be inside
-      // the tree by name, and a link that leads nowhere leads nowhere outside either.
-      return;
-    }
-    if (!real.startsWith(tree.toRealPath())) {
+    if (!leadsInside(tree, where, target)) {
       throw new ArchiveException(Kind.UNSAFE, "symlink '" + printable(name) + "' points to '"
           + printable(target.toString()) + "', outside the distribution (through another link)");
     }
+  }
+
+  /**
+   * Whether the link {@code where} really leads inside {@code tree}, dangling or not: the longest
+   * part of its target that exists is resolved as the system would (through any links), and the
+   * missing rest, which holds no link, is appended by name. A link that dangles into a folder left
+   * out of the slug is inside; one whose missing target would be created outside the tree (by
+   * writing through it) is not.
+   */
+  static boolean leadsInside(Path tree, Path where, Path target) throws IOException {
+    Path existing = where.getParent().resolve(target); // not normalized: "s/.." follows s
+    Deque<Path> missing = new ArrayDeque<>();
+    while (existing != null && !Files.exists(existing)) {
+      missing.push(existing.getFileName());
+      existing = existing.getParent();
+    }
+    if (existing == null) {
+      return false;
+    }
+    Path real = existing.toRealPath();
+    while (!missing.isEmpty()) {
+      real = real.resolve(missing.pop());
+    }
+    return real.normalize().startsWith(tree.toRealPath());
   }
 
   private static String mb(int bytes) {

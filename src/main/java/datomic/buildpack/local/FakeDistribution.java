@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.zip.Zip64Mode;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
 
@@ -22,6 +23,7 @@ public final class FakeDistribution {
   private int extraJars = 2;
   private int jarBytes = 4096;
   private long seed = 42;
+  private boolean zip64;
   private final List<String> omitted = new java.util.ArrayList<>();
   private final List<Object[]> extras = new java.util.ArrayList<>();
 
@@ -59,6 +61,12 @@ public final class FakeDistribution {
     return this;
   }
 
+  /** Writes ZIP64 records (as for a zip over 4 GB or 65,535 entries) even though none is needed. */
+  public FakeDistribution zip64() {
+    this.zip64 = true;
+    return this;
+  }
+
   /** Leaves out the fixture files whose path (below the top folder) starts with {@code prefix}. */
   public FakeDistribution omit(String prefix) {
     omitted.add(prefix);
@@ -93,6 +101,9 @@ public final class FakeDistribution {
   /** Writes the zip and returns its path. */
   public Path writeTo(Path zip) {
     try (ZipArchiveOutputStream out = new ZipArchiveOutputStream(Files.newOutputStream(zip))) {
+      if (zip64) {
+        out.setUseZip64(Zip64Mode.Always);
+      }
       String top = topFolder();
       out.putArchiveEntry(dirEntry(top));
       out.closeArchiveEntry();

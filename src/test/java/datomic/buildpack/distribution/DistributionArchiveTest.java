@@ -95,6 +95,56 @@ class DistributionArchiveTest {
   }
 
   @Test
+  void danglingLinkEscapingThroughAnotherLinkIsRefused() throws Exception {
+    // By name, a/L leads to TOP/escaped-x; really, s is the top folder, so s/../.. is above it
+    // and writing through L would create a file two levels above the unpacked tree.
+    String name = "escaped-" + UUID.randomUUID();
+    Fixture.Run run = install(Fixture.fake()
+            .symlink(TOP + "a/s", "..")
+            .symlink(TOP + "a/L", "s/../../" + name),
+        Fixture.fast());
+    assertRefused(run, "Refused to unpack", "Symlink '" + TOP + "a/L' points to 's/../../" + name
+        + "', outside the distribution");
+    assertNothingNamed(name);
+  }
+
+  @Test
+  void deeperDanglingLinkEscapingThroughTwoLinksIsRefused() throws Exception {
+    // s leads to the top folder through t, so L's missing target is really four levels above the
+    // tree; by name it is inside (a/b/c/s/../../../.. is the top folder).
+    String name = "escaped-" + UUID.randomUUID();
+    Fixture.Run run = install(Fixture.fake()
+            .symlink(TOP + "a/b/c/L", "s/../../../../" + name + "/sub/file")
+            .symlink(TOP + "a/b/c/s", "../t")
+            .symlink(TOP + "a/b/t", "../.."),
+        Fixture.fast());
+    assertRefused(run, "Refused to unpack", "outside the distribution");
+    assertNothingNamed(name);
+  }
+
+  @Test
+  void danglingLinksThroughLinksThatStayInsideAreKept() throws Exception {
+    Fixture.Run run = install(Fixture.fake()
+            .symlink(TOP + "a/s", "../bin")
+            .symlink(TOP + "a/L", "s/../presto-server/lib/README")
+            .symlink(TOP + "a/M", "s/not-there/../../lib/README"),
+        Fixture.fast());
+    assertNull(run.error(), run::all);
+    assertTrue(Files.isSymbolicLink(target.resolve("a/L")));
+    assertFalse(Files.exists(target.resolve("a/L")), "presto-server/ is left out");
+    assertTrue(Files.isSymbolicLink(target.resolve("a/M")));
+  }
+
+  private void assertNothingNamed(String name) throws Exception {
+    for (Path p = dir; p != null; p = p.getParent()) {
+      assertFalse(Files.exists(p.resolve(name), LinkOption.NOFOLLOW_LINKS), p.toString());
+    }
+    try (var walk = Files.walk(dir)) {
+      assertFalse(walk.anyMatch(p -> p.getFileName().toString().equals(name)), "nothing written");
+    }
+  }
+
+  @Test
   void linkIntoAFolderLeftOutOfTheSlugIsKeptDangling() throws Exception {
     Fixture.Run run = install(Fixture.fake().symlink(TOP + "lib/presto-readme",
         "../presto-server/lib/README"), Fixture.fast());
@@ -131,6 +181,14 @@ class DistributionArchiveTest {
     DownloadPolicy small = Fixture.fast().withCaps(1L << 30, 3_000_000, 100_000);
     Fixture.Run run = install(Fixture.fake().zeros(TOP + "lib/bomb.jar", 50_000_000), small);
     assertRefused(run, "Refused to unpack", "zip bomb");
+  }
+
+  @Test
+  void centralDirectoryOverThePolicysCapIsRefused() throws Exception {
+    DownloadPolicy small = Fixture.fast().withMaxCentralDirectoryBytes(512);
+    Fixture.Run run = install(Fixture.fake().jars(40, 50_000), small);
+    assertRefused(run, "Refused to unpack", "central directory (its list of entries) is larger"
+        + " than 512 bytes");
   }
 
   @Test
