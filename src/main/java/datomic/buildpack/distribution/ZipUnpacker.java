@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -292,6 +293,7 @@ public final class ZipUnpacker {
           continue;
         }
         applyMode(tree.resolve(rel), entry, false);
+        applyTime(tree.resolve(rel), entry);
         files++;
       }
       if (listed != streamed.size()) {
@@ -347,6 +349,17 @@ public final class ZipUnpacker {
     }
     return new ArchiveException(Kind.CORRUPT, "the zip's central directory is damaged ("
         + message + ")", e);
+  }
+
+  /**
+   * The entry's modification time, as unzip keeps it: the build cache's fingerprint of a file
+   * includes its time, and anything written to the file later gets a newer one.
+   */
+  private static void applyTime(Path path, ZipArchiveEntry entry) throws IOException {
+    FileTime time = entry.getLastModifiedTime();
+    if (time != null && time.toMillis() > 0) {
+      Files.setLastModifiedTime(path, time);
+    }
   }
 
   private static void applyMode(Path path, ZipArchiveEntry entry, boolean directory)

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -105,7 +107,7 @@ public final class FakeDistribution {
         out.setUseZip64(Zip64Mode.Always);
       }
       String top = topFolder();
-      out.putArchiveEntry(dirEntry(top));
+      out.putArchiveEntry(stamped(dirEntry(top)));
       out.closeArchiveEntry();
       List<Path> files;
       try (Stream<Path> walk = Files.walk(sources)) {
@@ -117,13 +119,13 @@ public final class FakeDistribution {
           continue;
         }
         if (Files.isDirectory(file)) {
-          out.putArchiveEntry(dirEntry(top + rel + "/"));
+          out.putArchiveEntry(stamped(dirEntry(top + rel + "/")));
           out.closeArchiveEntry();
           continue;
         }
         ZipArchiveEntry entry = new ZipArchiveEntry(top + rel);
         entry.setUnixMode(rel.startsWith("bin/") && !rel.contains(".") ? 0100755 : 0100644);
-        out.putArchiveEntry(entry);
+        out.putArchiveEntry(stamped(entry));
         Files.copy(file, out);
         out.closeArchiveEntry();
       }
@@ -142,15 +144,15 @@ public final class FakeDistribution {
         ZipArchiveEntry entry = new ZipArchiveEntry((String) extra[0]);
         if (extra[2] != null) {
           entry.setUnixMode(0120777);
-          out.putArchiveEntry(entry);
+          out.putArchiveEntry(stamped(entry));
           out.write(((String) extra[2]).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } else if (extra[1] != null) {
           entry.setUnixMode(0100644);
-          out.putArchiveEntry(entry);
+          out.putArchiveEntry(stamped(entry));
           out.write((byte[]) extra[1]);
         } else {
           entry.setUnixMode(0100644);
-          out.putArchiveEntry(entry);
+          out.putArchiveEntry(stamped(entry));
           byte[] zeros = new byte[64 * 1024];
           for (long left = (Long) extra[3]; left > 0; left -= zeros.length) {
             out.write(zeros, 0, (int) Math.min(left, zeros.length));
@@ -164,6 +166,17 @@ public final class FakeDistribution {
     return zip;
   }
 
+  /**
+   * Every entry carries one fixed time, as a real distribution carries its release's: the zip is
+   * the same bytes for the same settings, and unpacked files are older than anything written later.
+   */
+  public static final FileTime RELEASED = FileTime.from(Instant.parse("2025-01-15T12:00:00Z"));
+
+  private static ZipArchiveEntry stamped(ZipArchiveEntry entry) {
+    entry.setLastModifiedTime(RELEASED);
+    return entry;
+  }
+
   private static ZipArchiveEntry dirEntry(String name) {
     ZipArchiveEntry entry = new ZipArchiveEntry(name);
     entry.setUnixMode(040755);
@@ -174,7 +187,7 @@ public final class FakeDistribution {
       throws IOException {
     ZipArchiveEntry entry = new ZipArchiveEntry(name);
     entry.setUnixMode(0100644);
-    out.putArchiveEntry(entry);
+    out.putArchiveEntry(stamped(entry));
     out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     out.closeArchiveEntry();
   }
@@ -183,7 +196,7 @@ public final class FakeDistribution {
       throws IOException {
     ZipArchiveEntry entry = new ZipArchiveEntry(name);
     entry.setUnixMode(0100644);
-    out.putArchiveEntry(entry);
+    out.putArchiveEntry(stamped(entry));
     byte[] buffer = new byte[Math.min(bytes, 64 * 1024)];
     for (int left = bytes; left > 0; left -= buffer.length) {
       random.nextBytes(buffer);

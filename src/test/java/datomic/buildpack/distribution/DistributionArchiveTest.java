@@ -283,6 +283,8 @@ class DistributionArchiveTest {
       assertTrue(Files.isExecutable(target.resolve(exe)), exe);
     }
     assertFalse(Files.isExecutable(target.resolve("bin/logback.xml")));
+    assertEquals(FakeDistribution.RELEASED, Files.getLastModifiedTime(
+        target.resolve("bin/transactor")), "files keep the zip's times, as unzip does");
     assertFalse(Files.isSymbolicLink(target.resolve("bin")));
     assertTrue(Files.isDirectory(target.resolve("lib"), LinkOption.NOFOLLOW_LINKS));
   }

@@ -11,6 +11,8 @@ import datomic.buildpack.testsupport.FaultyHttpServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -128,6 +130,39 @@ class DistributionCacheTest {
     assertEquals(3, server.requests().size(), "downloaded again");
     assertTrue(Files.isRegularFile(dir.resolve("b3/.datomic/dist/lib/dep-3.jar")));
     assertEquals(List.of("dist"), Fixture.list(dir.resolve("b3/.datomic")));
+  }
+
+  /**
+   * Changes that keep the size: rewriting a file in place with as many bytes, or a chmod. Both
+   * reach the cache through the hard link; the fingerprint (mode and time too) catches them.
+   */
+  @Test
+  void aSameSizeRewriteOrAChmodSinceCachingIsCaught() throws Exception {
+    assertNull(build("b1", env()).error());
+    Path transactor = dir.resolve("b1/.datomic/dist/bin/transactor");
+    byte[] bytes = Files.readAllBytes(transactor);
+    bytes[bytes.length - 1] ^= 1;
+    Files.write(transactor, bytes); // same inode, same size: the cache's file changes too
+    Fixture.Run second = build("b2", env());
+    assertNull(second.error(), second::all);
+    assertTrue(second.out().contains("(changed or damaged since)"), second.out());
+    assertEquals(2, server.requests().size(), "downloaded again");
+    assertFalse(Arrays.equals(bytes, Files.readAllBytes(
+        dir.resolve("b2/.datomic/dist/bin/transactor"))), "the slug has the zip's bytes");
+
+    Path jar = dir.resolve("b2/.datomic/dist/lib/dep-1.jar");
+    Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rwxrwxrwx"));
+    Fixture.Run third = build("b3", env());
+    assertNull(third.error(), third::all);
+    assertTrue(third.out().contains("(changed or damaged since)"), third.out());
+    assertEquals(3, server.requests().size(), "downloaded again");
+    assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(
+        dir.resolve("b3/.datomic/dist/lib/dep-1.jar"))));
+
+    Fixture.Run fourth = build("b4", env());
+    assertNull(fourth.error(), fourth::all);
+    assertTrue(fourth.out().contains("Using cached"), fourth.out());
+    assertEquals(3, server.requests().size(), "an unchanged entry is used");
   }
 
   private static Object inode(Path p) throws Exception {
