@@ -173,7 +173,9 @@ public final class FakeDistribution {
   public static final FileTime RELEASED = FileTime.from(Instant.parse("2025-01-15T12:00:00Z"));
 
   private static ZipArchiveEntry stamped(ZipArchiveEntry entry) {
-    entry.setLastModifiedTime(RELEASED);
+    // The plain DOS time only, as zip(1) and most tools write it: setLastModifiedTime would add
+    // NTFS and extended-time fields to every entry, which real distributions do not carry.
+    entry.setTime(RELEASED.toMillis());
     return entry;
   }
 
