@@ -81,15 +81,24 @@ class BuildpackApiTest {
     return at;
   }
 
+  /** The minimal app with a fake distribution of {@code jars} jars of {@code bytes} each. */
+  private BuildFixture appWithJars(int jars, int bytes) {
+    return BuildFixture.of("minimal-transactor", tmp.resolve("a")).withDistribution(
+        FakeDistribution.from(Repo.distSources()).version(BuildFixture.VERSION).jars(jars, bytes),
+        "pro");
+  }
+
+  /** The real bin/compile on BUILD_DIR, CACHE_DIR and ENV_DIR. */
+  private static Run.Result compile(Path build, Path cache, Path env) {
+    return Run.of(Repo.bin("compile"), build.toString(), cache.toString(), env.toString()).go();
+  }
+
   @Test
   void aFullBuildCacheDoesNotFailTheBuild() throws IOException {
     // a 3 MB file system for CACHE_DIR, a 10 MB distribution
     Path tiny = tmpfs("tiny-cache", "3m");
-    try (BuildFixture app = BuildFixture.of("minimal-transactor", tmp.resolve("a"))
-        .withDistribution(FakeDistribution.from(Repo.distSources()).version(BuildFixture.VERSION)
-            .jars(20, 512 * 1024), "pro")) {
-      Run.Result r = Run.of(Repo.bin("compile"), app.build().toString(), tiny.toString(),
-          app.env().toString()).go();
+    try (BuildFixture app = appWithJars(20, 512 * 1024)) {
+      Run.Result r = compile(app.build(), tiny, app.env());
       assertEquals(0, r.exitCode(), r.toString());
       assertTrue(r.stdout().contains("Not caching Datomic"), r.stdout());
       assertTrue(Files.isExecutable(app.build().resolve(".datomic/dist/bin/transactor")));
@@ -106,18 +115,14 @@ class BuildpackApiTest {
   @Test
   void aCacheOnAnotherFileSystemIsCopiedNotLinked() throws IOException {
     Path other = tmpfs("other-fs-cache", "64m");
-    try (BuildFixture app = BuildFixture.of("minimal-transactor", tmp.resolve("a"))
-        .withDistribution(FakeDistribution.from(Repo.distSources()).version(BuildFixture.VERSION)
-            .jars(5, 64 * 1024), "pro")) {
-      Run.Result cold = Run.of(Repo.bin("compile"), app.build().toString(), other.toString(),
-          app.env().toString()).go();
+    try (BuildFixture app = appWithJars(5, 64 * 1024)) {
+      Run.Result cold = compile(app.build(), other, app.env());
       assertEquals(0, cold.exitCode(), cold.toString());
       Path jar = app.build().resolve(".datomic/dist/lib/dep-0.jar");
       assertEquals(1, Files.getAttribute(jar, "unix:nlink"), "a copy, not a link");
       Path second = tmp.resolve("b/build");
       BuildFixture.copyTree(Repo.app("minimal-transactor"), second);
-      Run.Result warm = Run.of(Repo.bin("compile"), second.toString(), other.toString(),
-          app.env().toString()).go();
+      Run.Result warm = compile(second, other, app.env());
       assertEquals(0, warm.exitCode(), warm.toString());
       assertTrue(warm.stdout().contains("Using cached Datomic Pro"), warm.stdout());
       Path copied = second.resolve(".datomic/dist/lib/dep-0.jar");
@@ -135,18 +140,14 @@ class BuildpackApiTest {
    */
   @Test
   void aFullBuildDiskOnACacheHitFailsClearlyAndLeavesNothingBehind() throws IOException {
-    try (BuildFixture app = BuildFixture.of("minimal-transactor", tmp.resolve("a"))
-        .withDistribution(FakeDistribution.from(Repo.distSources()).version(BuildFixture.VERSION)
-            .jars(20, 512 * 1024), "pro")) {
-      Run.Result cold = Run.of(Repo.bin("compile"), app.build().toString(),
-          app.cache().toString(), app.env().toString()).go();
+    try (BuildFixture app = appWithJars(20, 512 * 1024)) {
+      Run.Result cold = compile(app.build(), app.cache(), app.env());
       assertEquals(0, cold.exitCode(), cold.toString());
       Path tiny = tmpfs("tiny-build", "3m"); // the app fits, the 10 MB distribution does not
       try {
         Path build = tiny.resolve("build");
         BuildFixture.copyTree(Repo.app("minimal-transactor"), build);
-        Run.Result warm = Run.of(Repo.bin("compile"), build.toString(), app.cache().toString(),
-            app.env().toString()).go();
+        Run.Result warm = compile(build, app.cache(), app.env());
         assertEquals(1, warm.exitCode(), warm.toString());
         assertTrue(warm.stdout().contains("Not using the cached Datomic Pro"), warm.stdout());
         assertTrue(warm.stderr().contains(" !     Error: Could not write Datomic into the build"),
