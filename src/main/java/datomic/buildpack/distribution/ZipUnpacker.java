@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -120,7 +121,15 @@ public final class ZipUnpacker {
         streamed.put(name, new Streamed(0, 0, entry.isDirectory(), true));
         continue; // the next getNextZipEntry skips the data without writing it
       }
-      Path out = tree.resolve(rel).normalize();
+      Path out;
+      try {
+        out = tree.resolve(rel).normalize();
+      } catch (InvalidPathException e) {
+        // e.g. a non-ASCII name when the build runs in the C locale (sun.jnu.encoding ASCII)
+        throw new ArchiveException(Kind.UNSAFE, "entry '" + printable(name) + "' has a name this"
+            + " system cannot write in its character set ("
+            + System.getProperty("sun.jnu.encoding", "unknown") + ")");
+      }
       if (!out.startsWith(tree) || out.equals(tree)) {
         throw new ArchiveException(Kind.UNSAFE, "entry '" + name + "' would be written outside the distribution");
       }

@@ -1,8 +1,12 @@
 package datomic.buildpack.distribution;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import datomic.buildpack.testsupport.BuildFixture;
+import datomic.buildpack.testsupport.Repo;
+import datomic.buildpack.testsupport.Run;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Entry names are read the same way from the stream and from the central directory, whatever
- * encoding the zip was written in, so the cross-check of the two does not refuse a sound zip.
+ * encoding the zip was written in, so the cross-check of the two does not refuse a sound zip; a
+ * name the build's locale cannot write is refused with that reason.
  */
 class ZipUnpackerNamesTest {
   private static final String TOP = "datomic-pro-1.0.7622";
@@ -54,6 +59,35 @@ class ZipUnpackerNamesTest {
     }
     assertEquals(1, docs.size(), docs::toString);
     assertEquals("crème\n", Files.readString(docs.get(0)));
+  }
+
+  /**
+   * A build in the C locale (file names in ASCII only) cannot write a non-ASCII name: the zip is
+   * refused with that reason, not a crash, and nothing is left behind.
+   */
+  @Test
+  void aNameTheSystemCannotWriteIsRefusedClearly() throws Exception {
+    Path zip = dir.resolve("in/" + TOP + ".zip");
+    Files.createDirectories(zip.getParent());
+    Fixture.fake().extraEntry(TOP + "/doc/caf\u00e9.txt", "x".getBytes(StandardCharsets.UTF_8))
+        .writeTo(zip);
+    Path build = dir.resolve("build");
+    BuildFixture.copyTree(Repo.app("minimal-transactor"), build);
+    Path env = Files.createDirectories(dir.resolve("env"));
+    Files.writeString(env.resolve("DATOMIC_DOWNLOAD_URL"), zip.toUri().toString());
+    Files.writeString(env.resolve("DATOMIC_VERSION"), "1.0.7622");
+    Run.Result r = Run.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
+            Repo.root().resolve("target/datomic-buildpack.jar").toString(), "compile",
+            build.toString(), Files.createDirectories(dir.resolve("cache")).toString(),
+            env.toString())
+        .env("LC_ALL", "C").env("LANG", "C").go();
+    assertEquals(1, r.exitCode(), r.toString());
+    assertTrue(r.stderr().contains(" !     Error: Refused to unpack the Datomic zip"), r.stderr());
+    assertTrue(r.stderr().contains("has a name this system cannot write in its character set"),
+        r.stderr());
+    assertFalse(r.stderr().contains("unexpectedly"), r.stderr());
+    assertFalse(Files.exists(build.resolve(".datomic/dist")));
+    assertEquals(List.of(), Fixture.list(build.resolve(".datomic")), "nothing half-written");
   }
 
   private static void directory(ZipArchiveOutputStream out, String name) throws IOException {
