@@ -454,7 +454,14 @@ public final class ZipUnpacker {
     }
     Path real = existing.toRealPath();
     while (!missing.isEmpty()) {
-      real = real.resolve(missing.pop());
+      Path name = missing.pop();
+      if (name.toString().equals("..")) {
+        // A ".." after a part that does not exist yet cannot be judged by name: that part may be
+        // a dangling link (or become a folder later) and ".." would then climb from wherever it
+        // leads. No real distribution needs one.
+        return false;
+      }
+      real = real.resolve(name);
     }
     return real.normalize().startsWith(tree.toRealPath());
   }
