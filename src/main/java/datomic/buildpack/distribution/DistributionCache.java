@@ -128,8 +128,12 @@ public final class DistributionCache {
           && entry.get().version().equals(version.toString())) {
         found.add(entry.get());
       } else {
-        notes.add("Removed an incomplete cache entry (" + name + ")");
-        Trees.delete(dir);
+        try {
+          Trees.delete(dir);
+          notes.add("Removed an incomplete cache entry (" + name + ")");
+        } catch (IOException e) {
+          notes.add("Could not remove an incomplete cache entry (" + name + "): " + e.getMessage());
+        }
       }
     }
     return found;

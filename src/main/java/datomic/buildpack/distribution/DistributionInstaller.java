@@ -321,9 +321,13 @@ public final class DistributionInstaller {
         return Optional.empty();
       }
       if (!counts.sameAs(use.counts())) {
-        log.detail("Not using the cached " + plan.name() + ": it holds " + describe(counts)
-            + ", not the " + describe(use.counts()) + " it was cached with (changed or damaged"
-            + " since); removing it");
+        log.warning("The cached " + plan.name() + " changed since it was cached; downloading it"
+                + " again.",
+            "It holds " + describe(counts) + ", not the " + describe(use.counts()) + " it was"
+                + " cached with (changed or damaged since).",
+            "If this shows on every build, something rewrites, chmods or re-times the files in"
+                + " .datomic/dist or in the build cache; the build still works, downloading"
+                + " Datomic each time.");
         try {
           cache.remove(use);
         } catch (IOException e) {
@@ -333,9 +337,17 @@ public final class DistributionInstaller {
       }
       log.detail("Using cached " + plan.name() + " (sha256 " + shortSha(use.sha256()) + ")");
       if (expected.isEmpty()) {
-        cache.record(plan.edition(), plan.version(), use.sha256());
+        try {
+          cache.record(plan.edition(), plan.version(), use.sha256());
+        } catch (IOException e) {
+          log.detail("Could not record the checksum in the build cache: " + mask(describe(e)));
+        }
       }
-      swapInto(temp, target);
+      try {
+        swapInto(temp, target);
+      } catch (IOException e) {
+        throw cannotWrite(target, e);
+      }
       prune(cache, use.key());
       return Optional.of(finished(plan, use.sha256(), target, counts.bytes()));
     } finally {
@@ -385,13 +397,17 @@ public final class DistributionInstaller {
       if (e instanceof ArchiveException || e instanceof DownloadException) {
         throw e;
       }
-      throw new UserError("Could not write Datomic into the build: " + mask(describe(e)),
-          "The build folder " + target.getParent() + " must be writable with room for about"
-              + " 300 MB. If the disk is full, clear the build cache"
-              + " (heroku builds:cache:purge) and build again.").withCause(e);
+      throw cannotWrite(target, e);
     } finally {
       Trees.deleteQuietly(built);
     }
+  }
+
+  private UserError cannotWrite(Path target, IOException e) {
+    return new UserError("Could not write Datomic into the build: " + mask(describe(e)),
+        "The build folder " + target.getParent() + " must be writable with room for about"
+            + " 300 MB. If the disk is full, clear the build cache"
+            + " (heroku builds:cache:purge) and build again.").withCause(e);
   }
 
   /**
@@ -403,7 +419,10 @@ public final class DistributionInstaller {
     Path staging = null;
     try {
       staging = cache.newStaging();
-      Trees.Counts counts = Trees.link(tree, staging.resolve("tree"));
+      Trees.link(tree, staging.resolve("tree"));
+      // What is in the cache as it landed there (a copy to another file system may not keep
+      // every mode or time): that is what the next build's check will see.
+      Trees.Counts counts = Trees.counts(staging.resolve("tree"));
       String key = cache.commit(staging, plan.edition(), plan.version(), sha, counts).key();
       staging = null;
       try {

@@ -98,6 +98,30 @@ public final class Trees {
     return new Counts(files.get(), bytes.get(), Long.toHexString(fingerprint.get()));
   }
 
+  /**
+   * The counts of the tree as it is on disk (for a tree just copied to a file system that cannot
+   * keep every mode or time, these are what a later {@link #link} from it will find).
+   */
+  public static Counts counts(Path root) throws IOException {
+    AtomicLong bytes = new AtomicLong();
+    AtomicInteger files = new AtomicInteger();
+    AtomicLong fingerprint = new AtomicLong();
+    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        if (attrs.isRegularFile()) {
+          PosixFileAttributes posix = Files.readAttributes(file, PosixFileAttributes.class,
+              LinkOption.NOFOLLOW_LINKS);
+          files.incrementAndGet();
+          bytes.addAndGet(posix.size());
+          fingerprint.addAndGet(fingerprint(root.relativize(file).toString(), posix));
+        }
+        return FileVisitResult.CONTINUE;
+      }
+    });
+    return new Counts(files.get(), bytes.get(), Long.toHexString(fingerprint.get()));
+  }
+
   /** A CRC-32 of one file's path, size, mode and modification time in seconds. */
   private static long fingerprint(String rel, PosixFileAttributes posix) {
     CRC32 crc = new CRC32();

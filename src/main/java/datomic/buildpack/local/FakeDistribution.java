@@ -168,7 +168,8 @@ public final class FakeDistribution {
 
   /**
    * Every entry carries one fixed time, as a real distribution carries its release's: the zip is
-   * the same bytes for the same settings, and unpacked files are older than anything written later.
+   * the same bytes for the same settings (in one time zone: a DOS time is local time), and
+   * unpacked files are older than anything written later.
    */
   public static final FileTime RELEASED = FileTime.from(Instant.parse("2025-01-15T12:00:00Z"));
 
