@@ -60,7 +60,7 @@ final class DigestingStream extends PassThroughStream {
   private void progress() {
     String percent = length > 0
         ? Units.padLeft(Math.min(100, count * 100 / length) + "%", 4) + "  " : "";
-    log.detail("  " + percent + mb(count) + "  " + rate());
+    log.detail("  " + percent + Units.mb(count) + "  " + rate());
   }
 
   String rate() {
@@ -80,7 +80,4 @@ final class DigestingStream extends PassThroughStream {
     return HexFormat.of().formatHex(digest.digest());
   }
 
-  static String mb(long bytes) {
-    return Units.mb(bytes);
-  }
 }

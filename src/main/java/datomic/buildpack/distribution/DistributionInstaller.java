@@ -469,13 +469,13 @@ public final class DistributionInstaller {
     try (Downloader.Download download = downloader.open(plan.url(), plan.credentials())) {
       lastNetworkLengthUnknown = download.isNetwork() && download.length() < 0;
       log.detail((download.isNetwork() ? "Downloading " : "Reading ") + shown
-          + (download.length() >= 0 ? " (" + DigestingStream.mb(download.length()) + ")" : ""));
+          + (download.length() >= 0 ? " (" + Units.mb(download.length()) + ")" : ""));
       DigestingStream in = new DigestingStream(download, download.length(),
           download.isNetwork(), log);
       ZipUnpacker unpacker = new ZipUnpacker(policy, catalog.slugExclude());
       ZipUnpacker.Result result = unpacker.unpack(in, plan.top(), tree);
       String sha = in.sha256();
-      log.detail((download.isNetwork() ? "Downloaded " : "Read ") + DigestingStream.mb(in.count())
+      log.detail((download.isNetwork() ? "Downloaded " : "Read ") + Units.mb(in.count())
           + " in " + Units.oneDecimal(in.seconds()) + " s (" + in.rate() + "); unpacked "
           + result.files() + " files");
       return sha;
@@ -573,7 +573,7 @@ public final class DistributionInstaller {
   private InstalledDistribution finished(Plan plan, String sha, Path target, long bytes) {
     log.detail("Left out of the slug: " + String.join(", ", catalog.slugExclude())
         + " (not used by the transactor, bin/run or bin/datomic)");
-    log.detail("Installed " + DigestingStream.mb(bytes) + " into " + shownTarget(target));
+    log.detail("Installed " + Units.mb(bytes) + " into " + shownTarget(target));
     return new InstalledDistribution(plan.edition().id(), plan.version().toString(), sha, target,
         bytes);
   }

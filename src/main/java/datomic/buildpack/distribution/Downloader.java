@@ -209,14 +209,6 @@ public final class Downloader {
     return Secrets.maskUrls(message);
   }
 
-  private static String mb(long bytes) {
-    return Units.mb(bytes);
-  }
-
-  private static String seconds(Duration d) {
-    return Units.shortDuration(d);
-  }
-
   private void pause(Duration d) throws InterruptedIOException {
     try {
       Thread.sleep(d.toMillis());
@@ -305,14 +297,14 @@ public final class Downloader {
     }
 
     private void retryOrFail(String problem) throws IOException {
-      String at = position > 0 ? " after " + mb(position) : "";
+      String at = position > 0 ? " after " + Units.mb(position) : "";
       if (tries >= policy.attempts()) {
         throw new DownloadException(Kind.NETWORK, "downloading " + display(origin) + " failed"
             + at + ": " + problem + " (tried " + tries + (tries == 1 ? " time)" : " times)"));
       }
       Duration wait = policy.backoffBefore(tries + 1);
-      log.detail(capitalize(problem) + at + "; retrying in " + seconds(wait) + " (attempt "
-          + (tries + 1) + " of " + policy.attempts() + ")");
+      log.detail(capitalize(problem) + at + "; retrying in " + Units.shortDuration(wait)
+          + " (attempt " + (tries + 1) + " of " + policy.attempts() + ")");
       pause(wait);
     }
 
@@ -438,8 +430,8 @@ public final class Downloader {
         }
         total = contentLength;
         if (total > policy.maxDownloadBytes()) {
-          throw new DownloadException(Kind.TOO_LARGE, display(origin) + " is " + mb(total)
-              + ", more than the " + mb(policy.maxDownloadBytes()) + " a Datomic zip may have");
+          throw new DownloadException(Kind.TOO_LARGE, display(origin) + " is " + Units.mb(total)
+              + ", more than the " + Units.mb(policy.maxDownloadBytes()) + " a Datomic zip may have");
         }
         validator = validatorOf(c);
         open(c, c.getInputStream());
@@ -520,7 +512,7 @@ public final class Downloader {
             position += n;
             if (position > policy.maxDownloadBytes()) {
               throw new DownloadException(Kind.TOO_LARGE, display(origin) + " sent more than "
-                  + mb(policy.maxDownloadBytes()) + ", more than a Datomic zip may have");
+                  + Units.mb(policy.maxDownloadBytes()) + ", more than a Datomic zip may have");
             }
             return n;
           }

@@ -2,6 +2,7 @@ package datomic.buildpack.distribution;
 
 import datomic.buildpack.distribution.ArchiveException.Kind;
 import datomic.buildpack.files.PassThroughStream;
+import datomic.buildpack.output.Units;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -350,8 +351,8 @@ public final class ZipUnpacker {
     if (causedBy(e, ZipTail.BeforeTailException.class)) {
       if (size > tail.capacity()) {
         return new ArchiveException(Kind.TOO_BIG, "the zip's central directory (its list of"
-            + " entries) is larger than " + mb(tail.capacity()) + ", far more than a Datomic"
-            + " distribution's", e);
+            + " entries) is larger than " + Units.binarySize(tail.capacity())
+            + ", far more than a Datomic distribution's", e);
       }
       message = size < 0 ? "its ZIP64 end record is missing"
           : "the zip's end record gives a wrong place for it";
@@ -466,10 +467,6 @@ public final class ZipUnpacker {
     return real.normalize().startsWith(tree.toRealPath());
   }
 
-  private static String mb(int bytes) {
-    return bytes >= 1 << 20 ? (bytes >> 20) + " MB"
-        : bytes >= 1 << 10 ? (bytes >> 10) + " KB" : bytes + " bytes";
-  }
 
   private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
     for (Throwable c = e; c != null; c = c.getCause()) {

@@ -20,6 +20,12 @@ public final class Units {
     return oneDecimal(bytes / 1e6 / Math.max(1e-3, seconds)) + " MB/s";
   }
 
+  /** A cap in binary units, whole: {@code 16 MB} (16 MiB), {@code 64 KB}, {@code 512 bytes}. */
+  public static String binarySize(long bytes) {
+    return bytes >= 1 << 20 ? (bytes >> 20) + " MB"
+        : bytes >= 1 << 10 ? (bytes >> 10) + " KB" : bytes + " bytes";
+  }
+
   /** Seconds with one decimal: {@code 1.5 s}. */
   public static String seconds(Duration d) {
     return oneDecimal(d.toMillis() / 1000.0) + " s";

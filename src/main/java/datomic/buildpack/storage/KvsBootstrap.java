@@ -198,7 +198,7 @@ public final class KvsBootstrap {
           Duration wait = backoff(attempt);
           if (log != null) {
             log.detail("Postgres at " + where() + " is not reachable (attempt " + attempt + " of "
-                + attempts + ": " + clean(e) + "); retrying in " + seconds(wait) + ".");
+                + attempts + ": " + clean(e) + "); retrying in " + Units.seconds(wait) + ".");
           }
           try {
             sleeper.sleep(wait);
@@ -429,7 +429,4 @@ public final class KvsBootstrap {
     return Secrets.maskUrls(secrets.mask(msg.strip().replaceAll("\\s+", " ")));
   }
 
-  private static String seconds(Duration d) {
-    return Units.seconds(d);
-  }
 }

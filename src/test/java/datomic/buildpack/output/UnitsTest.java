@@ -21,6 +21,13 @@ class UnitsTest {
   }
 
   @Test
+  void capsInBinaryUnits() {
+    assertEquals("16 MB", Units.binarySize(16 * 1024 * 1024));
+    assertEquals("64 KB", Units.binarySize(64 * 1024));
+    assertEquals("512 bytes", Units.binarySize(512));
+  }
+
+  @Test
   void durations() {
     assertEquals("1.5 s", Units.seconds(Duration.ofMillis(1500)));
     assertEquals("0.1 s", Units.seconds(Duration.ofMillis(50)));
