@@ -337,11 +337,7 @@ public final class DistributionInstaller {
       }
       log.detail("Using cached " + plan.name() + " (sha256 " + shortSha(use.sha256()) + ")");
       if (expected.isEmpty()) {
-        try {
-          cache.record(plan.edition(), plan.version(), use.sha256());
-        } catch (IOException e) {
-          log.detail("Could not record the checksum in the build cache: " + mask(describe(e)));
-        }
+        record(cache, plan, use.sha256());
       }
       try {
         swapInto(temp, target);
@@ -352,6 +348,15 @@ public final class DistributionInstaller {
       return Optional.of(finished(plan, use.sha256(), target, counts.bytes()));
     } finally {
       Trees.deleteQuietly(temp);
+    }
+  }
+
+  /** Records the checksum first seen for this version (trust on first use); best effort. */
+  private void record(DistributionCache cache, Plan plan, String sha) {
+    try {
+      cache.record(plan.edition(), plan.version(), sha);
+    } catch (IOException e) {
+      log.detail("Could not record the checksum in the build cache: " + mask(describe(e)));
     }
   }
 
@@ -425,11 +430,7 @@ public final class DistributionInstaller {
       Trees.Counts counts = Trees.counts(staging.resolve("tree"));
       String key = cache.commit(staging, plan.edition(), plan.version(), sha, counts).key();
       staging = null;
-      try {
-        cache.record(plan.edition(), plan.version(), sha);
-      } catch (IOException e) {
-        log.detail("Could not record the checksum in the build cache: " + mask(describe(e)));
-      }
+      record(cache, plan, sha);
       return key;
     } catch (IOException e) {
       log.detail("Not caching Datomic: writing the build cache failed (" + mask(describe(e))
