@@ -17,7 +17,6 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32;
 
@@ -58,9 +57,7 @@ public final class Trees {
   }
 
   private static Counts place(Path from, Path to, boolean tryLinks) throws IOException {
-    AtomicLong bytes = new AtomicLong();
-    AtomicInteger files = new AtomicInteger();
-    AtomicLong fingerprint = new AtomicLong();
+    Tally tally = new Tally();
     AtomicBoolean linking = new AtomicBoolean(tryLinks);
     if (to.getParent() != null) {
       Files.createDirectories(to.getParent());
@@ -83,19 +80,16 @@ public final class Trees {
           Files.copy(file, target, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
           return FileVisitResult.CONTINUE;
         }
-        PosixFileAttributes posix = Files.readAttributes(file, PosixFileAttributes.class,
-            LinkOption.NOFOLLOW_LINKS);
+        PosixFileAttributes posix = posix(file);
         if (!linking.get() || !tryLink(file, target)) {
           linking.set(false);
           copyFile(file, target, posix);
         }
-        files.incrementAndGet();
-        bytes.addAndGet(posix.size());
-        fingerprint.addAndGet(fingerprint(rel, posix)); // a sum: the listing order does not matter
+        tally.add(rel, posix);
         return FileVisitResult.CONTINUE;
       }
     });
-    return new Counts(files.get(), bytes.get(), Long.toHexString(fingerprint.get()));
+    return tally.counts();
   }
 
   /**
@@ -103,23 +97,38 @@ public final class Trees {
    * keep every mode or time, these are what a later {@link #link} from it will find).
    */
   public static Counts counts(Path root) throws IOException {
-    AtomicLong bytes = new AtomicLong();
-    AtomicInteger files = new AtomicInteger();
-    AtomicLong fingerprint = new AtomicLong();
+    Tally tally = new Tally();
     Files.walkFileTree(root, new SimpleFileVisitor<>() {
       @Override
       public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
         if (attrs.isRegularFile()) {
-          PosixFileAttributes posix = Files.readAttributes(file, PosixFileAttributes.class,
-              LinkOption.NOFOLLOW_LINKS);
-          files.incrementAndGet();
-          bytes.addAndGet(posix.size());
-          fingerprint.addAndGet(fingerprint(root.relativize(file).toString(), posix));
+          tally.add(root.relativize(file).toString(), posix(file));
         }
         return FileVisitResult.CONTINUE;
       }
     });
-    return new Counts(files.get(), bytes.get(), Long.toHexString(fingerprint.get()));
+    return tally.counts();
+  }
+
+  private static PosixFileAttributes posix(Path file) throws IOException {
+    return Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+  }
+
+  /** Regular files counted as a walk meets them. */
+  private static final class Tally {
+    private int files;
+    private long bytes;
+    private long fingerprint;
+
+    void add(String rel, PosixFileAttributes posix) {
+      files++;
+      bytes += posix.size();
+      fingerprint += fingerprint(rel, posix); // a sum: the listing order does not matter
+    }
+
+    Counts counts() {
+      return new Counts(files, bytes, Long.toHexString(fingerprint));
+    }
   }
 
   /** A CRC-32 of one file's path, size, mode and modification time in seconds. */
