@@ -51,12 +51,30 @@ buildpack::cli() {
     "$java" -XX:+UseSerialGC -Xmx160m -Xss1m -jar "$jar" "$@"
 }
 
+# Prints its argument with control characters (line breaks, escape sequences) as '?', so that a
+# value cannot forge a line of the build log.
+buildpack::printable() {
+  local text="$1"
+  printf '%s' "${text//[[:cntrl:]]/?}"
+}
+
+# True when PATH (a name in the app root DIR) is a link that leaves the app or leads nowhere: the
+# buildpack neither reads nor writes through such a link.
+buildpack::link_leaves_app() {
+  local dir="$1" path="$2" root real
+  [[ -L "$dir/$path" ]] || return 1
+  root="$(realpath -e -- "$dir")" || return 0
+  real="$(realpath -e -- "$dir/$path")" || return 0
+  [[ "$real" != "$root" && "$real" != "$root"/* ]]
+}
+
 # The detection rule, in bash, for a build image without a JVM. Same rule as the Java
 # Detector (a test runs every fixture app through both).
 buildpack::detect_without_java() {
   local build_dir="$1"
-  if [[ -f "$build_dir/transactor.properties" ]] ||
-    { [[ -f "$build_dir/Procfile" ]] && grep -qE '^transactor:[[:space:]]*[^[:space:]]' "$build_dir/Procfile"; }; then
+  if [[ -f "$build_dir/transactor.properties" || -L "$build_dir/transactor.properties" ]] ||
+    { [[ -f "$build_dir/Procfile" ]] && ! buildpack::link_leaves_app "$build_dir" Procfile &&
+      grep -qE '^transactor:[[:space:]]*[^[:space:]]' "$build_dir/Procfile"; }; then
     echo "Datomic"
     return 0
   fi
@@ -64,7 +82,8 @@ buildpack::detect_without_java() {
     echo "This app is not a Datomic transactor app: no transactor.properties and no transactor: process in a Procfile."
     echo "The Datomic buildpack looks in the app's root for a transactor.properties file (optional transactor settings, may be empty)"
     echo "or a Procfile with a 'transactor:' process."
-    echo "The root holds: $(cd "$build_dir" && find . -mindepth 1 -maxdepth 1 -printf '%f ' 2>/dev/null | head -c 400)"
+    echo "The root holds: $(cd "$build_dir" && find . -mindepth 1 -maxdepth 1 -printf '%f ' 2>/dev/null |
+      LC_ALL=C tr '[:cntrl:]' '?' | head -c 400)"
     echo "To deploy a transactor, commit an empty transactor.properties to the app."
   } >&2
   return 1
@@ -90,30 +109,37 @@ buildpack::ensure_jdk() {
     output::step "Using the machine's Java (local build; on Heroku the slug gets its own JDK)"
     return 0
   fi
+  buildpack::check_jdk_links "$build_dir" || return 1
   local url work
   url="$(buildpack::env_var "$env_dir" JVM_COMMON_BUILDPACK)"
   url="${url:-${JVM_COMMON_BUILDPACK:-$JVM_COMMON_DEFAULT_URL}}"
   output::step "Installing a JDK with Heroku's JVM buildpack"
-  output::detail "From ${url%%\?*}"
+  output::detail "From $(buildpack::printable "${url%%\?*}")"
   work="$(mktemp -d "$cache_dir/.jvm-common.XXXXXX")"
   if ! curl --fail --silent --show-error --location --retry 3 --connect-timeout 10 "$url" |
     tar xzm -C "$work" --strip-components=1; then
     rm -rf "$work"
     output::error "Could not download Heroku's JVM buildpack." \
-      "Tried: ${url%%\?*}" \
+      "Tried: $(buildpack::printable "${url%%\?*}")" \
       "Set JVM_COMMON_BUILDPACK to a reachable tarball, or add heroku/jvm before this" \
       "buildpack: heroku buildpacks:add --index 1 heroku/jvm"
     return 1
   fi
-  # Without java.runtime.version the JVM buildpack picks its own default; ask for ours, and give
-  # the app its system.properties back afterwards.
-  local props="$build_dir/system.properties" had_props=false
+  # Without java.runtime.version the JVM buildpack picks its own default; ask for ours in a new
+  # regular file, with the app's own entry (a file, or a link inside the app) moved aside
+  # untouched and put back afterwards: nothing is ever written through a link.
+  local props="$build_dir/system.properties" added=false saved=""
   if ! grep -qs '^[[:space:]]*java\.runtime\.version' "$props"; then
     if [[ -f "$props" ]]; then
-      had_props=true
-      cp -p "$props" "$work/system.properties.app"
+      cat "$props" > "$work/system.properties.new"
     fi
-    printf '\njava.runtime.version=%s\n' "$DEFAULT_JAVA_VERSION" >> "$props"
+    if [[ -e "$props" || -L "$props" ]]; then
+      saved="$work/system.properties.app"
+      mv "$props" "$saved"
+    fi
+    printf '\njava.runtime.version=%s\n' "$DEFAULT_JAVA_VERSION" >> "$work/system.properties.new"
+    mv "$work/system.properties.new" "$props"
+    added=true
     output::detail "No java.runtime.version in system.properties: installing Java $DEFAULT_JAVA_VERSION"
   fi
   # In a subshell, as the JVM buildpack recommends: its helpers (output::* among them) must not
@@ -123,10 +149,9 @@ buildpack::ensure_jdk() {
     # shellcheck disable=SC1091
     source "$work/bin/java" && install_openjdk "$build_dir" "$work"
   ) || status=$?
-  if [[ -f "$work/system.properties.app" ]]; then
-    mv "$work/system.properties.app" "$props"
-  elif [[ "$had_props" == false ]] && grep -qs "java.runtime.version=$DEFAULT_JAVA_VERSION" "$props"; then
+  if [[ "$added" == true ]]; then
     rm -f "$props"
+    if [[ -n "$saved" ]]; then mv "$saved" "$props"; fi
   fi
   if ((status != 0)); then
     rm -rf "$work"
@@ -142,6 +167,30 @@ buildpack::ensure_jdk() {
   fi
   # shellcheck disable=SC2016 # $JAVA_HOME and $PATH expand when a later buildpack sources it.
   printf 'export JAVA_HOME=%q\nexport PATH="$JAVA_HOME/bin:$PATH"\n' "$build_dir/.jdk" > "$BP_DIR/export"
+}
+
+# Before Heroku's JVM buildpack runs: it installs into .jdk, copies scripts into .profile.d and
+# reads system.properties. A link there committed by the app would carry those writes (or the
+# read) outside the build: refused, saying which and what to do. (.jdk holding a java is used as
+# it is, above: only run, never written.) The export file is in the buildpack's own folder.
+buildpack::check_jdk_links() {
+  local build_dir="$1" entry
+  for entry in .jdk .profile.d; do
+    if [[ -L "$build_dir/$entry" ]]; then
+      output::error "$entry in the app is a link (to $(buildpack::printable "$(readlink -- "$build_dir/$entry")")); Heroku's JVM buildpack would write through it." \
+        "A link committed to the app would carry the build's files to wherever it points." \
+        "Remove the link from the app (git rm $entry) and push again."
+      return 1
+    fi
+  done
+  for entry in "$build_dir"/.profile.d/* "$build_dir/system.properties"; do
+    if buildpack::link_leaves_app "$build_dir" "${entry#"$build_dir"/}"; then
+      output::error "$(buildpack::printable "${entry#"$build_dir"/}") in the app is a link to $(buildpack::printable "$(readlink -- "$entry")"), outside the app or to nothing." \
+        "Heroku's JVM buildpack, run by this one to install a JDK, would read or write through it." \
+        "Commit the file itself instead of the link, or remove it, and push again."
+      return 1
+    fi
+  done
 }
 
 # Prints the CLI jar: the prebuilt one, else one built once with the Maven wrapper and cached

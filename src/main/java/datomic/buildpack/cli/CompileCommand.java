@@ -4,6 +4,7 @@ import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
 import datomic.buildpack.distribution.DistributionInstaller;
 import datomic.buildpack.distribution.InstalledDistribution;
+import datomic.buildpack.heroku.AppFiles;
 import datomic.buildpack.heroku.BuildInfo;
 import datomic.buildpack.heroku.CacheMarker;
 import datomic.buildpack.heroku.SlugLayout;
@@ -48,9 +49,10 @@ final class CompileCommand implements Callable<Integer> {
     ConfigRegistry registry = ConfigRegistry.load();
     Environment env = Environment.fromEnvDir(envDir);
     registry.validate(env, log);
+    SlugLayout slug = new SlugLayout(buildDir);
+    checkAppFiles(slug);
     CacheMarker.check(cacheDir, System.getenv("STACK"), BuildpackVersion.current(), log);
 
-    SlugLayout slug = new SlugLayout(buildDir);
     InstalledDistribution dist =
         new DistributionInstaller(registry, env, log).install(cacheDir, slug.distDir());
 
@@ -67,6 +69,20 @@ final class CompileCommand implements Callable<Integer> {
     }
     log.detail("Scale to two dynos for failover: heroku ps:scale transactor=2");
     return 0;
+  }
+
+  /**
+   * Before anything is downloaded or written: no folder the build writes into is a link the app
+   * committed (AppFiles says why each is refused), and the app files the dyno reads lead to files
+   * inside the app.
+   */
+  private static void checkAppFiles(SlugLayout slug) {
+    AppFiles files = new AppFiles(slug.appDir());
+    files.checkFolder(slug.distDir()); // .datomic and .datomic/dist
+    files.checkFolder(slug.binDir());
+    files.checkFolder(slug.profileScript().getParent());
+    files.readable(slug.appProperties());
+    files.readable(slug.procfile());
   }
 
   /** The jar this CLI runs from; it is copied into the slug for the dyno-side commands. */

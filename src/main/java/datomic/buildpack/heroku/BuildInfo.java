@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /** The facts of a build that the dyno side needs: which Datomic is in the slug. No secrets. */
 public record BuildInfo(String edition, String version, String sha256, String buildpackVersion) {
@@ -28,15 +29,15 @@ public record BuildInfo(String edition, String version, String sha256, String bu
   }
 
   public static BuildInfo read(SlugLayout slug) {
-    Path file = slug.buildInfo();
-    if (!Files.isRegularFile(file)) {
-      throw new UserError("This app has no Datomic installed (" + slug.appDir().relativize(file)
-          + " is missing).",
+    Optional<Path> found = new AppFiles(slug.appDir()).readable(slug.buildInfo());
+    if (found.isEmpty()) {
+      throw new UserError("This app has no Datomic installed ("
+          + slug.appDir().relativize(slug.buildInfo()) + " is missing).",
           "The Datomic buildpack writes it during the build. Check that the buildpack is set",
           "(heroku buildpacks -a <app>) and push again.");
     }
     try {
-      Map<String, Object> json = Json.read(file); // unknown fields are ignored
+      Map<String, Object> json = Json.read(found.get()); // unknown fields are ignored
       return new BuildInfo(Json.string(json, "edition"), Json.string(json, "version"),
           Json.string(json, "sha256"), Json.string(json, "buildpackVersion"));
     } catch (IOException e) {

@@ -1,7 +1,10 @@
 package datomic.buildpack.heroku;
 
+import datomic.buildpack.output.Echo;
+import datomic.buildpack.output.UserError;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
@@ -20,15 +23,27 @@ public final class Detector {
 
   private Detector() {}
 
+  /**
+   * A {@code transactor.properties} link counts as the file (compile and boot then refuse one
+   * that leads outside the app, saying so); a Procfile link leading outside the app or to
+   * nothing is not read.
+   */
   public static Result detect(Path appDir) {
-    if (Files.isRegularFile(appDir.resolve(PROPERTIES_FILE))) {
+    Path properties = appDir.resolve(PROPERTIES_FILE);
+    if (Files.isRegularFile(properties, LinkOption.NOFOLLOW_LINKS)
+        || Files.isSymbolicLink(properties)) {
       return new Result(true, "found " + PROPERTIES_FILE, List.of());
     }
-    if (Procfile.read(appDir).has(Procfile.TRANSACTOR)) {
-      return new Result(true, "found a transactor: process in the Procfile", List.of());
+    String procfile = "";
+    try {
+      if (Procfile.read(appDir).has(Procfile.TRANSACTOR)) {
+        return new Result(true, "found a transactor: process in the Procfile", List.of());
+      }
+    } catch (UserError e) {
+      procfile = " (the Procfile was not read: " + e.summary() + ")";
     }
-    return new Result(false, "no " + PROPERTIES_FILE + " and no transactor: process in a Procfile",
-        listRoot(appDir));
+    return new Result(false, "no " + PROPERTIES_FILE + " and no transactor: process in a Procfile"
+        + procfile, listRoot(appDir));
   }
 
   private static List<String> listRoot(Path appDir) {
@@ -36,7 +51,8 @@ public final class Detector {
       return List.of();
     }
     try (Stream<Path> entries = Files.list(appDir)) {
-      return entries.map(p -> p.getFileName() + (Files.isDirectory(p) ? "/" : ""))
+      return entries.map(p -> Echo.value(p.getFileName().toString())
+              + (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? "/" : ""))
           .sorted().limit(20).toList();
     } catch (IOException e) {
       return List.of();

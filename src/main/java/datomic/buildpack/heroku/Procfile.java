@@ -2,10 +2,12 @@ package datomic.buildpack.heroku;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -32,14 +34,18 @@ public record Procfile(Map<String, String> processes) {
     return new Procfile(processes);
   }
 
-  /** The Procfile in {@code appDir}, or an empty one when there is none. */
+  /**
+   * The Procfile in {@code appDir}, or an empty one when there is none. A link leading outside
+   * the app or to nothing is refused ({@link AppFiles#readable}). Bytes that are not UTF-8 are
+   * read as U+FFFD: only process names matter here, and they are ASCII.
+   */
   public static Procfile read(Path appDir) {
-    Path file = appDir.resolve("Procfile");
-    if (!Files.isRegularFile(file)) {
+    Optional<Path> file = new AppFiles(appDir).readable(appDir.resolve("Procfile"));
+    if (file.isEmpty()) {
       return new Procfile(Map.of());
     }
     try {
-      return parse(Files.readString(file));
+      return parse(new String(Files.readAllBytes(file.get()), StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

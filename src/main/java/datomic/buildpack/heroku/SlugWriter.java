@@ -7,33 +7,38 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
 
 /**
  * Writes the buildpack's own files into the slug: the launcher script and CLI jar the Procfile
  * commands call, the stdout logback configuration, build facts, the .profile.d script, and a
- * Procfile when the app has none. Nothing written refers to the absolute build path.
+ * Procfile when the app has none. Nothing written refers to the absolute build path, and nothing
+ * is written through a link the app committed (see {@link AppFiles} for what happens to each).
  */
 public final class SlugWriter {
   private static final String RESOURCES = "/datomic/buildpack/slug/";
 
   private final SlugLayout slug;
+  private final AppFiles files;
   private final BuildLog log;
 
   public SlugWriter(SlugLayout slug, BuildLog log) {
     this.slug = slug;
+    this.files = new AppFiles(slug.appDir());
     this.log = log;
   }
 
   public void writeLauncher(Path cliJar, BuildInfo info) throws IOException {
     log.step("Installing the transactor launcher");
-    Files.createDirectories(slug.binDir());
-    copyResource("datomic-buildpack", slug.launcherScript(), true);
-    copyResource("logback.xml", slug.logbackConfig(), false);
-    Files.copy(cliJar, slug.jar(), StandardCopyOption.REPLACE_EXISTING);
-    info.write(slug.buildInfo());
-    Files.createDirectories(slug.profileScript().getParent());
-    copyResource("profile.sh", slug.profileScript(), false);
+    // .datomic, .datomic/bin and .profile.d: a link is refused (AppFiles.folder); the files are
+    // the buildpack's own, so a link in their place is replaced (AppFiles.replaceable).
+    copyResource("datomic-buildpack", files.replaceable(slug.launcherScript()), true);
+    copyResource("logback.xml", files.replaceable(slug.logbackConfig()), false);
+    Files.copy(cliJar, files.replaceable(slug.jar()), StandardCopyOption.REPLACE_EXISTING);
+    info.write(files.replaceable(slug.buildInfo()));
+    copyResource("profile.sh", files.replaceable(slug.profileScript()), false);
     log.detail("Procfile commands run " + relative(slug.launcherScript())
         + "; it renders transactor.properties from config vars at every dyno boot.");
   }
@@ -41,14 +46,19 @@ public final class SlugWriter {
   /** Keeps an app's own Procfile (saying what it lacks), or writes the standard one. */
   public void writeProcfile() throws IOException {
     log.step("Checking the Procfile");
-    Procfile own = Procfile.read(slug.appDir());
-    if (!Files.exists(slug.procfile())) {
-      Files.writeString(slug.procfile(), Procfile.standard().render());
+    // A Procfile link is read when it leads to a file inside the app, and refused when it leads
+    // outside or to nothing; the standard Procfile is written only where there is no entry at
+    // all (CREATE_NEW never follows a link).
+    Optional<Path> ownFile = files.readable(slug.procfile());
+    if (ownFile.isEmpty()) {
+      Files.writeString(slug.procfile(), Procfile.standard().render(),
+          StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
       log.detail("No Procfile in the app; wrote one with these processes:");
       Procfile.standard().processes().forEach((k, v) -> log.detail("  " + k + ": " + v));
       return;
     }
     log.detail("Using the app's own Procfile.");
+    Procfile own = Procfile.read(slug.appDir());
     if (!own.has(Procfile.TRANSACTOR)) {
       log.warning("The app's Procfile has no transactor: process.",
           "Heroku will use the default from this buildpack: "

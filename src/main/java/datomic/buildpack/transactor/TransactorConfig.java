@@ -6,6 +6,7 @@ import datomic.buildpack.config.Environment;
 import datomic.buildpack.distribution.DatomicVersion;
 import datomic.buildpack.distribution.Edition;
 import datomic.buildpack.distribution.VersionCatalog;
+import datomic.buildpack.heroku.AppFiles;
 import datomic.buildpack.heroku.BuildInfo;
 import datomic.buildpack.output.BuildLog;
 import datomic.buildpack.output.Units;
@@ -114,11 +115,16 @@ public final class TransactorConfig {
   }
 
   private void readAppProperties(Path file, BuildLog log) {
-    if (file == null || !Files.isRegularFile(file)) {
+    if (file == null) {
+      return;
+    }
+    // A link must lead to a file inside the app (AppFiles): never read one from outside.
+    Optional<Path> real = new AppFiles(file.getParent()).readable(file);
+    if (real.isEmpty()) {
       return;
     }
     Properties app = new Properties();
-    try (Reader reader = Files.newBufferedReader(file)) {
+    try (Reader reader = Files.newBufferedReader(real.get())) {
       app.load(reader);
     } catch (IOException | IllegalArgumentException e) {
       throw new UserError("The app's transactor.properties is unreadable: " + e.getMessage(),
