@@ -51,6 +51,27 @@ buildpack::cli() {
     "$java" -XX:+UseSerialGC -Xmx160m -Xss1m -jar "$jar" "$@"
 }
 
+# Checks bin/compile's arguments before anything is written. A missing ENV_DIR is an error, not
+# an empty one: every config var (a pinned DATOMIC_SHA256 among them) would be silently ignored.
+buildpack::check_compile_args() {
+  if (($# != 3)); then
+    output::error "bin/compile needs 3 arguments, BUILD_DIR CACHE_DIR ENV_DIR; it got $#." \
+      "Heroku passes all three. To run it yourself: bin/compile BUILD_DIR CACHE_DIR ENV_DIR" \
+      "(ENV_DIR holds one file per config var; an empty folder when there are none)."
+    return 1
+  fi
+  local name dir
+  for name in BUILD_DIR ENV_DIR; do
+    if [[ "$name" == BUILD_DIR ]]; then dir="$1"; else dir="$3"; fi
+    if [[ ! -d "$dir" ]]; then
+      output::error "$name $(buildpack::printable "$dir") is not a folder." \
+        "Usage: bin/compile BUILD_DIR CACHE_DIR ENV_DIR. ENV_DIR holds the config vars, one file" \
+        "per var (an empty folder when there are none); without it they would be ignored."
+      return 1
+    fi
+  done
+}
+
 # Prints its argument with control characters (line breaks, escape sequences) as '?', so that a
 # value cannot forge a line of the build log.
 buildpack::printable() {

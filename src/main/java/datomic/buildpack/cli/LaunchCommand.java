@@ -35,6 +35,8 @@ final class LaunchCommand implements Callable<Integer> {
     Environment env = Environment.system();
     TransactorConfig config = new BootPlan(ConfigRegistry.load(), env, slug, log)
         .prepare(Optional.of(DynoMemory.detect(dyno.cgroupRoot)));
+    // What the transactor gets from this environment must be text, never silently dropped.
+    Launcher.PASSED_ON.forEach(env::get);
     Path properties = Launcher.writeProperties(config);
     List<String> command = Launcher.command(slug, config, properties, env.asMap());
     Launcher.writePlan(execPlan, command);

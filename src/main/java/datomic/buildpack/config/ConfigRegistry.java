@@ -2,6 +2,7 @@ package datomic.buildpack.config;
 
 import datomic.buildpack.files.Json;
 import datomic.buildpack.output.BuildLog;
+import datomic.buildpack.output.Echo;
 import datomic.buildpack.output.Secrets;
 import datomic.buildpack.output.UserError;
 import java.io.IOException;
@@ -94,14 +95,20 @@ public final class ConfigRegistry {
    */
   public void validate(Environment env, BuildLog log) {
     List<String> problems = new ArrayList<>();
+    for (String name : env.undecodable()) {
+      if (name.startsWith(ConfigVar.PREFIX) && !name.startsWith(INTERNAL_PREFIX)) {
+        problems.add(Echo.value(name) + ": " + Environment.NOT_UTF8 + ".");
+      }
+    }
     for (Map.Entry<String, String> e : env.asMap().entrySet()) {
       String name = e.getKey();
-      if (!name.startsWith(ConfigVar.PREFIX) || name.startsWith(INTERNAL_PREFIX)) {
+      if (!name.startsWith(ConfigVar.PREFIX) || name.startsWith(INTERNAL_PREFIX)
+          || env.undecodable().contains(name)) {
         continue;
       }
       ConfigVar var = vars.get(name);
       if (var == null) {
-        log.warning(name + " is not a setting this buildpack knows; it is ignored.",
+        log.warning(Echo.value(name) + " is not a setting this buildpack knows; it is ignored.",
             closest(name).map(c -> "Did you mean " + c + "?").orElse(
                 "See the README for the config vars it reads."));
         continue;
@@ -131,16 +138,21 @@ public final class ConfigRegistry {
     return out.toString();
   }
 
-  /** A value as an error may show it: secrets masked; URLs without credentials or query. */
-  private static String shown(ConfigVar var, String value) {
+  /**
+   * A value as an error may show it (the one place config values are echoed): secrets masked; URLs
+   * without credentials or query; line breaks and control characters escaped so that a value
+   * cannot forge a line of the log.
+   */
+  public static String shown(ConfigVar var, String value) {
     if (var.secret()) {
       return Secrets.MASK;
     }
     if (var.type() == ValueType.URL) {
       int query = value.indexOf('?');
-      return Secrets.maskUrls(query < 0 ? value : value.substring(0, query) + "?...");
+      // Escaped first: a password holding a line break is then one word the mask covers.
+      return Secrets.maskUrls(Echo.value(query < 0 ? value : value.substring(0, query) + "?..."));
     }
-    return value;
+    return Echo.value(value);
   }
 
   /** Every secret value present in {@code env}, for masking. */
@@ -153,9 +165,14 @@ public final class ConfigRegistry {
 
   /** The known name nearest to {@code name}, if it is near enough to be a likely typo. */
   Optional<String> closest(String name) {
-    return vars.keySet().stream()
-        .min(Comparator.comparingInt((String known) -> distance(known, name)))
-        .filter(known -> distance(known, name) <= Math.max(3, name.length() / 4));
+    return nearest(name, vars.keySet());
+  }
+
+  /** The name of {@code known} nearest to {@code name}, if near enough to be a likely typo. */
+  public static Optional<String> nearest(String name, java.util.Collection<String> known) {
+    return known.stream()
+        .min(Comparator.comparingInt((String k) -> distance(k, name)))
+        .filter(k -> distance(k, name) <= Math.max(3, name.length() / 4));
   }
 
   /** Levenshtein distance, two rows at a time. */

@@ -1,17 +1,19 @@
 package datomic.buildpack.config;
 
+import datomic.buildpack.output.Echo;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
  * How a config var's value is checked ({@code type} in config-vars.json: the name in lower case).
- * Each check returns why a value is wrong, if it is.
+ * Each check returns why a value is wrong, if it is. Every type refuses line breaks and control
+ * characters first (they would split a rendered property or forge a log line), saying which one.
  */
 public enum ValueType {
   STRING(".*", "any text"),
-  INT("[0-9]{1,9}", "a whole number"),
+  INT("[0-9]+", "a whole number"),
   BOOL("true|false", "`true` or `false`"),
-  SIZE("[0-9]{1,7}[kKmMgG]", "a size such as `256m` or `4g`"),
+  SIZE("[0-9]+[kKmMgG]", "a size such as `256m` or `4g`"),
   HOST("[A-Za-z0-9.:\\-\\[\\]]{1,253}", "a host name or IP address"),
   ENUM(".*", "one of the listed values"),
   URL("(https?|file):[^\\s]+",
@@ -19,6 +21,10 @@ public enum ValueType {
   SHA256("[0-9a-fA-F]{64}", "64 hexadecimal digits"),
   VERSION("latest|[0-9]+(\\.[0-9]+){1,3}", "digits and dots like `1.0.7622`, or `latest`"),
   VARNAME("[A-Z_][A-Z0-9_]{0,63}", "a config var name such as `HEROKU_POSTGRESQL_RED_URL`");
+
+  /** The largest size accepted (a heap or cache beyond 1 TiB is a typo on any dyno). */
+  public static final long SIZE_MAX_MB = 1024L * 1024;
+  public static final String SIZE_RANGE = "from `0m` to `" + SIZE_MAX_MB / 1024 + "g`";
 
   private final Pattern pattern;
   private final String expectation;
@@ -34,18 +40,81 @@ public enum ValueType {
 
   /** Returns a description of what is wrong with {@code value}, or empty when it is valid. */
   Optional<String> problem(ConfigVar var, String value) {
+    Optional<String> hidden = hiddenCharacter(value, this == STRING);
+    if (hidden.isPresent()) {
+      return hidden;
+    }
+    if (this == INT) {
+      return intProblem(var, value);
+    }
+    if (this == SIZE) {
+      return sizeProblem(value);
+    }
     if (!pattern.matcher(value).matches()) {
       return Optional.of("expected " + expectation);
     }
     if (this == ENUM && var.values() != null && !var.values().contains(value)) {
       return Optional.of("expected one of " + String.join(", ", var.values()));
     }
-    if (this == INT) {
-      long n = Long.parseLong(value);
-      if (var.min() != null && n < var.min() || var.max() != null && n > var.max()) {
-        return Optional.of("expected a whole number from " + var.min() + " to " + var.max());
+    return Optional.empty();
+  }
+
+  /**
+   * A line break or other control character in {@code value}, named as the log shows it. A tab
+   * is allowed where {@code tabs} (free text such as a validation query).
+   */
+  public static Optional<String> hiddenCharacter(String value, boolean tabs) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == '\t' && tabs) {
+        continue;
+      }
+      String shown = Echo.value(String.valueOf(c));
+      if (c == '\n' || c == '\r' || Character.getType(c) == Character.LINE_SEPARATOR
+          || Character.getType(c) == Character.PARAGRAPH_SEPARATOR) {
+        return Optional.of("it holds a line break (shown as " + shown + ") at character "
+            + (i + 1) + ": the value must be one line");
+      }
+      if (Echo.needsEscape(String.valueOf(c))) {
+        return Optional.of("it holds a control character (shown as " + shown + ") at character "
+            + (i + 1) + ": remove it");
       }
     }
     return Optional.empty();
+  }
+
+  /** Digits within the declared range; a number too large for any type still gets the range. */
+  private Optional<String> intProblem(ConfigVar var, String value) {
+    String range = var.min() != null && var.max() != null
+        ? "a whole number from " + var.min() + " to " + var.max() : expectation;
+    if (!pattern.matcher(value).matches()) {
+      return Optional.of("expected " + range);
+    }
+    Long n = parse(value);
+    if (n == null || var.min() != null && n < var.min() || var.max() != null && n > var.max()) {
+      return Optional.of("expected " + range);
+    }
+    return Optional.empty();
+  }
+
+  /** Digits with a unit, at most {@link #SIZE_MAX_MB} MB; empty when {@code value} is one. */
+  public static Optional<String> sizeProblem(String value) {
+    if (!SIZE.pattern.matcher(value).matches()) {
+      return Optional.of("expected " + SIZE.expectation + ", " + SIZE_RANGE);
+    }
+    Long n = parse(value.substring(0, value.length() - 1));
+    char unit = Character.toLowerCase(value.charAt(value.length() - 1));
+    long limit = unit == 'g' ? SIZE_MAX_MB / 1024 : unit == 'm' ? SIZE_MAX_MB : SIZE_MAX_MB * 1024;
+    return n == null || n > limit
+        ? Optional.of("expected " + SIZE.expectation + ", " + SIZE_RANGE) : Optional.empty();
+  }
+
+  /** Decimal digits as a long; null when there are too many for one. */
+  private static Long parse(String digits) {
+    String d = digits.replaceFirst("^0+(?=.)", "");
+    if (d.length() > 18) {
+      return null;
+    }
+    return Long.parseLong(d);
   }
 }

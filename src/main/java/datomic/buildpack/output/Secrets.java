@@ -22,10 +22,16 @@ public final class Secrets {
 
   private final List<String> values = new ArrayList<>();
 
-  /** Registers a secret value; blank values are ignored. */
+  /**
+   * Registers a secret value; blank values are ignored. Its escaped form ({@link Echo}) is masked
+   * too, for lines that show values escaped.
+   */
   public Secrets add(String value) {
     if (value != null && !value.isBlank()) {
       values.add(value);
+      if (Echo.needsEscape(value)) {
+        values.add(Echo.value(value));
+      }
     }
     return this;
   }

@@ -5,6 +5,7 @@ import datomic.buildpack.config.Environment;
 import datomic.buildpack.heroku.BuildInfo;
 import datomic.buildpack.heroku.SlugLayout;
 import datomic.buildpack.output.BuildLog;
+import datomic.buildpack.output.Echo;
 import datomic.buildpack.output.Secrets;
 import datomic.buildpack.output.UserError;
 import datomic.buildpack.storage.KvsBootstrap;
@@ -50,7 +51,7 @@ public final class BootPlan {
     boolean releasePhase = dyno.isEmpty();
     log.step("Datomic " + build.displayEdition() + " " + build.version()
         + (releasePhase ? " release checks" : " transactor")
-        + env.get("DYNO").map(d -> " on " + d).orElse(""));
+        + env.get("DYNO").map(d -> " on " + Echo.value(d)).orElse(""));
     log.detail("storage   " + storage.description() + kvs + " (from " + storage.source() + ")");
     Secrets secrets = registry.secrets(env);
     if (releasePhase) {
@@ -84,8 +85,8 @@ public final class BootPlan {
       return;
     }
     if (dynoNumber() >= 2) {
-      throw new UserError(dyno.get() + " cannot run as a standby with " + storage.protocol()
-              + " storage.",
+      throw new UserError(Echo.value(dyno.get()) + " cannot run as a standby with "
+              + storage.protocol() + " storage.",
           "Each dyno's " + storage.protocol() + " storage lives on its own disk, so a standby",
           "would never see the active transactor's data. Failover needs shared storage:",
           "free".equals(storage.protocol())

@@ -25,6 +25,11 @@ public final class Launcher {
   static final Pattern HEAP_OPTION = Pattern.compile(
       "-Xm[sx]\\S*|-XX:(Max|Min|Initial)RAMPercentage=\\S*|-XX:MaxRAM=\\S*|-XX:[+-]UseContainerSupport");
 
+  /** The variables {@link #command} reads from the environment it is given. */
+  public static final List<String> PASSED_ON = List.of("JAVA_OPTS", "JAVA_TOOL_OPTIONS",
+      "DATOMIC_BUILDPACK_SAVED_JAVA_OPTS", "DATOMIC_BUILDPACK_SAVED_JAVA_TOOL_OPTIONS",
+      "DATOMIC_EXT_CLASSPATH", "DATOMIC_BUILDPACK_JAVA", "PATH");
+
   private Launcher() {}
 
   /** Writes {@code config} to a new file readable only by this user, in a private folder. */
