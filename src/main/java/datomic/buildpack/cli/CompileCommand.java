@@ -12,6 +12,7 @@ import datomic.buildpack.heroku.SlugWriter;
 import datomic.buildpack.output.BuildLog;
 import datomic.buildpack.output.UserError;
 import datomic.buildpack.transactor.StorageSelector;
+import datomic.buildpack.transactor.TransactorConfig;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,6 +52,7 @@ final class CompileCommand implements Callable<Integer> {
     registry.validate(env, log);
     SlugLayout slug = new SlugLayout(buildDir);
     checkAppFiles(slug);
+    TransactorConfig.checkAppProperties(registry, slug.appProperties(), log);
     CacheMarker.check(cacheDir, System.getenv("STACK"), BuildpackVersion.current(), log);
 
     InstalledDistribution dist =

@@ -1,14 +1,22 @@
 package datomic.buildpack.transactor;
 
+import datomic.buildpack.config.ValueType;
 import java.util.Locale;
 
 /** Memory sizes as Datomic and the JVM write them ({@code 256m}, {@code 4g}), in whole MB. */
 final class Size {
   private Size() {}
 
-  /** {@code 4g} → 4096, {@code 256m} → 256, {@code 2048k} → 2. */
+  /**
+   * {@code 4g} → 4096, {@code 256m} → 256, {@code 2048k} → 2. A size that is not one, or is
+   * beyond {@link ValueType#SIZE_MAX_MB} (where {@code 9999999999999999g} would overflow to a
+   * negative number that passes every check), throws with what is expected.
+   */
   static long megabytes(String text) {
     String v = text.strip().toLowerCase(Locale.ROOT);
+    ValueType.sizeProblem(v).ifPresent(problem -> {
+      throw new IllegalArgumentException(problem);
+    });
     long n = Long.parseLong(v.substring(0, v.length() - 1));
     return switch (v.charAt(v.length() - 1)) {
       case 'g' -> n * 1024;

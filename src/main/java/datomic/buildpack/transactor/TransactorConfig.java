@@ -3,17 +3,16 @@ package datomic.buildpack.transactor;
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.ConfigVar;
 import datomic.buildpack.config.Environment;
+import datomic.buildpack.config.ValueType;
 import datomic.buildpack.distribution.DatomicVersion;
 import datomic.buildpack.distribution.Edition;
 import datomic.buildpack.distribution.VersionCatalog;
 import datomic.buildpack.heroku.AppFiles;
 import datomic.buildpack.heroku.BuildInfo;
 import datomic.buildpack.output.BuildLog;
+import datomic.buildpack.output.Echo;
 import datomic.buildpack.output.Units;
 import datomic.buildpack.output.UserError;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -92,7 +92,7 @@ public final class TransactorConfig {
     config.put(INDEX_MAX, Size.format(derived.indexMaxMb()), derivedSource);
     config.put(CACHE_MAX, Size.format(derived.cacheMaxMb()), derivedSource);
 
-    config.readAppProperties(in.appProperties(), log);
+    config.readAppProperties(in.appProperties(), registry, log);
 
     for (ConfigVar var : registry.vars()) {
       Optional<String> property = var.property();
@@ -114,33 +114,47 @@ public final class TransactorConfig {
     return config;
   }
 
-  private void readAppProperties(Path file, BuildLog log) {
-    if (file == null) {
+  private void readAppProperties(Path file, ConfigRegistry registry, BuildLog log) {
+    AppProperties app = loadAppProperties(registry, file, log);
+    if (app == null) {
       return;
     }
-    // A link must lead to a file inside the app (AppFiles): never read one from outside.
+    for (Map.Entry<String, String> e : new TreeMap<>(app.values()).entrySet()) {
+      if (!STORAGE_KEYS.contains(e.getKey())) {
+        put(e.getKey(), e.getValue().strip(), "transactor.properties");
+      }
+    }
+  }
+
+  /**
+   * Reads and checks the app's transactor.properties at build time, so that a bad one fails the
+   * build rather than the release: a link must lead to a file inside the app; keys are read as
+   * Datomic reads them.
+   */
+  public static void checkAppProperties(ConfigRegistry registry, Path file, BuildLog log) {
+    loadAppProperties(registry, file, log);
+  }
+
+  /** The app's transactor.properties, read and checked; null when the app has none. */
+  private static AppProperties loadAppProperties(ConfigRegistry registry, Path file,
+      BuildLog log) {
+    if (file == null) {
+      return null;
+    }
     Optional<Path> real = new AppFiles(file.getParent()).readable(file);
     if (real.isEmpty()) {
-      return;
+      return null;
     }
-    Properties app = new Properties();
-    try (Reader reader = Files.newBufferedReader(real.get())) {
-      app.load(reader);
-    } catch (IOException | IllegalArgumentException e) {
-      throw new UserError("The app's transactor.properties is unreadable: " + e.getMessage(),
-          "Fix the file (one key=value a line) and push again.").withCause(e);
-    }
+    AppProperties app = AppProperties.read(real.get());
+    app.check(knownProperties(registry), SECRET_KEYS, log);
     Set<String> ignored = new TreeSet<>();
     Set<String> committedSecrets = new TreeSet<>();
-    for (String key : new TreeSet<>(app.stringPropertyNames())) {
+    for (String key : app.values().keySet()) {
       if (STORAGE_KEYS.contains(key)) {
         ignored.add(key);
-        continue;
-      }
-      if (SECRET_KEYS.contains(key)) {
+      } else if (SECRET_KEYS.contains(key)) {
         committedSecrets.add(key);
       }
-      put(key, app.getProperty(key).strip(), "transactor.properties");
     }
     if (!ignored.isEmpty()) {
       log.warning("transactor.properties sets " + String.join(", ", ignored)
@@ -154,13 +168,24 @@ public final class TransactorConfig {
           "Secrets committed to the app end up in the slug. Move them to config vars,",
           "e.g. heroku config:set DATOMIC_TRANSACTOR_KEY=..., and delete them from the file.");
     }
+    return app;
+  }
+
+  /** The transactor properties this buildpack knows: those config vars set, and storage's. */
+  static Set<String> knownProperties(ConfigRegistry registry) {
+    Set<String> known = new TreeSet<>(STORAGE_KEYS);
+    for (ConfigVar var : registry.vars()) {
+      var.property().ifPresent(known::add);
+    }
+    return known;
   }
 
   private void put(String key, String value, String source) {
-    if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
-      throw new UserError("The value of " + key + " (from " + source + ") spans several lines.",
-          "Transactor properties are one line each; fix the value.");
-    }
+    ValueType.hiddenCharacter(value, true).ifPresent(problem -> {
+      throw new UserError("The value of " + Echo.value(key) + " (from " + source + ") is not"
+              + " usable: " + problem + ".",
+          "Transactor properties are one line of text each; fix the value.");
+    });
     properties.put(key, new Setting(value, source));
   }
 
@@ -169,8 +194,9 @@ public final class TransactorConfig {
     try {
       return Size.megabytes(s.value());
     } catch (RuntimeException e) {
-      throw new UserError(key + "=" + s.value() + " (from " + s.source() + ") is not a size.",
-          "Use a size such as 256m or 2g.");
+      throw new UserError(key + "=" + Echo.value(s.value()) + " (from " + s.source()
+              + ") is not a usable size.",
+          "Expected a size such as 256m or 2g, " + ValueType.SIZE_RANGE + ".");
     }
   }
 
@@ -245,12 +271,16 @@ public final class TransactorConfig {
     return properties;
   }
 
-  /** The properties file's text. Holds secrets: written only to a private file. */
+  /**
+   * The properties file's text, escaped so that Datomic's {@link Properties} reads back exactly
+   * the keys and values checked here (in ASCII, whatever encoding it reads with). Holds secrets:
+   * written only to a private file.
+   */
   public String render() {
     StringBuilder out = new StringBuilder(
         "# Rendered by the Datomic buildpack at dyno boot; do not edit.\n");
-    properties.forEach((k, s) -> out.append(k).append('=')
-        .append(s.value().replace("\\", "\\\\")).append('\n'));
+    properties.forEach((k, s) -> out.append(AppProperties.escape(k, true)).append('=')
+        .append(AppProperties.escape(s.value(), false)).append('\n'));
     return out.toString();
   }
 
@@ -258,7 +288,8 @@ public final class TransactorConfig {
   public List<String> summary() {
     List<String> lines = new ArrayList<>();
     properties.forEach((k, s) -> lines.add(Units.padRight(k, 24) + " "
-        + (SECRET_KEYS.contains(k) ? "********" : s.value()) + "  (" + s.source() + ")"));
+        + (SECRET_KEYS.contains(k) ? "********" : Echo.value(s.value())) + "  (" + s.source()
+        + ")"));
     return lines;
   }
 }
