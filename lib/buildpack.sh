@@ -47,8 +47,19 @@ buildpack::prebuilt_jar() {
 buildpack::cli() {
   local java="$1" jar="$2"
   shift 2
+  buildpack::utf8_ctype
   env -u JAVA_OPTS -u JAVA_TOOL_OPTIONS -u _JAVA_OPTIONS -u JDK_JAVA_OPTIONS \
     "$java" -XX:+UseSerialGC -Xmx160m -Xss1m -jar "$jar" "$@"
+}
+
+# A JVM reads paths, arguments and the environment in the locale's encoding: under LC_ALL=C or
+# POSIX a non-ASCII path turns into '?' and cannot be opened. Use C.UTF-8 for the character type
+# then (the same rule as the slug's launcher script; messages and formats keep the user's locale).
+buildpack::utf8_ctype() {
+  case "${LC_ALL:-${LC_CTYPE:-${LANG:-}}}" in
+    *[Uu][Tt][Ff]-8* | *[Uu][Tt][Ff]8*) ;;
+    *) if [[ -n "${LC_ALL:-}" ]]; then export LC_ALL=C.UTF-8; else export LC_CTYPE=C.UTF-8; fi ;;
+  esac
 }
 
 # Checks bin/compile's arguments before anything is written. A missing ENV_DIR is an error, not

@@ -1,5 +1,9 @@
 package datomic.buildpack.cli;
 
+import datomic.buildpack.output.Echo;
+import datomic.buildpack.output.UserError;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -38,9 +42,27 @@ public final class BuildpackCli implements Runnable {
   /** Runs the CLI and returns the exit code; all failures are turned into messages here. */
   public static int execute(String... args) {
     CommandLine cli = new CommandLine(new BuildpackCli());
+    cli.registerConverter(Path.class, BuildpackCli::path);
     ErrorHandler handler = new ErrorHandler();
     cli.setExecutionExceptionHandler(handler);
     cli.setParameterExceptionHandler(handler);
     return cli.execute(args);
+  }
+
+  /**
+   * A path argument. Without a UTF-8 locale the JVM reads arguments in ASCII, and a non-ASCII
+   * path (an app in {@code /home/zoë}) cannot be used: say so, and what to do, instead of a raw
+   * Java error. (The shims and the slug's launcher choose C.UTF-8 in that case.)
+   */
+  static Path path(String text) {
+    try {
+      return Path.of(text);
+    } catch (InvalidPathException e) {
+      String encoding = System.getProperty("sun.jnu.encoding", "?");
+      throw new UserError("The path " + Echo.value(text) + " cannot be used: this process reads"
+              + " file names as " + encoding + ", not UTF-8.",
+          "Run it with a UTF-8 locale, e.g. LC_ALL=C.UTF-8 (install the C.UTF-8 locale if the"
+              + " machine lacks it).").withCause(e);
+    }
   }
 }

@@ -47,6 +47,11 @@ final class ErrorHandler
 
   @Override
   public int handleParseException(CommandLine.ParameterException ex, String[] args) {
+    UserError user = findUserError(ex);
+    if (user != null) { // an argument that cannot be converted, with a message of its own
+      BuildLog.system().error(user);
+      return user.exitCode();
+    }
     CommandLine cmd = ex.getCommandLine();
     BuildLog.system().error(ex.getMessage(), List.of(
         "Usage: " + cmd.getHelp().synopsis(0).strip(),

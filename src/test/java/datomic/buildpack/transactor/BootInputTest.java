@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import datomic.buildpack.heroku.Procfile;
 import datomic.buildpack.testsupport.BuildFixture;
 import datomic.buildpack.testsupport.Dyno;
+import datomic.buildpack.testsupport.Repo;
+import datomic.buildpack.testsupport.Run;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -153,6 +155,35 @@ class BootInputTest {
         assertRefused(dyno, c[1]);
         assertFalse(dyno.output().contains("\ufffd"), dyno.output());
       }
+    }
+  }
+
+  @Test
+  void aNonAsciiAppPathWorksWithoutAUtf8Locale() throws IOException {
+    Map<String, String> cLocale = Map.of("LC_ALL", "C", "LANG", "C");
+    try (BuildFixture zoe = BuildFixture.of("minimal-transactor", tmp.resolve("zo\u00eb"))
+        .withDistribution()) {
+      Run.Result r = Run.of(Repo.bin("compile"), zoe.build().toString(), zoe.cache().toString(),
+          zoe.env().toString()).env(cLocale).go();
+      assertEquals(0, r.exitCode(), r.toString());
+      Map<String, String> env = dyno();
+      env.putAll(cLocale);
+      try (Dyno dyno = Dyno.start(zoe.build(), "transactor", env, tmp.resolve("dyno"))) {
+        assertTrue(dyno.awaitStarted(60), dyno.output());
+        assertTrue(dyno.arguments().get("OPT").contains("-Dlogback.configurationFile="
+            + zoe.build().resolve(".datomic/logback.xml")), dyno.arguments().toString());
+      }
+
+      // Where no UTF-8 locale can be had, the CLI says what to do instead of a raw Java error.
+      Run.Result bare = Run.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
+          Repo.root().resolve("target/datomic-buildpack.jar").toString(), "release-phase",
+          "--app-dir", zoe.build().toString()).env(cLocale).go();
+      assertEquals(1, bare.exitCode(), bare.toString());
+      assertTrue(bare.stderr().contains(" !     Error: The path "), bare.stderr());
+      assertTrue(bare.stderr().contains("cannot be used: this process reads file names as"
+          + " ANSI_X3.4-1968, not UTF-8."), bare.stderr());
+      assertTrue(bare.stderr().contains("LC_ALL=C.UTF-8"), bare.stderr());
+      assertFalse(bare.all().contains("Exception"), bare.toString());
     }
   }
 }
