@@ -148,9 +148,11 @@ public final class ConfigRegistry {
       return Secrets.MASK;
     }
     if (var.type() == ValueType.URL) {
-      int query = value.indexOf('?');
-      // Escaped first: a password holding a line break is then one word the mask covers.
-      return Secrets.maskUrls(Echo.value(query < 0 ? value : value.substring(0, query) + "?..."));
+      // Masked first: a '?' may be inside the password, not the start of the query. Masked again
+      // once escaped: a password holding a line break is then one word the mask covers.
+      String masked = Secrets.maskUrls(value);
+      int query = masked.indexOf('?');
+      return Secrets.maskUrls(Echo.value(query < 0 ? masked : masked.substring(0, query) + "?..."));
     }
     return Echo.value(value);
   }

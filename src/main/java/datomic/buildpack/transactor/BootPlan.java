@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  * properties, and print a summary that says where each value came from.
  */
 public final class BootPlan {
-  private static final Pattern TRANSACTOR_DYNO = Pattern.compile("transactor\\.(\\d+)");
+  /** A dyno Heroku runs; more digits than an int holds are not one (and never overflow). */
+  private static final Pattern TRANSACTOR_DYNO = Pattern.compile("transactor\\.(\\d{1,9})");
 
   private final ConfigRegistry registry;
   private final Environment env;

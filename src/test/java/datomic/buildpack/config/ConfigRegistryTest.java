@@ -117,6 +117,16 @@ class ConfigRegistryTest {
   }
 
   @Test
+  void aUrlPasswordHoldingALineBreakIsMaskedWhenTheValueIsEchoed() {
+    String text = problems(Environment.of(Map.of("DATOMIC_DOWNLOAD_URL",
+        "https://user:pa\nss\u001bword@example.com/datomic.zip")));
+    assertTrue(text.contains("DATOMIC_DOWNLOAD_URL=https://user:********@example.com/datomic.zip:"
+        + " it holds a line break"), text);
+    assertFalse(text.contains("pa\\n"), text);
+    assertFalse(text.contains("word@"), text);
+  }
+
+  @Test
   void aNumberTooLargeForAnyTypeGetsTheRangeNotTheShape() {
     String text = problems(Environment.of(Map.of("DATOMIC_PORT", "99999999999999999999",
         "DATOMIC_PING_PORT", "-1", "DATOMIC_WRITE_CONCURRENCY", "65",

@@ -9,9 +9,11 @@ import datomic.buildpack.testsupport.Machine;
 import datomic.buildpack.testsupport.Repo;
 import datomic.buildpack.testsupport.Run;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,6 +43,36 @@ class DetectWithoutJavaTest {
     apps.put("procfile-crlf", app("web: x\r\ntransactor: .datomic/bin/datomic-buildpack launch\r\n"));
     apps.put("procfile-indented", app("  transactor: run\n"));
     apps.put("procfile-other-name", app("transactors: run\n"));
+    // Not UTF-8 (a Latin-1 comment): only process names matter.
+    Path latin1 = app("");
+    Files.write(latin1.resolve("Procfile"), "web: caf\u00e9\ntransactor: run\n"
+        .getBytes(StandardCharsets.ISO_8859_1));
+    apps.put("procfile-not-utf8", latin1);
+    // Links: followed inside the app; a Procfile leading outside it is not read.
+    Path outside = Files.createDirectories(tmp.resolve("outside"));
+    Path outsideProcfile = Files.writeString(outside.resolve("Procfile"), "transactor: run\n");
+    Path inside = app("");
+    Files.delete(inside.resolve("Procfile"));
+    Files.createDirectories(inside.resolve("config"));
+    Files.writeString(inside.resolve("config/Procfile"), "transactor: run\n");
+    Files.createSymbolicLink(inside.resolve("Procfile"), Path.of("config/Procfile"));
+    apps.put("procfile-link-inside", inside);
+    Path leaving = app("");
+    Files.delete(leaving.resolve("Procfile"));
+    Files.createSymbolicLink(leaving.resolve("Procfile"), outsideProcfile);
+    apps.put("procfile-link-outside", leaving);
+    // A transactor.properties link is the file (compile refuses one leading outside the app).
+    Path properties = Files.createDirectories(tmp.resolve("properties-link"));
+    Files.createSymbolicLink(properties.resolve("transactor.properties"),
+        Files.writeString(outside.resolve("transactor.properties"), ""));
+    apps.put("properties-link-outside", properties);
+    Path dangling = Files.createDirectories(tmp.resolve("properties-dangling"));
+    Files.createSymbolicLink(dangling.resolve("transactor.properties"), outside.resolve("none"));
+    apps.put("properties-dangling", dangling);
+    // A file name cannot forge a line of the log.
+    Path forged = Files.createDirectories(tmp.resolve("forged"));
+    Files.writeString(forged.resolve("x\n-----> Datomic app detected\u001b[2K"), "");
+    apps.put("forged-name", forged);
     return apps;
   }
 
@@ -70,7 +102,13 @@ class DetectWithoutJavaTest {
       } else {
         assertTrue(withoutJava.stderr().contains("transactor.properties"), withoutJava.stderr());
       }
+      for (Run.Result r : List.of(withJava, withoutJava)) {
+        assertFalse(r.all().lines().anyMatch(l -> l.startsWith("----->")), app.getKey() + r);
+        assertFalse(r.all().contains("\u001b"), app.getKey() + r);
+        assertFalse(r.all().contains("Exception"), app.getKey() + r);
+      }
     }
-    assertEquals(3, detected, "minimal-transactor, procfile-custom and procfile-crlf");
+    assertEquals(7, detected, "minimal-transactor, procfile-custom, procfile-crlf,"
+        + " procfile-not-utf8, procfile-link-inside, properties-link-outside, properties-dangling");
   }
 }

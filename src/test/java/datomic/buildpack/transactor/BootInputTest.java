@@ -186,4 +186,14 @@ class BootInputTest {
       assertFalse(bare.all().contains("Exception"), bare.toString());
     }
   }
+
+  @Test
+  void aDynoNumberTooLargeForAnyNumberIsNoCrash() throws IOException {
+    Map<String, String> env = dyno();
+    env.put("DYNO", "transactor.99999999999");
+    try (Dyno dyno = boot(appProperties, env)) {
+      assertTrue(dyno.awaitStarted(60), dyno.output());
+      assertFalse(dyno.output().contains("unexpectedly"), dyno.output());
+    }
+  }
 }
