@@ -3,7 +3,6 @@ package datomic.buildpack.heroku;
 import datomic.buildpack.files.Json;
 import datomic.buildpack.output.UserError;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;

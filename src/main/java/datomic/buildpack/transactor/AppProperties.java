@@ -117,7 +117,8 @@ final class AppProperties {
     }
     for (Map.Entry<String, Integer> e : counts.entrySet()) {
       if (e.getValue() > 1) {
-        String value = secret.contains(e.getKey()) ? "********" : Echo.value(values.get(e.getKey()));
+        String value = secret.contains(e.getKey()) ? "********"
+            : Echo.value(values.get(e.getKey()));
         log.warning("transactor.properties sets " + e.getKey() + " " + e.getValue()
                 + " times; the last value (" + value + ") counts.",
             "That is how Datomic reads the file too. Keep one line for " + e.getKey() + ".");

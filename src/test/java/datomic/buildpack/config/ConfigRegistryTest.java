@@ -147,8 +147,8 @@ class ConfigRegistryTest {
   void aSizeBeyondTheRangeGetsTheRange() {
     String text = problems(Environment.of(Map.of("DATOMIC_XMX", "99999999999999999999g",
         "DATOMIC_OBJECT_CACHE_MAX", "1025g", "DATOMIC_MEMORY_INDEX_MAX", "4t")));
-    for (String v : new String[] {"DATOMIC_XMX=99999999999999999999g", "DATOMIC_OBJECT_CACHE_MAX=1025g",
-        "DATOMIC_MEMORY_INDEX_MAX=4t"}) {
+    for (String v : new String[] {"DATOMIC_XMX=99999999999999999999g",
+        "DATOMIC_OBJECT_CACHE_MAX=1025g", "DATOMIC_MEMORY_INDEX_MAX=4t"}) {
       assertTrue(text.contains(v + ": expected a size such as `256m` or `4g`, from `0m` to"
           + " `1024g`."), text);
     }
