@@ -4,6 +4,7 @@ import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
 import datomic.buildpack.distribution.DistributionInstaller;
 import datomic.buildpack.distribution.InstalledDistribution;
+import datomic.buildpack.distribution.StickyVersion;
 import datomic.buildpack.heroku.BuildInfo;
 import datomic.buildpack.heroku.CacheMarker;
 import datomic.buildpack.heroku.SlugLayout;
@@ -53,6 +54,7 @@ final class CompileCommand implements Callable<Integer> {
     SlugLayout slug = new SlugLayout(buildDir);
     InstalledDistribution dist =
         new DistributionInstaller(registry, env, log).install(cacheDir, slug.distDir());
+    StickyVersion.record(cacheDir, dist, log);
 
     BuildInfo info = new BuildInfo(dist.edition(), dist.version(), dist.sha256(),
         BuildpackVersion.current());

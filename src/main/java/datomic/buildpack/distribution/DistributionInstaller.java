@@ -80,7 +80,7 @@ public final class DistributionInstaller {
       throws IOException {
     Edition edition = edition();
     DistributionCache cache = openCache(cacheDir);
-    DatomicVersion version = version(edition, downloader, cache);
+    DatomicVersion version = version(edition, downloader, cache, cacheDir);
     Plan plan = plan(edition, version);
     log.step("Installing " + plan.name());
     Files.createDirectories(target.getParent());
@@ -107,11 +107,12 @@ public final class DistributionInstaller {
             + " DATOMIC_EDITION=free (discontinued, last version " + catalog.lastFree() + ")."));
   }
 
-  private DatomicVersion version(Edition edition, Downloader downloader, DistributionCache cache) {
+  private DatomicVersion version(Edition edition, Downloader downloader, DistributionCache cache,
+      Path cacheDir) {
     String raw = registry.value(env, "DATOMIC_VERSION").orElse("").strip();
     DatomicVersion version;
     if (raw.isEmpty()) {
-      version = catalog.defaultVersion(edition);
+      version = new StickyVersion(cacheDir, catalog, log).choose(edition);
     } else if (raw.equalsIgnoreCase("latest")) {
       version = latest(edition, downloader, cache);
     } else {
