@@ -134,11 +134,13 @@ buildpack::ensure_jdk() {
   local build_dir="$1" cache_dir="$2" env_dir="$3"
   if [[ -x "$build_dir/.jdk/bin/java" ]]; then
     output::step "Using the JDK in .jdk (installed by an earlier buildpack)"
+    buildpack::build_data jdk_installed_by earlier-buildpack
     return 0
   fi
   if [[ -z "${STACK:-}" ]] && { [[ -x "${JAVA_HOME:-/nonexistent}/bin/java" ]] || command -v java > /dev/null; }; then
     # A local run (no STACK: CI, a laptop) uses the machine's JDK; the slug will too.
     output::step "Using the machine's Java (local build; on Heroku the slug gets its own JDK)"
+    buildpack::build_data jdk_installed_by machine
     return 0
   fi
   buildpack::check_jdk_links "$build_dir" || return 1
@@ -197,6 +199,8 @@ buildpack::ensure_jdk() {
       "Check java.runtime.version in system.properties, or add heroku/jvm before this buildpack."
     return 1
   fi
+  # Recorded so that compile trims this JDK (and never one an earlier buildpack installed).
+  buildpack::build_data jdk_installed_by this-buildpack
   # shellcheck disable=SC2016 # $JAVA_HOME and $PATH expand when a later buildpack sources it.
   printf 'export JAVA_HOME=%q\nexport PATH="$JAVA_HOME/bin:$PATH"\n' "$build_dir/.jdk" > "$BP_DIR/export"
 }
@@ -265,4 +269,67 @@ buildpack::ensure_jar() {
   mv "$jar.tmp" "$jar"
   rm -rf "$work"
   echo "$jar"
+}
+
+# Build data for bin/report: CACHE_DIR/build-data/datomic.txt, key=value lines (heroku/BuildData
+# in the CLI reads them and adds its own). bin/compile starts it afresh, then records the start
+# of each of its steps and, on exit, the end time and exit status. Best effort: never fails a build.
+buildpack::build_data_start() {
+  BUILD_DATA_FILE="$1/build-data/datomic.txt"
+  if ! { mkdir -p "$1/build-data" && : > "$BUILD_DATA_FILE"; } 2> /dev/null; then
+    BUILD_DATA_FILE=""
+  fi
+  buildpack::build_data started "$(buildpack::millis)"
+}
+
+buildpack::build_data() {
+  if [[ -n "${BUILD_DATA_FILE:-}" ]]; then
+    printf '%s=%s\n' "$1" "$2" >> "$BUILD_DATA_FILE" 2> /dev/null || true
+  fi
+}
+
+buildpack::build_step() {
+  buildpack::build_data step "$1@$(buildpack::millis)"
+}
+
+buildpack::build_data_end() {
+  buildpack::build_data finished "$(buildpack::millis)"
+  buildpack::build_data exit_status "$1"
+}
+
+# Prints the last value of KEY in CACHE_DIR's build data (empty when absent).
+buildpack::build_data_get() {
+  local file="$1/build-data/datomic.txt" key="$2"
+  if [[ -f "$file" ]]; then
+    sed -n "s/^$key=//p" "$file" | tail -n 1
+  fi
+}
+
+# Milliseconds since the epoch (EPOCHREALTIME's separator depends on the locale).
+buildpack::millis() {
+  local micros="${EPOCHREALTIME//[!0-9]/}"
+  echo "$((micros / 1000))"
+}
+
+# bin/report's answer when no JVM can run the CLI (the build failed before one was installed):
+# the outcome and the step that failed, from the build data alone.
+buildpack::report_without_java() {
+  local file="$1/build-data/datomic.txt" step status
+  if [[ ! -f "$file" ]]; then
+    echo "{}"
+    return 0
+  fi
+  step="$(sed -n 's/^step=\([a-z0-9_]*\)@.*/\1/p' "$file" | tail -n 1)"
+  status="$(buildpack::build_data_get "$1" exit_status)"
+  if [[ "$status" == 0 ]]; then
+    echo "build_outcome: success"
+    return 0
+  fi
+  if [[ -z "$status" ]]; then
+    echo "build_outcome: unfinished"
+  else
+    echo "build_outcome: failure"
+  fi
+  echo "failure_step: ${step:-start}"
+  echo "failure_category: ${step:-start}::failed"
 }

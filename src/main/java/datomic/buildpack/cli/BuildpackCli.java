@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       CompileCommand.class,
       ReleaseCommand.class,
       ReportCommand.class,
+      TestCommand.class,
       LaunchCommand.class,
       ReleasePhaseCommand.class,
       PeerUriCommand.class,

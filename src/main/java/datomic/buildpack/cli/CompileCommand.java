@@ -4,10 +4,14 @@ import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
 import datomic.buildpack.distribution.DistributionInstaller;
 import datomic.buildpack.distribution.InstalledDistribution;
+import datomic.buildpack.distribution.StickyVersion;
 import datomic.buildpack.heroku.AppFiles;
+import datomic.buildpack.heroku.BuildData;
 import datomic.buildpack.heroku.BuildInfo;
 import datomic.buildpack.heroku.CacheMarker;
+import datomic.buildpack.heroku.JdkTrim;
 import datomic.buildpack.heroku.SlugLayout;
+import datomic.buildpack.heroku.SlugSize;
 import datomic.buildpack.heroku.SlugWriter;
 import datomic.buildpack.output.BuildLog;
 import datomic.buildpack.output.UserError;
@@ -15,7 +19,9 @@ import datomic.buildpack.transactor.StorageSelector;
 import datomic.buildpack.transactor.TransactorConfig;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,10 +29,14 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code bin/compile BUILD_DIR CACHE_DIR ENV_DIR}: installs Datomic and the launcher into the
- * slug. Storage, host and memory are not decided here but at every dyno boot.
+ * slug. Storage, host and memory are not decided here but at every dyno boot. Each step and the
+ * failure's category, if any, go into the build data that {@code bin/report} prints.
  */
 @Command(name = "compile", description = "Install Datomic and the transactor launcher into BUILD_DIR.")
 final class CompileCommand implements Callable<Integer> {
+  /** Who installed .jdk, as the bin/compile shim records it in the build data. */
+  static final String THIS_BUILDPACK = "this-buildpack";
+
   @Parameters(index = "0", paramLabel = "BUILD_DIR")
   Path buildDir;
 
@@ -35,6 +45,8 @@ final class CompileCommand implements Callable<Integer> {
 
   @Parameters(index = "2", paramLabel = "ENV_DIR")
   Path envDir;
+
+  private String step = "config";
 
   @Override
   public Integer call() throws Exception {
@@ -45,24 +57,61 @@ final class CompileCommand implements Callable<Integer> {
     }
     buildDir = buildDir.toAbsolutePath().normalize();
     cacheDir = cacheDir.toAbsolutePath().normalize();
-    log.step("Datomic transactor buildpack " + BuildpackVersion.current());
+    BuildData data = BuildData.of(cacheDir);
+    try {
+      return compile(log, data);
+    } catch (Exception | Error e) {
+      data.put("failure_category", BuildData.category(step, e));
+      throw e;
+    }
+  }
 
+  private int compile(BuildLog log, BuildData data) throws Exception {
+    data.step(step);
+    log.step("Datomic transactor buildpack " + BuildpackVersion.current());
+    data.put("buildpack_version", BuildpackVersion.current());
     ConfigRegistry registry = ConfigRegistry.load();
     Environment env = Environment.fromEnvDir(envDir);
     registry.validate(env, log);
     SlugLayout slug = new SlugLayout(buildDir);
     checkAppFiles(slug);
     TransactorConfig.checkAppProperties(registry, slug.appProperties(), log);
-    CacheMarker.check(cacheDir, System.getenv("STACK"), BuildpackVersion.current(), log);
+    List<String> cleared =
+        CacheMarker.check(cacheDir, System.getenv("STACK"), BuildpackVersion.current(), log);
+    if (!cleared.isEmpty()) {
+      data.put("cache_status", "cleared");
+      data.put("cache_reason", String.join("; ", cleared));
+    }
 
+    step("datomic", data);
     InstalledDistribution dist =
         new DistributionInstaller(registry, env, log).install(cacheDir, slug.distDir());
+    StickyVersion.record(cacheDir, dist, log);
+    data.put("datomic_edition", dist.edition());
+    data.put("datomic_version", dist.version());
+    data.put("datomic_sha256", dist.sha256());
+    if (cleared.isEmpty()) {
+      data.put("cache_status", dist.cache());
+      data.put("cache_reason", dist.cacheReason());
+    }
 
+    step("launcher", data);
     BuildInfo info = new BuildInfo(dist.edition(), dist.version(), dist.sha256(),
         BuildpackVersion.current());
     SlugWriter writer = new SlugWriter(slug, log);
     writer.writeLauncher(ownJar(), info);
     writer.writeProcfile();
+
+    step("slug", data);
+    String jdkNote = jdk(slug, data, log);
+    SlugSize.Parts parts = SlugSize.measure(slug);
+    SlugSize.print(parts, jdkNote, limit("DATOMIC_BUILDPACK_SLUG_WARN_BYTES", SlugSize.WARN_BYTES),
+        limit("DATOMIC_BUILDPACK_SLUG_LIMIT_BYTES", SlugSize.LIMIT_BYTES), log);
+    data.put("slug_jdk_bytes", parts.jdk());
+    data.put("slug_datomic_bytes", parts.datomic());
+    data.put("slug_buildpack_bytes", parts.buildpack());
+    data.put("slug_app_bytes", parts.app());
+    data.put("slug_total_bytes", parts.total());
 
     log.step("Datomic " + info.displayEdition() + " " + dist.version() + " is ready");
     log.detail("Storage, host and memory are set from config vars at each dyno boot.");
@@ -85,6 +134,42 @@ final class CompileCommand implements Callable<Integer> {
     files.checkFolder(slug.profileScript().getParent());
     files.readable(slug.appProperties());
     files.readable(slug.procfile());
+  }
+
+  private void step(String name, BuildData data) {
+    step = name;
+    data.step(name);
+  }
+
+  /**
+   * Trims the JDK when this buildpack installed it (the shim recorded so), never one an earlier
+   * buildpack installed; returns what the size table says about it.
+   */
+  private static String jdk(SlugLayout slug, BuildData data, BuildLog log) {
+    Path jdk = slug.jdkDir();
+    String installedBy = data.get("jdk_installed_by").orElse("");
+    if (Files.isSymbolicLink(jdk)) {
+      return "(a link to a JDK outside the slug)";
+    }
+    if (!Files.isDirectory(jdk, LinkOption.NOFOLLOW_LINKS)) {
+      return "(none in the slug: a local build runs the machine's Java)";
+    }
+    if (!installedBy.equals(THIS_BUILDPACK)) {
+      return "(installed by an earlier buildpack; kept as it is)";
+    }
+    long saved = JdkTrim.trim(jdk, log);
+    data.put("jdk_trimmed_bytes", saved);
+    return "(installed by this buildpack" + (saved > 0 ? "; trimmed" : "") + ")";
+  }
+
+  /** A platform limit, or the smaller one a test sets through the buildpack's plumbing var. */
+  private static long limit(String testVar, long platform) {
+    String set = System.getenv(testVar);
+    try {
+      return set == null ? platform : Long.parseLong(set.strip());
+    } catch (NumberFormatException e) {
+      return platform;
+    }
   }
 
   /** The jar this CLI runs from; it is copied into the slug for the dyno-side commands. */

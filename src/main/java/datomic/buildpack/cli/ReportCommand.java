@@ -3,6 +3,7 @@ package datomic.buildpack.cli;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.jr.ob.JSON;
+import datomic.buildpack.heroku.BuildData;
 import datomic.buildpack.heroku.BuildInfo;
 import datomic.buildpack.heroku.SlugLayout;
 import java.nio.file.Files;
@@ -15,27 +16,34 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code bin/report BUILD_DIR CACHE_DIR ENV_DIR}: the build's metadata as YAML for Heroku's
- * build report. It never fails a build: with nothing to report it prints an empty mapping.
+ * build report, for a failed build too: the build data compile left in CACHE_DIR (steps and their
+ * durations, cache status, the failure's category, slug sizes) and the Datomic in the slug. It
+ * never fails a build: with nothing to report it prints an empty mapping.
  */
-@Command(name = "report", description = "Print build metadata (Datomic edition, version, checksum) as YAML.")
+@Command(name = "report", description = "Print build metadata (durations, cache, outcome, Datomic edition, version, checksum) as YAML.")
 final class ReportCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "BUILD_DIR")
   Path buildDir;
 
-  @Parameters(index = "1..*", paramLabel = "DIR", arity = "0..*",
-      description = "CACHE_DIR and ENV_DIR (not read).")
+  @Parameters(index = "1", paramLabel = "CACHE_DIR", arity = "0..1")
+  Path cacheDir;
+
+  @Parameters(index = "2..*", paramLabel = "ENV_DIR", arity = "0..*", description = "Not read.")
   Path[] unused;
 
   @Override
   public Integer call() throws Exception {
-    SlugLayout slug = new SlugLayout(buildDir);
     Map<String, Object> report = new LinkedHashMap<>();
+    if (cacheDir != null) {
+      report.putAll(BuildData.of(cacheDir).report());
+    }
+    SlugLayout slug = new SlugLayout(buildDir);
     if (Files.isRegularFile(slug.buildInfo())) {
       BuildInfo info = BuildInfo.read(slug);
-      report.put("datomic_edition", info.edition());
-      report.put("datomic_version", info.version());
-      report.put("datomic_sha256", info.sha256());
-      report.put("buildpack_version", info.buildpackVersion());
+      report.putIfAbsent("datomic_edition", info.edition());
+      report.putIfAbsent("datomic_version", info.version());
+      report.putIfAbsent("datomic_sha256", info.sha256());
+      report.putIfAbsent("buildpack_version", info.buildpackVersion());
     }
     JSON yaml = JSON.builder(new YAMLFactory()
         .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)

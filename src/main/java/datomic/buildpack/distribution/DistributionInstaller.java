@@ -38,6 +38,9 @@ public final class DistributionInstaller {
   private final DownloadPolicy policy;
   private final VersionCatalog catalog;
   private final Secrets secrets;
+  /** How the build cache served this install, and why not (for bin/report): fixed words only. */
+  private String cacheStatus = "miss";
+  private String cacheReason = "not in the build cache yet";
 
   public DistributionInstaller(ConfigRegistry registry, Environment env, BuildLog log) {
     this(registry, env, log, DownloadPolicy.defaults());
@@ -80,7 +83,7 @@ public final class DistributionInstaller {
       throws IOException {
     Edition edition = edition();
     DistributionCache cache = openCache(cacheDir);
-    DatomicVersion version = version(edition, downloader, cache);
+    DatomicVersion version = version(edition, downloader, cache, cacheDir);
     Plan plan = plan(edition, version);
     log.step("Installing " + plan.name());
     Files.createDirectories(target.getParent());
@@ -107,11 +110,12 @@ public final class DistributionInstaller {
             + " DATOMIC_EDITION=free (discontinued, last version " + catalog.lastFree() + ")."));
   }
 
-  private DatomicVersion version(Edition edition, Downloader downloader, DistributionCache cache) {
+  private DatomicVersion version(Edition edition, Downloader downloader, DistributionCache cache,
+      Path cacheDir) {
     String raw = registry.value(env, "DATOMIC_VERSION").orElse("").strip();
     DatomicVersion version;
     if (raw.isEmpty()) {
-      version = catalog.defaultVersion(edition);
+      version = new StickyVersion(cacheDir, catalog, log).choose(edition);
     } else if (raw.equalsIgnoreCase("latest")) {
       version = latest(edition, downloader, cache);
     } else {
@@ -282,6 +286,8 @@ public final class DistributionInstaller {
     } catch (IOException | RuntimeException e) {
       log.detail("Not using the build cache for Datomic: " + mask(describe(e))
           + "; installing without it");
+      cacheStatus = "unused";
+      cacheReason = "the build cache could not be opened";
       return null;
     }
   }
@@ -306,6 +312,7 @@ public final class DistributionInstaller {
       log.detail("Not using the cached " + plan.name() + ": its SHA-256 "
           + shortSha(entries.get(0).sha256()) + " differs from " + expected.get().source() + " ("
           + shortSha(expected.get().sha256()) + ")");
+      cacheReason = "the cached checksum differs from the expected one";
       return Optional.empty();
     }
     Path temp = target.resolveSibling(".dist-tmp-" + UUID.randomUUID());
@@ -318,6 +325,7 @@ public final class DistributionInstaller {
         // The cache is optional: an unreadable entry, or a full disk while copying across file
         // systems, means downloading instead (the download says so if the disk is the problem).
         log.detail("Not using the cached " + plan.name() + ": " + mask(describe(e)));
+        cacheReason = "the cached copy could not be linked or copied";
         return Optional.empty();
       }
       if (!counts.sameAs(use.counts())) {
@@ -333,9 +341,12 @@ public final class DistributionInstaller {
         } catch (IOException e) {
           log.detail("Could not remove it: " + mask(describe(e)));
         }
+        cacheReason = "the cached copy changed since it was cached";
         return Optional.empty();
       }
       log.detail("Using cached " + plan.name() + " (sha256 " + shortSha(use.sha256()) + ")");
+      cacheStatus = "hit";
+      cacheReason = "";
       if (expected.isEmpty()) {
         record(cache, plan, use.sha256());
       }
@@ -576,7 +587,7 @@ public final class DistributionInstaller {
         + " (not used by the transactor, bin/run or bin/datomic)");
     log.detail("Installed " + Units.mb(bytes) + " into " + shownTarget(target));
     return new InstalledDistribution(plan.edition().id(), plan.version().toString(), sha, target,
-        bytes);
+        bytes, cacheStatus, cacheReason);
   }
 
   private static String shownTarget(Path target) {

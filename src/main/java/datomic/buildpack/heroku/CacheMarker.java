@@ -62,7 +62,8 @@ public final class CacheMarker {
           }
         }
       }
-      log.detail("Kept the checksums recorded on earlier downloads.");
+      log.detail("Kept the checksums recorded on earlier downloads and the version the last build"
+          + " installed.");
     }
     Files.createDirectories(cacheDir);
     Map<String, Object> json = new LinkedHashMap<>();

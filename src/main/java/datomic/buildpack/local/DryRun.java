@@ -6,17 +6,14 @@ import datomic.buildpack.files.Trees;
 import datomic.buildpack.heroku.Procfile;
 import datomic.buildpack.output.BuildLog;
 import datomic.buildpack.output.UserError;
-import java.io.BufferedReader;
+import datomic.buildpack.transactor.TransactorProcess;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The local end-to-end run: detect, compile and release a fixture app into temp folders the way
@@ -145,44 +142,20 @@ public final class DryRun {
 
   private int startTransactor(String command, Path appDir, Map<String, String> env)
       throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder("bash", "-c", command)
-        .directory(appDir.toFile()).redirectErrorStream(true);
-    cleanEnvironment(pb.environment()).putAll(env);
-    Process process = pb.start();
-    // The reader thread echoes the output; this thread waits, with a deadline, for the line.
-    CountDownLatch started = new CountDownLatch(1);
-    Thread echo = new Thread(() -> {
-      try (BufferedReader out = new BufferedReader(
-          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line; (line = out.readLine()) != null; ) {
-          System.out.println(line);
-          if (line.startsWith("System started")) {
-            started.countDown();
-          }
-        }
-      } catch (IOException e) {
-        // the process ended
+    Map<String, String> processEnv = cleanEnvironment(new TreeMap<>(System.getenv()));
+    processEnv.putAll(env);
+    try (TransactorProcess transactor = TransactorProcess.start(appDir, command, processEnv,
+        System.out::println)) {
+      TransactorProcess.Boot boot = transactor.awaitStarted(Duration.ofSeconds(60));
+      if (boot != TransactorProcess.Boot.STARTED) {
+        transactor.close();
+        throw new UserError("The transactor did not report 'System started'"
+            + (boot == TransactorProcess.Boot.TIMED_OUT ? " within 60 s." : "; it exited."),
+            "Its output is above.");
       }
-    }, "transactor-output");
-    echo.start();
-    boolean up = false;
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!up && process.isAlive() && System.nanoTime() < deadline) {
-      up = started.await(200, TimeUnit.MILLISECONDS);
+      log.step("Transactor is up (pid " + transactor.pid() + "); stopping it with SIGTERM");
+      transactor.stop(Duration.ofSeconds(30));
     }
-    up = up || started.getCount() == 0;
-    if (!up) {
-      process.destroyForcibly();
-      echo.join(5000);
-      throw new UserError("The transactor did not report 'System started'"
-          + (process.isAlive() ? " within 60 s." : "; it exited."), "Its output is above.");
-    }
-    log.step("Transactor is up (pid " + process.pid() + "); stopping it with SIGTERM");
-    new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor();
-    if (!process.waitFor(30, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-    }
-    echo.join(5000);
     log.step("Dry run complete: detect, compile, release and transactor boot all worked");
     return 0;
   }

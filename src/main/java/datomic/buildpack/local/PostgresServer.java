@@ -87,8 +87,20 @@ public final class PostgresServer implements AutoCloseable {
 
   /** Starts a new server of one's own; close it when done. */
   public static PostgresServer start() {
+    return start(true);
+  }
+
+  /**
+   * Starts a server of one's own that accepts no SSL at all, like Heroku CI's in-dyno database
+   * ({@code heroku-postgresql:in-dyno}); close it when done.
+   */
+  public static PostgresServer startWithoutSsl() {
+    return start(false);
+  }
+
+  private static PostgresServer start(boolean ssl) {
     try {
-      PostgresServer s = new PostgresServer();
+      PostgresServer s = new PostgresServer(ssl);
       s.startServer();
       return s;
     } catch (IOException e) {
@@ -96,7 +108,7 @@ public final class PostgresServer implements AutoCloseable {
     }
   }
 
-  private PostgresServer() throws IOException {
+  private PostgresServer(boolean withSsl) throws IOException {
     this.bin = findBinaries();
     this.asRoot = isRoot();
     this.superPassword = randomToken();
@@ -118,7 +130,7 @@ public final class PostgresServer implements AutoCloseable {
     run(60, bin.resolve("initdb").toString(), "-D", data.toString(), "-U", SUPERUSER,
         "--pwfile=" + pwfile, "--auth-local=trust", "--auth-host=scram-sha-256",
         "--encoding=UTF8", "--locale=C", "--no-sync");
-    this.ssl = makeCertificate();
+    this.ssl = withSsl && makeCertificate();
     List<String> conf = new ArrayList<>(List.of(
         "",
         "# test settings (datomic-buildpack PostgresServer)",

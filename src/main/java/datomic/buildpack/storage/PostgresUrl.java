@@ -28,7 +28,9 @@ import java.util.regex.Pattern;
  * with {@code sql-user} / {@code sql-password} beside it) and the peer connection URI.
  *
  * <p>{@code sslmode} precedence: {@code DATOMIC_SQL_SSLMODE} when the user set it, else an
- * {@code sslmode} in the URL's query, else {@code require} (what Heroku Postgres needs).
+ * {@code sslmode} in the URL's query, else {@code require} (what Heroku Postgres needs). Under
+ * Heroku CI ({@code CI=true}), whose in-dyno database has no TLS, the URL decides: its
+ * {@code sslmode}, else what a URL without one means to libpq and pgjdbc, {@code prefer}.
  *
  * <p>Instances never reveal the password through {@link #toString()}; only {@link #password()},
  * {@link #transactorProperties()}, {@link #jdbcProperties()} and the {@code revealPassword} flag of
@@ -44,6 +46,8 @@ public final class PostgresUrl {
   public static final String DEFAULT_SSLMODE = ConfigRegistry.load().defaultOf(SSLMODE_SETTING);
   public static final String DEFAULT_URL_VAR = ConfigRegistry.load().defaultOf(URL_VAR_SETTING);
   public static final String DRIVER_CLASS = "org.postgresql.Driver";
+  /** What a URL without sslmode means to libpq and pgjdbc; used under Heroku CI (CI=true). */
+  public static final String URL_DEFAULT_SSLMODE = "prefer";
 
   private static final Pattern DATOMIC_DB_NAME = Pattern.compile("[A-Za-z0-9-]+");
   private static final String EXPECTED_FORM =
@@ -230,8 +234,15 @@ public final class PostgresUrl {
     PostgresUrl url = parse(raw.get(), varName);
     if (registry.isSet(env, SSLMODE_SETTING)) {
       url = url.withSslMode(registry.value(env, SSLMODE_SETTING).orElseThrow());
+    } else if (herokuCi(env) && !url.params.containsKey("sslmode")) {
+      url = url.withSslMode(URL_DEFAULT_SSLMODE);
     }
     return url;
+  }
+
+  /** Whether this runs under Heroku CI, which sets CI=true in its test dynos. */
+  public static boolean herokuCi(Environment env) {
+    return env.get("CI").map(v -> v.equalsIgnoreCase("true")).orElse(false);
   }
 
   /** A copy whose sslmode is {@code mode}, overriding any sslmode in the URL's query. */

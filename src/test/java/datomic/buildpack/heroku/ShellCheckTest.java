@@ -17,7 +17,8 @@ class ShellCheckTest {
     // CI installs ShellCheck (.ci/run); only a developer's machine may lack it.
     assumeTrue(available || System.getenv("CI") != null, "shellcheck is not installed");
     List<String> command = new ArrayList<>(List.of("shellcheck", "-x", "bin/detect",
-        "bin/compile", "bin/release", "bin/report", "lib/buildpack.sh", "dry-run", ".ci/run",
+        "bin/compile", "bin/release", "bin/report", "bin/test", "bin/test-compile",
+        "lib/buildpack.sh", "dry-run", ".ci/run",
         "src/main/resources/datomic/buildpack/slug/datomic-buildpack",
         "src/main/resources/datomic/buildpack/slug/profile.sh",
         "test-fixtures/datomic-dist/bin/transactor", "test-fixtures/jvm-common/bin/java"));

@@ -119,6 +119,19 @@ class PostgresUrlTest {
   }
 
   @Test
+  void underHerokuCiTheDefaultSslmodeFollowsTheUrl() {
+    Environment ci = Environment.of(Map.of("CI", "true", "DATABASE_URL", "postgres://u:pw@h/db"));
+    assertEquals("prefer", PostgresUrl.fromEnvironment(REGISTRY, ci).sslMode(),
+        "a URL without sslmode means prefer, as for libpq");
+    assertEquals("disable", PostgresUrl.fromEnvironment(REGISTRY,
+        ci.with("DATABASE_URL", "postgres://u:pw@h/db?sslmode=disable")).sslMode());
+    assertEquals("require", PostgresUrl.fromEnvironment(REGISTRY,
+        ci.with("DATOMIC_SQL_SSLMODE", "require")).sslMode(), "an explicit setting wins");
+    assertEquals("require", PostgresUrl.fromEnvironment(REGISTRY,
+        ci.with("CI", "false")).sslMode(), "not under CI: Heroku Postgres needs TLS");
+  }
+
+  @Test
   void theUrlVarCanBeRenamed() {
     Environment env = Environment.of(Map.of(
         "DATABASE_URL", "postgres://u:pw@wrong/db",

@@ -1,0 +1,46 @@
+package datomic.buildpack.cli;
+
+import datomic.buildpack.ci.CiChecks;
+import datomic.buildpack.config.Environment;
+import datomic.buildpack.heroku.SlugLayout;
+import datomic.buildpack.output.BuildLog;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code bin/test BUILD_DIR ENV_DIR} (Heroku CI's Testpack API): checks a compiled app by booting
+ * its transactor; the exit code is the verdict.
+ */
+@Command(name = "test",
+    description = "Heroku CI: check the config vars, prepare the database, boot the transactor from"
+        + " the compiled app and stop it; exit 0 when every check passed.")
+final class TestCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "BUILD_DIR")
+  Path buildDir;
+
+  @Parameters(index = "1", paramLabel = "ENV_DIR", arity = "0..1",
+      description = "Config vars, one file each (Heroku CI also sets them in the environment).")
+  Path envDir;
+
+  @Option(names = "--boot-timeout", paramLabel = "SECONDS", hidden = true,
+      defaultValue = "${env:DATOMIC_BUILDPACK_CI_BOOT_TIMEOUT:-120}",
+      description = "How long to wait for System started.")
+  long bootTimeoutSeconds;
+
+  @Override
+  public Integer call() throws Exception {
+    // Heroku CI runs bin/test with ENV_DIR's entries already in the environment; a local run
+    // may give them only as files.
+    Map<String, String> vars = new TreeMap<>(System.getenv());
+    vars.putAll(Environment.fromEnvDir(envDir).asMap());
+    SlugLayout slug = new SlugLayout(buildDir.toAbsolutePath().normalize());
+    return new CiChecks(slug, Environment.of(vars), vars, Duration.ofSeconds(bootTimeoutSeconds),
+        BuildLog.system()).run();
+  }
+}
