@@ -65,10 +65,12 @@ class DetectWithoutJavaTest {
       assertEquals(withJava.exitCode(), withoutJava.exitCode(),
           app.getKey() + "\nwith java: " + withJava + "\nwithout: " + withoutJava);
       assertEquals(withJava.stdout(), withoutJava.stdout(), app.getKey());
+      assertEquals(withJava.stderr(), withoutJava.stderr(), app.getKey() + ": the same words");
       if (withJava.exitCode() == 0) {
         detected++;
       } else {
-        assertTrue(withoutJava.stderr().contains("transactor.properties"), withoutJava.stderr());
+        assertTrue(withoutJava.stderr().contains(" !     Error: This app is not a Datomic"
+            + " transactor app"), withoutJava.stderr());
       }
     }
     assertEquals(3, detected, "minimal-transactor, procfile-custom and procfile-crlf");
