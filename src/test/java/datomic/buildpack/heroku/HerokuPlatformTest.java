@@ -59,12 +59,12 @@ class HerokuPlatformTest {
       }
     }
     try (BuildFixture app = BuildFixture.of("minimal-transactor", tmp.resolve("app0"))) {
-      Files.writeString(app.build().resolve("system.properties"), "java.runtime.version=0\n");
+      Files.writeString(app.build().resolve("system.properties"), "java.runtime.version=999\n");
       app.setVar("JVM_COMMON_BUILDPACK", tarball.toUri().toString());
       Run.Result r = compile(buildpack, app).env("PATH", noJava.toString()).unset("JAVA_HOME")
           .env("STACK", "heroku-24").go();
       assertEquals(1, r.exitCode(), r.toString());
-      assertTrue(r.stderr().contains("No OpenJDK 0 is available."), r.stderr());
+      assertTrue(r.stderr().contains("No OpenJDK 999 is available."), r.stderr());
       assertTrue(r.stderr().contains("Error: Heroku's JVM buildpack could not install a JDK."),
           "the shim's own messages survive the JVM buildpack's helpers: " + r.stderr());
     }
