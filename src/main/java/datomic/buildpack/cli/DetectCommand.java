@@ -1,7 +1,9 @@
 package datomic.buildpack.cli;
 
 import datomic.buildpack.heroku.Detector;
+import datomic.buildpack.output.BuildLog;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -19,14 +21,14 @@ final class DetectCommand implements Callable<Integer> {
       System.out.println(Detector.NAME);
       return 0;
     }
-    System.err.println("This app is not a Datomic transactor app: " + result.reason() + ".");
-    System.err.println("The Datomic buildpack looks in the app's root for a "
-        + Detector.PROPERTIES_FILE + " file (optional transactor settings, may be empty)");
-    System.err.println("or a Procfile with a 'transactor:' process.");
-    System.err.println("The root holds: "
-        + (result.rootEntries().isEmpty() ? "(nothing)" : String.join(" ", result.rootEntries())));
-    System.err.println("To deploy a transactor, commit an empty " + Detector.PROPERTIES_FILE
-        + " to the app.");
+    // The same words as bin/detect's bash rule (DetectWithoutJavaTest compares them).
+    BuildLog.system().error("This app is not a Datomic transactor app: " + result.reason() + ".",
+        List.of("The Datomic buildpack looks in the app's root for a " + Detector.PROPERTIES_FILE
+            + " file (optional transactor settings, may be empty)",
+        "or a Procfile with a 'transactor:' process.",
+        "The root holds: " + (result.rootEntries().isEmpty() ? "(nothing)"
+            : String.join(" ", result.rootEntries())),
+        "To deploy a transactor, commit an empty " + Detector.PROPERTIES_FILE + " to the app."));
     return 1;
   }
 }

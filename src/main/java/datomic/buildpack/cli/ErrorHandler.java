@@ -3,6 +3,7 @@ package datomic.buildpack.cli;
 import datomic.buildpack.output.BuildLog;
 import datomic.buildpack.output.Secrets;
 import datomic.buildpack.output.UserError;
+import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
 
@@ -25,15 +26,30 @@ final class ErrorHandler
       log.error(user);
       return user.exitCode();
     }
-    log.error("The Datomic buildpack failed unexpectedly.", List.of(
+    boolean debug = debugging(System.getenv("DATOMIC_BUILDPACK_DEBUG"));
+    List<String> report = new ArrayList<>(List.of(
         Secrets.maskUrls(String.valueOf(ex)),
-        "This is a bug in the buildpack; please report it with this build log."));
-    if (System.getenv("DATOMIC_BUILDPACK_DEBUG") != null) {
+        "This is a bug in the buildpack, not a problem with your app. Please report it at",
+        BuildpackVersion.issues(),
+        "with the buildpack version (" + BuildpackVersion.current() + ") and this log, from its"));
+    if (debug) {
+      report.add("first line (the stack trace below included).");
+    } else {
+      report.add("first line. For a stack trace to add: heroku config:set DATOMIC_BUILDPACK_DEBUG=1,");
+      report.add("then push again (or restart the dyno) to repeat what failed.");
+    }
+    log.error("The Datomic buildpack failed unexpectedly.", report);
+    if (debug) {
       java.io.StringWriter trace = new java.io.StringWriter();
       ex.printStackTrace(new java.io.PrintWriter(trace));
       System.err.println(Secrets.maskUrls(trace.toString()));
     }
     return INTERNAL;
+  }
+
+  /** DATOMIC_BUILDPACK_DEBUG=1 (or true): stack traces of unexpected errors. */
+  static boolean debugging(String value) {
+    return "1".equals(value) || "true".equals(value);
   }
 
   private static UserError findUserError(Throwable t) {

@@ -1,27 +1,62 @@
 package datomic.buildpack.output;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Heroku's build-log style: {@code -----> } for steps, seven spaces for details, and
- * {@code  !     } for warnings and errors on stderr.
+ * {@code  !     } on every line of warnings and errors, on stderr. Errors are bold red and
+ * warnings bold yellow, as in Heroku's own buildpacks (and lib/buildpack.sh), when stderr is a
+ * terminal or a Heroku build's log (STACK set, no DYNO); plain otherwise, and always under
+ * {@code NO_COLOR}.
  */
 public final class BuildLog {
   private static final String STEP = "-----> ";
   private static final String DETAIL = "       ";
   private static final String BANG = " !     ";
+  private static final String RED = "\u001b[1;31m";
+  private static final String YELLOW = "\u001b[1;33m";
+  private static final String RESET = "\u001b[0m";
 
   private final PrintStream out;
   private final PrintStream err;
+  private final boolean colour;
 
   public BuildLog(PrintStream out, PrintStream err) {
+    this(out, err, false);
+  }
+
+  public BuildLog(PrintStream out, PrintStream err, boolean colour) {
     this.out = out;
     this.err = err;
+    this.colour = colour;
   }
 
   public static BuildLog system() {
-    return new BuildLog(System.out, System.err);
+    return new BuildLog(System.out, System.err, colourFor(2, System.getenv()));
+  }
+
+  /** Whether what this process writes to file descriptor {@code fd} may be coloured. */
+  static boolean colourFor(int fd, Map<String, String> env) {
+    if (!env.getOrDefault("NO_COLOR", "").isEmpty()) {
+      return false;
+    }
+    return isTerminal(fd)
+        || !env.getOrDefault("STACK", "").isEmpty() && env.getOrDefault("DYNO", "").isEmpty();
+  }
+
+  private static boolean isTerminal(int fd) {
+    try {
+      String target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+      return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty")
+          || target.equals("/dev/console");
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      return false;
+    }
   }
 
   public void step(String text) {
@@ -35,27 +70,32 @@ public final class BuildLog {
   }
 
   public void warning(String summary, String... lines) {
-    bang("Warning: " + summary, List.of(lines));
+    bang(YELLOW, "Warning: " + summary, List.of(lines));
   }
 
   public void error(String summary, List<String> lines) {
-    bang("Error: " + summary, lines);
+    bang(RED, "Error: " + summary, lines);
   }
 
   public void error(UserError e) {
     error(e.summary(), e.advice());
   }
 
-  private void bang(String first, List<String> lines) {
+  private void bang(String colourCode, String first, List<String> lines) {
     err.println();
-    err.println(BANG + first);
+    bangLines(colourCode, first);
     for (String line : lines) {
-      for (String part : line.split("\n", -1)) {
-        err.println(part.isEmpty() ? " !" : BANG + part);
-      }
+      bangLines(colourCode, line);
     }
     err.println();
     err.flush();
+  }
+
+  private void bangLines(String colourCode, String text) {
+    for (String part : text.split("\n", -1)) {
+      String line = part.isEmpty() ? " !" : BANG + part;
+      err.println(colour ? colourCode + line + RESET : line);
+    }
   }
 
   public PrintStream out() {

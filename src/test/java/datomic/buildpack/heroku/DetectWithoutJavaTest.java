@@ -97,10 +97,12 @@ class DetectWithoutJavaTest {
       assertEquals(withJava.exitCode(), withoutJava.exitCode(),
           app.getKey() + "\nwith java: " + withJava + "\nwithout: " + withoutJava);
       assertEquals(withJava.stdout(), withoutJava.stdout(), app.getKey());
+      assertEquals(withJava.stderr(), withoutJava.stderr(), app.getKey() + ": the same words");
       if (withJava.exitCode() == 0) {
         detected++;
       } else {
-        assertTrue(withoutJava.stderr().contains("transactor.properties"), withoutJava.stderr());
+        assertTrue(withoutJava.stderr().contains(" !     Error: This app is not a Datomic"
+            + " transactor app"), withoutJava.stderr());
       }
       for (Run.Result r : List.of(withJava, withoutJava)) {
         assertFalse(r.all().lines().anyMatch(l -> l.startsWith("----->")), app.getKey() + r);

@@ -59,12 +59,12 @@ class HerokuPlatformTest {
       }
     }
     try (BuildFixture app = BuildFixture.of("minimal-transactor", tmp.resolve("app0"))) {
-      Files.writeString(app.build().resolve("system.properties"), "java.runtime.version=0\n");
+      Files.writeString(app.build().resolve("system.properties"), "java.runtime.version=999\n");
       app.setVar("JVM_COMMON_BUILDPACK", tarball.toUri().toString());
       Run.Result r = compile(buildpack, app).env("PATH", noJava.toString()).unset("JAVA_HOME")
           .env("STACK", "heroku-24").go();
       assertEquals(1, r.exitCode(), r.toString());
-      assertTrue(r.stderr().contains("No OpenJDK 0 is available."), r.stderr());
+      assertTrue(r.stderr().contains("No OpenJDK 999 is available."), r.stderr());
       assertTrue(r.stderr().contains("Error: Heroku's JVM buildpack could not install a JDK."),
           "the shim's own messages survive the JVM buildpack's helpers: " + r.stderr());
     }
@@ -189,7 +189,7 @@ class HerokuPlatformTest {
       Run.Result second = Run.of(Repo.bin("compile"), again.toString(), app.cache().toString(),
           app.env().toString()).go();
       assertEquals(0, second.exitCode(), second.toString());
-      assertTrue(second.stdout().contains("the buildpack changed from 0.0.1 to 0.1.0+"),
+      assertTrue(second.stdout().contains("the buildpack changed from 0.0.1 to v0+"),
           second.stdout());
       assertTrue(Files.isRegularFile(app.cache().resolve("datomic/index.json")),
           "the checksums recorded on first download survive the clearing");

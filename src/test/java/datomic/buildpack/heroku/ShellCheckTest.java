@@ -1,28 +1,65 @@
 package datomic.buildpack.heroku;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import datomic.buildpack.testsupport.Repo;
 import datomic.buildpack.testsupport.Run;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Every shell script the buildpack ships or runs is ShellCheck-clean. */
+/**
+ * Every shell script in the repository (the buildpack's, the tests', the tools'; found by shfmt
+ * by name and shebang, not listed by hand) is ShellCheck-clean with all optional checks on
+ * (.shellcheckrc) and formatted as shfmt has it (.editorconfig). mvnw is vendored, left out.
+ */
 class ShellCheckTest {
-  @Test
-  void shellScriptsAreClean() {
-    boolean available = Run.of("bash", "-c", "command -v shellcheck").go().exitCode() == 0;
-    // CI installs ShellCheck (.ci/run); only a developer's machine may lack it.
-    assumeTrue(available || System.getenv("CI") != null, "shellcheck is not installed");
-    List<String> command = new ArrayList<>(List.of("shellcheck", "-x", "bin/detect",
-        "bin/compile", "bin/release", "bin/report", "bin/test", "bin/test-compile",
-        "lib/buildpack.sh", "dry-run", ".ci/run",
+  private static boolean installed(String tool) {
+    boolean available = Run.of("bash", "-c", "command -v " + tool).go().exitCode() == 0;
+    // CI installs both (.ci/run); only a developer's machine may lack them.
+    assumeTrue(available || System.getenv("CI") != null, tool + " is not installed");
+    return available;
+  }
+
+  /** The repository's shell scripts: files git has or would add, that shfmt calls shell. */
+  static List<String> shellScripts() {
+    Run.Result files = Run.of("bash", "-c", "git ls-files -z --cached --others --exclude-standard"
+        + " | xargs -0 shfmt -f").go();
+    assertEquals(0, files.exitCode(), files.toString());
+    List<String> scripts = new ArrayList<>(files.stdout().lines()
+        .filter(f -> !f.equals("mvnw") && Files.exists(Repo.root().resolve(f))).sorted().toList());
+    for (String expected : List.of("bin/compile", "bin/detect", "bin/release", "lib/buildpack.sh",
+        "lib/platform.sh", "scripts/release", ".ci/run", "dry-run", "bench/run",
+        "bin/test", "bin/test-compile", "bin/report",
         "src/main/resources/datomic/buildpack/slug/datomic-buildpack",
-        "src/main/resources/datomic/buildpack/slug/profile.sh",
-        "test-fixtures/datomic-dist/bin/transactor", "test-fixtures/jvm-common/bin/java"));
+        "test-fixtures/jvm-common/bin/java")) {
+      assertTrue(scripts.contains(expected), expected + " is found: " + scripts);
+    }
+    return scripts;
+  }
+
+  @Test
+  void shellScriptsAreClean() throws IOException {
+    installed("shellcheck");
+    installed("shfmt"); // it finds the scripts
+    assertTrue(Files.readString(Repo.root().resolve(".shellcheckrc")).contains("\nenable=all\n"),
+        "all optional checks on");
+    List<String> command = new ArrayList<>(List.of("shellcheck"));
+    command.addAll(shellScripts());
     Run.Result r = Run.of(command).in(Repo.root()).go();
     assertEquals(0, r.exitCode(), r.toString());
+  }
+
+  @Test
+  void shellScriptsAreFormatted() {
+    installed("shfmt");
+    List<String> command = new ArrayList<>(List.of("shfmt", "-d"));
+    command.addAll(shellScripts());
+    Run.Result r = Run.of(command).in(Repo.root()).go();
+    assertEquals(0, r.exitCode(), "shfmt -w <file> fixes these:\n" + r);
   }
 }
