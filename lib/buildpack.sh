@@ -312,8 +312,9 @@ buildpack::detect_without_java() {
   # characters in names shown as '?'.
   root="$(find "${build_dir}" -mindepth 1 -maxdepth 1 -printf '%f\t%Y\n' 2> /dev/null |
     while IFS=$'\t' read -r name type; do
+      name="${name//[[:cntrl:]]/?}"
       if [[ "${type}" == d ]]; then echo "${name}/"; else echo "${name}"; fi
-    done | LC_ALL=C sort | sed -n 1,20p | LC_ALL=C tr '[:cntrl:]' '?' | paste -sd ' ' -)"
+    done | LC_ALL=C sort | sed -n 1,20p | paste -sd ' ' -)"
   output::error "This app is not a Datomic transactor app: no transactor.properties and no transactor: process in a Procfile." \
     "The Datomic buildpack looks in the app's root for a transactor.properties file (optional transactor settings, may be empty)" \
     "or a Procfile with a 'transactor:' process." \
