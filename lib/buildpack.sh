@@ -56,14 +56,14 @@ buildpack::cli() {
 buildpack::detect_without_java() {
   local build_dir="$1"
   if [[ -f "$build_dir/transactor.properties" ]] ||
-    { [[ -f "$build_dir/Procfile" ]] && grep -qE '^transactor:[[:space:]]*[^[:space:]]' "$build_dir/Procfile"; }; then
+    { [[ -f "$build_dir/Procfile" ]] && grep -qE '^(transactor|peer-server):[[:space:]]*[^[:space:]]' "$build_dir/Procfile"; }; then
     echo "Datomic"
     return 0
   fi
   {
-    echo "This app is not a Datomic transactor app: no transactor.properties and no transactor: process in a Procfile."
+    echo "This app is not a Datomic transactor app: no transactor.properties and no transactor: or peer-server: process in a Procfile."
     echo "The Datomic buildpack looks in the app's root for a transactor.properties file (optional transactor settings, may be empty)"
-    echo "or a Procfile with a 'transactor:' process."
+    echo "or a Procfile with a 'transactor:' (or, for a query-group app, 'peer-server:') process."
     echo "The root holds: $(cd "$build_dir" && find . -mindepth 1 -maxdepth 1 -printf '%f ' 2>/dev/null | head -c 400)"
     echo "To deploy a transactor, commit an empty transactor.properties to the app."
   } >&2

@@ -22,7 +22,8 @@ final class DetectCommand implements Callable<Integer> {
     System.err.println("This app is not a Datomic transactor app: " + result.reason() + ".");
     System.err.println("The Datomic buildpack looks in the app's root for a "
         + Detector.PROPERTIES_FILE + " file (optional transactor settings, may be empty)");
-    System.err.println("or a Procfile with a 'transactor:' process.");
+    System.err.println("or a Procfile with a 'transactor:' (or, for a query-group app,"
+        + " 'peer-server:') process.");
     System.err.println("The root holds: "
         + (result.rootEntries().isEmpty() ? "(nothing)" : String.join(" ", result.rootEntries())));
     System.err.println("To deploy a transactor, commit an empty " + Detector.PROPERTIES_FILE

@@ -8,7 +8,8 @@ import java.util.stream.Stream;
 
 /**
  * The detection rule: an app is a transactor app when its root holds a {@code
- * transactor.properties} file, or a Procfile with a {@code transactor:} process. {@code bin/detect}
+ * transactor.properties} file, or a Procfile with a {@code transactor:} process; a Procfile with a
+ * {@code peer-server:} process makes a peer-server-only (query-group) app. {@code bin/detect}
  * applies the same rule in bash when no JVM is available; a test keeps the two in step.
  */
 public final class Detector {
@@ -27,7 +28,11 @@ public final class Detector {
     if (Procfile.read(appDir).has(Procfile.TRANSACTOR)) {
       return new Result(true, "found a transactor: process in the Procfile", List.of());
     }
-    return new Result(false, "no " + PROPERTIES_FILE + " and no transactor: process in a Procfile",
+    if (Procfile.read(appDir).has(Procfile.PEER_SERVER)) {
+      return new Result(true, "found a peer-server: process in the Procfile", List.of());
+    }
+    return new Result(false, "no " + PROPERTIES_FILE
+        + " and no transactor: or peer-server: process in a Procfile",
         listRoot(appDir));
   }
 

@@ -1,5 +1,6 @@
 package datomic.buildpack.heroku;
 
+import datomic.buildpack.files.Trees;
 import datomic.buildpack.output.BuildLog;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,6 +35,7 @@ public final class SlugWriter {
     info.write(slug.buildInfo());
     Files.createDirectories(slug.profileScript().getParent());
     copyResource("profile.sh", slug.profileScript(), false);
+    copyClojure();
     log.detail("Procfile commands run " + relative(slug.launcherScript())
         + "; it renders transactor.properties from config vars at every dyno boot.");
   }
@@ -49,6 +51,17 @@ public final class SlugWriter {
       return;
     }
     log.detail("Using the app's own Procfile.");
+    if (own.has(Procfile.PEER_SERVER) && !own.has(Procfile.TRANSACTOR)) {
+      log.detail("It runs a peer server without a transactor (a query group): the transactor"
+          + " runs in another app on the same Postgres.");
+      return;
+    }
+    if (!own.has(Procfile.PEER_SERVER)) {
+      log.detail("It has no peer-server: process; Heroku uses this buildpack's default ("
+          + Procfile.PEER_SERVER + ": " + Procfile.PEER_SERVER_COMMAND + ").");
+      log.detail("Add that line to the Procfile to make it explicit; it costs nothing until"
+          + " heroku ps:scale peer-server=1.");
+    }
     if (!own.has(Procfile.TRANSACTOR)) {
       log.warning("The app's Procfile has no transactor: process.",
           "Heroku will use the default from this buildpack: "
@@ -59,6 +72,45 @@ public final class SlugWriter {
       log.warning("The app's Procfile has no release: process.",
           "Without it, a bad config var is only found when the transactor dyno crashes.",
           "Add: " + Procfile.RELEASE + ": " + Procfile.RELEASE_COMMAND);
+    }
+  }
+
+  /**
+   * Copies the Clojure shipped in the jar's {@code slug/clj/} (the peer server's main) into
+   * {@code .datomic/clj}, which the launcher puts on Datomic's classpath.
+   */
+  private void copyClojure() throws IOException {
+    java.net.URL root = SlugWriter.class.getResource(RESOURCES + "clj/");
+    if (root == null) {
+      throw new UncheckedIOException(new IOException("missing resource folder clj/"));
+    }
+    Trees.deleteQuietly(slug.cljDir());
+    try {
+      java.net.URI uri = root.toURI();
+      if ("jar".equals(uri.getScheme())) {
+        try (java.nio.file.FileSystem jar = java.nio.file.FileSystems.newFileSystem(uri,
+            java.util.Map.of())) {
+          copyTree(jar.getPath(RESOURCES + "clj/"), slug.cljDir());
+        }
+      } else {
+        copyTree(Path.of(uri), slug.cljDir());
+      }
+    } catch (java.net.URISyntaxException e) {
+      throw new IOException(e);
+    }
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (java.util.stream.Stream<Path> files = Files.walk(from)) {
+      for (Path file : files.sorted().toList()) {
+        Path target = to.resolve(from.relativize(file).toString());
+        if (Files.isDirectory(file)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
+          Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r--r--"));
+        }
+      }
     }
   }
 
