@@ -314,6 +314,87 @@ class PeerServerBootTest {
     }
   }
 
+  /**
+   * A copy of the compiled app whose bin/run starts real {@code clojure.main} (JVM options
+   * first, as Datomic's does) with the real peer library (this JVM's test classpath) and
+   * {@code DATOMIC_EXT_CLASSPATH}: the whole chain runs for real, up to Datomic's answers.
+   */
+  Path appWithRealPeerLibrary() throws IOException {
+    Path real = tmp.resolve("real-peer/build");
+    Trees.copy(app.build(), real);
+    Path run = real.resolve(".datomic/dist/bin/run");
+    Files.writeString(run, String.join("\n",
+        "#!/usr/bin/env bash",
+        "# Like Datomic's bin/run: JVM options, then clojure.main's arguments.",
+        "cd \"$(dirname \"$0\")/..\"",
+        "jvm=()",
+        "while [[ $# -gt 0 && \"$1\" == -[XD]* ]]; do jvm+=(\"$1\"); shift; done",
+        "exec \"$TEST_JAVA\" \"${jvm[@]}\" -XX:TieredStopAtLevel=1 -cp"
+            + " \"$TEST_PEER_CLASSPATH:$DATOMIC_EXT_CLASSPATH\" clojure.main \"$@\"", ""));
+    return real;
+  }
+
+  Map<String, String> realPeerEnv(Database db) throws IOException {
+    Map<String, String> env = dyno(GB, db);
+    env.put("DATOMIC_PEER_SERVER_DATABASES", "orders");
+    env.put("DATOMIC_PEER_SERVER_TRANSACTOR_WAIT", "5");
+    env.put("TEST_JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    env.put("TEST_PEER_CLASSPATH", System.getProperty("java.class.path"));
+    if (!PG.ssl()) {
+      env.put("DATOMIC_SQL_SSLMODE", "disable");
+    }
+    return env;
+  }
+
+  static void createTable(Database db) {
+    db.execute("CREATE TABLE datomic_kvs (id text NOT NULL, rev integer, map text, val bytea,"
+        + " CONSTRAINT pk_id PRIMARY KEY (id))");
+    db.execute("GRANT ALL ON datomic_kvs TO " + PostgresServer.ident(db.user()));
+  }
+
+  @Test
+  void realPeerLibraryBootAuthenticatesThroughPgpassAndNamesTheMissingDatabase()
+      throws IOException {
+    Path real = appWithRealPeerLibrary();
+    Database db = PG.newDatabase();
+    createTable(db);
+    try (Dyno dyno = start(real, realPeerEnv(db))) {
+      assertNotEquals(0, dyno.awaitExit(240), dyno.output());
+      assertTrue(dyno.stderr().contains(
+          " !     Error: Datomic database 'orders' does not exist in this storage."),
+          "authenticated through PGPASSFILE, then asked Datomic:\n" + dyno.output());
+      assertTrue(dyno.stderr().contains("heroku run datomic-buildpack create-database orders"));
+      assertFalse(dyno.output().contains(db.password()), dyno.output());
+      assertFalse(dyno.output().contains(SECRET), dyno.output());
+      Path runtime = Files.list(tmp.resolve("dynos/tmp")).findFirst().orElseThrow();
+      try (var files = Files.list(runtime)) {
+        assertEquals(List.of(runtime.resolve("pgpass")), files.toList(),
+            "the main deleted its plan once read");
+      }
+    }
+  }
+
+  @Test
+  void realPeerLibraryCreateDatabaseWithoutATransactorGivesUpWithinItsBound()
+      throws IOException {
+    Path real = appWithRealPeerLibrary();
+    Database db = PG.newDatabase();
+    createTable(db);
+    Map<String, String> env = realPeerEnv(db);
+    env.put("DYNO", "run.7");
+    long start = System.nanoTime();
+    try (Dyno run = Dyno.command(real, ".datomic/bin/datomic-buildpack create-database orders",
+        env, tmp.resolve("run"))) {
+      assertNotEquals(0, run.awaitExit(240), run.output());
+      assertTrue(run.stderr().contains(" !     Error: no transactor is running for this storage;"
+          + " start one with heroku ps:scale transactor=1"), run.output());
+      assertTrue(run.stderr().contains("for 5 s ("), run.stderr());
+      assertFalse(run.output().contains(db.password()), run.output());
+    }
+    System.out.println("create-database with the real peer library ended after "
+        + (System.nanoTime() - start) / 1_000_000 + " ms (JVM start included)");
+  }
+
   @Test
   void createDatabaseHandsTheSameMainACreatePlan() throws IOException {
     Database db = PG.newDatabase();
