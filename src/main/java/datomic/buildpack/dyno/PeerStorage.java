@@ -57,13 +57,15 @@ public final class PeerStorage {
     return passwordInFile() ? Map.of(PgPassFile.ENV, pgpass.toString()) : Map.of();
   }
 
-  /** One summary line: where the password comes from, and why. */
+  /** The boot summary's line: where the password comes from, and why. */
   public String passwordSummary() {
     if (url.password().isEmpty()) {
-      return "none in the database URL";
+      return BootSummary.line("password", "none", "the database URL has none");
     }
     return passwordInFile()
-        ? "read from PGPASSFILE, in no URI or argument  (" + support.evidence() + " reads it)"
-        : "in the storage URI  (" + support.evidence() + ": it cannot read a pgpass file)";
+        ? BootSummary.line("password", "read from PGPASSFILE, in no URI or process argument",
+            support.evidence() + " reads it")
+        : BootSummary.line("password", "in the storage URIs (not in process arguments)",
+            support.evidence() + ": it cannot read a pgpass file");
   }
 }

@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * The local end-to-end run: detect, compile and release a fixture app into temp folders the way
  * Heroku would (Datomic served from a loopback HTTP server), then start the {@code transactor}
  * process from the resulting Procfile, against a throwaway local Postgres when one can be
- * started, and stop it once it reports {@code System started}.
+ * started, then the {@code peer-server} process next to it (Datomic's {@code bin/run} is the fake
+ * distribution's stand-in), and stop both once they report they are up.
  */
 public final class DryRun {
   private final Path buildpackDir;
@@ -72,6 +73,8 @@ public final class DryRun {
       Map<String, String> dynoEnv = new TreeMap<>();
       dynoEnv.put("HOME", build.toString());
       dynoEnv.put("DYNO", "transactor.1");
+      // The dyno's /tmp (its private runtime folders), deleted with the rest of the run.
+      dynoEnv.put("TMPDIR", Files.createDirectories(work.resolve("tmp")).toString());
       // Simulate a Standard-2X dyno's memory limit, as cgroup v2 would show it.
       Path cgroup = Files.createDirectories(work.resolve("cgroup"));
       Files.writeString(cgroup.resolve("memory.max"), Long.toString(1024L << 20));
@@ -96,7 +99,31 @@ public final class DryRun {
       }
       String command = Procfile.read(build).processes().get(Procfile.TRANSACTOR);
       banner("transactor: " + command + "   (from the Procfile, in the app root)");
-      return startTransactor(command, build, dynoEnv);
+      Running transactor = start("transactor", command, build, dynoEnv, "System started");
+      String peerCommand = Procfile.read(build).processes().get(Procfile.PEER_SERVER);
+      Running peerServer = null;
+      try {
+        if (postgres == null) {
+          log.step("Skipping the peer-server process: it needs Postgres (shared storage)");
+        } else if (peerCommand != null) {
+          Map<String, String> peerEnv = new TreeMap<>(dynoEnv);
+          peerEnv.put("DYNO", "peer-server.1");
+          peerEnv.put("DATOMIC_PEER_SERVER_DATABASES", "dry-run-db");
+          peerEnv.put("DATOMIC_PEER_SERVER_ACCESS_KEY", "dry-run-key");
+          peerEnv.put("DATOMIC_PEER_SERVER_SECRET", PostgresServer.randomToken());
+          banner("peer-server: " + peerCommand + "   (from the Procfile; Datomic's bin/run is"
+              + " the fake distribution's stand-in)");
+          peerServer = start("peer-server", peerCommand, build, peerEnv, "Serving ");
+        }
+      } finally {
+        if (peerServer != null) {
+          stop(peerServer);
+        }
+        stop(transactor);
+      }
+      log.step("Dry run complete: detect, compile, release, transactor"
+          + (peerServer != null ? " and peer server" : "") + " boot all worked");
+      return 0;
     } finally {
       if (keep) {
         log.detail("Kept the build, cache and env folders in " + work);
@@ -143,8 +170,12 @@ public final class DryRun {
     return env;
   }
 
-  private int startTransactor(String command, Path appDir, Map<String, String> env)
-      throws IOException, InterruptedException {
+  /** A started Procfile process and the thread echoing its output. */
+  private record Running(String name, Process process, Thread echo) {}
+
+  /** Starts a Procfile command as a dyno would and waits for its line starting {@code ready}. */
+  private Running start(String name, String command, Path appDir, Map<String, String> env,
+      String ready) throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder("bash", "-c", command)
         .directory(appDir.toFile()).redirectErrorStream(true);
     cleanEnvironment(pb.environment()).putAll(env);
@@ -156,14 +187,14 @@ public final class DryRun {
           new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line; (line = out.readLine()) != null; ) {
           System.out.println(line);
-          if (line.startsWith("System started")) {
+          if (line.startsWith(ready)) {
             started.countDown();
           }
         }
       } catch (IOException e) {
         // the process ended
       }
-    }, "transactor-output");
+    }, name + "-output");
     echo.start();
     boolean up = false;
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -174,16 +205,19 @@ public final class DryRun {
     if (!up) {
       process.destroyForcibly();
       echo.join(5000);
-      throw new UserError("The transactor did not report 'System started'"
+      throw new UserError("The " + name + " did not report '" + ready.strip() + "'"
           + (process.isAlive() ? " within 60 s." : "; it exited."), "Its output is above.");
     }
-    log.step("Transactor is up (pid " + process.pid() + "); stopping it with SIGTERM");
-    new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor();
-    if (!process.waitFor(30, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
+    log.step("The " + name + " is up (pid " + process.pid() + ")");
+    return new Running(name, process, echo);
+  }
+
+  private void stop(Running running) throws IOException, InterruptedException {
+    log.step("Stopping the " + running.name() + " with SIGTERM");
+    new ProcessBuilder("kill", "-TERM", Long.toString(running.process().pid())).start().waitFor();
+    if (!running.process().waitFor(30, TimeUnit.SECONDS)) {
+      running.process().destroyForcibly();
     }
-    echo.join(5000);
-    log.step("Dry run complete: detect, compile, release and transactor boot all worked");
-    return 0;
+    running.echo().join(5000);
   }
 }

@@ -103,7 +103,7 @@ public final class PeerServerBoot {
     log.step("Datomic " + build.displayEdition() + " " + build.version()
         + ": creating " + String.join(", ", databases) + " through the distribution's peer library");
     log.detail(BootSummary.line("storage", storageDescription(url), "config var " + url.source()));
-    log.detail(BootSummary.line("password", storage.passwordSummary(), "PostgreSQL driver"));
+    log.detail(storage.passwordSummary());
     log.detail(BootSummary.line("transactor wait", wait + " s",
         source(PeerServerConfig.TRANSACTOR_WAIT)));
     Map<String, Object> plan = plan("create", databases, storage, true, wait,
@@ -145,7 +145,7 @@ public final class PeerServerBoot {
     List<String> lines = new ArrayList<>();
     PostgresUrl url = storage.url();
     lines.add(BootSummary.line("storage", storageDescription(url), "config var " + url.source()));
-    lines.add(BootSummary.line("password", storage.passwordSummary(), "PostgreSQL driver"));
+    lines.add(storage.passwordSummary());
     lines.add(BootSummary.line("heap", config.heap().xmx() + " " + config.heap().xms(),
         config.heap().source()));
     lines.add(BootSummary.line("listen", config.host().host() + ":" + config.port().value(),

@@ -41,6 +41,9 @@ class DetectWithoutJavaTest {
     apps.put("procfile-crlf", app("web: x\r\ntransactor: .datomic/bin/datomic-buildpack launch\r\n"));
     apps.put("procfile-indented", app("  transactor: run\n"));
     apps.put("procfile-other-name", app("transactors: run\n"));
+    apps.put("procfile-peer-server", app("web: x\npeer-server: .datomic/bin/datomic-buildpack"
+        + " peer-server\n"));
+    apps.put("procfile-peer-server-without-command", app("peer-server:\n"));
     return apps;
   }
 
@@ -71,6 +74,7 @@ class DetectWithoutJavaTest {
         assertTrue(withoutJava.stderr().contains("transactor.properties"), withoutJava.stderr());
       }
     }
-    assertEquals(3, detected, "minimal-transactor, procfile-custom and procfile-crlf");
+    assertEquals(5, detected,
+        "minimal-transactor, procfile-custom, procfile-crlf, query-group, procfile-peer-server");
   }
 }
