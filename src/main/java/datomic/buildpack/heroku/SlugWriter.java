@@ -5,10 +5,17 @@ import datomic.buildpack.output.BuildLog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Writes the buildpack's own files into the slug: the launcher script and CLI jar the Procfile
@@ -80,28 +87,27 @@ public final class SlugWriter {
    * {@code .datomic/clj}, which the launcher puts on Datomic's classpath.
    */
   private void copyClojure() throws IOException {
-    java.net.URL root = SlugWriter.class.getResource(RESOURCES + "clj/");
+    URL root = SlugWriter.class.getResource(RESOURCES + "clj/");
     if (root == null) {
       throw new UncheckedIOException(new IOException("missing resource folder clj/"));
     }
     Trees.deleteQuietly(slug.cljDir());
     try {
-      java.net.URI uri = root.toURI();
+      URI uri = root.toURI();
       if ("jar".equals(uri.getScheme())) {
-        try (java.nio.file.FileSystem jar = java.nio.file.FileSystems.newFileSystem(uri,
-            java.util.Map.of())) {
+        try (FileSystem jar = FileSystems.newFileSystem(uri, Map.of())) {
           copyTree(jar.getPath(RESOURCES + "clj/"), slug.cljDir());
         }
       } else {
         copyTree(Path.of(uri), slug.cljDir());
       }
-    } catch (java.net.URISyntaxException e) {
+    } catch (URISyntaxException e) {
       throw new IOException(e);
     }
   }
 
   private static void copyTree(Path from, Path to) throws IOException {
-    try (java.util.stream.Stream<Path> files = Files.walk(from)) {
+    try (Stream<Path> files = Files.walk(from)) {
       for (Path file : files.sorted().toList()) {
         Path target = to.resolve(from.relativize(file).toString());
         if (Files.isDirectory(file)) {

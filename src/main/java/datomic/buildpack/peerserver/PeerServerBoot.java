@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * A {@code peer-server} dyno's boot, and {@code create-database}, in order: check config vars,
@@ -58,7 +59,7 @@ public final class PeerServerBoot {
    * written (e.g. {@link PeerServerConfig#withSystemProperty} for a metrics callback).
    */
   public List<String> serve(DynoMemory dyno,
-      java.util.function.UnaryOperator<PeerServerConfig> extend) {
+      UnaryOperator<PeerServerConfig> extend) {
     registry.validate(env, log);
     BuildInfo build = BuildInfo.read(slug);
     PeerServerConfig config = extend.apply(PeerServerConfig.read(registry, env, dyno));
