@@ -304,7 +304,7 @@ buildpack::detect_without_java() {
   local build_dir="$1" root
   if [[ -f "${build_dir}/transactor.properties" || -L "${build_dir}/transactor.properties" ]] ||
     { [[ -f "${build_dir}/Procfile" ]] && ! buildpack::link_leaves_app "${build_dir}" Procfile &&
-      grep -qE '^transactor:[[:space:]]*[^[:space:]]' "${build_dir}/Procfile"; }; then
+      grep -qE '^(transactor|peer-server):[[:space:]]*[^[:space:]]' "${build_dir}/Procfile"; }; then
     echo "Datomic"
     return 0
   fi
@@ -315,9 +315,9 @@ buildpack::detect_without_java() {
       name="${name//[[:cntrl:]]/?}"
       if [[ "${type}" == d ]]; then echo "${name}/"; else echo "${name}"; fi
     done | LC_ALL=C sort | sed -n 1,20p | paste -sd ' ' -)"
-  output::error "This app is not a Datomic transactor app: no transactor.properties and no transactor: process in a Procfile." \
+  output::error "This app is not a Datomic transactor app: no transactor.properties and no transactor: or peer-server: process in a Procfile." \
     "The Datomic buildpack looks in the app's root for a transactor.properties file (optional transactor settings, may be empty)" \
-    "or a Procfile with a 'transactor:' process." \
+    "or a Procfile with a 'transactor:' (or, for a query-group app, 'peer-server:') process." \
     "The root holds: ${root:-(nothing)}" \
     "To deploy a transactor, commit an empty transactor.properties to the app."
   return 1

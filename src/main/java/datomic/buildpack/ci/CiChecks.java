@@ -4,6 +4,7 @@ import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
 import datomic.buildpack.heroku.BuildInfo;
 import datomic.buildpack.heroku.Procfile;
+import datomic.buildpack.heroku.ProcfileProcess;
 import datomic.buildpack.heroku.SlugLayout;
 import datomic.buildpack.output.BuildLog;
 import datomic.buildpack.output.Secrets;
@@ -12,7 +13,6 @@ import datomic.buildpack.output.UserError;
 import datomic.buildpack.storage.KvsBootstrap;
 import datomic.buildpack.storage.PostgresUrl;
 import datomic.buildpack.transactor.StorageSelector;
-import datomic.buildpack.transactor.TransactorProcess;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -165,9 +165,10 @@ public final class CiChecks {
         + build.version() + "; waiting up to " + Units.shortDuration(bootTimeout)
         + " for System started)");
     log.detail("transactor: " + command);
-    try (TransactorProcess transactor = TransactorProcess.start(slug.appDir(), command,
-        processEnv, line -> log.detail("| " + secrets.mask(line)))) {
-      TransactorProcess.Boot boot = transactor.awaitStarted(bootTimeout);
+    try (ProcfileProcess transactor = ProcfileProcess.start(slug.appDir(), command,
+        processEnv, line -> log.detail("| " + secrets.mask(line)),
+        ProcfileProcess.TRANSACTOR_READY)) {
+      ProcfileProcess.Boot boot = transactor.awaitReady(bootTimeout);
       switch (boot) {
         case STARTED -> {
           boolean clean = transactor.stop(Duration.ofSeconds(30));

@@ -25,6 +25,9 @@ import picocli.CommandLine.Command;
       LaunchCommand.class,
       ReleasePhaseCommand.class,
       PeerUriCommand.class,
+      PeerServerCommand.class,
+      CreateDatabaseCommand.class,
+      ClientConfigCommand.class,
       ConfigVarsCommand.class,
       DryRunCommand.class
     })

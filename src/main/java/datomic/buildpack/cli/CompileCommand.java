@@ -131,6 +131,7 @@ final class CompileCommand implements Callable<Integer> {
     AppFiles files = new AppFiles(slug.appDir());
     files.checkFolder(slug.distDir()); // .datomic and .datomic/dist
     files.checkFolder(slug.binDir());
+    files.checkFolder(slug.cljDir());
     files.checkFolder(slug.profileScript().getParent());
     files.readable(slug.appProperties());
     files.readable(slug.procfile());

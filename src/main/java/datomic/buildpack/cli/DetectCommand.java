@@ -25,7 +25,7 @@ final class DetectCommand implements Callable<Integer> {
     BuildLog.system().error("This app is not a Datomic transactor app: " + result.reason() + ".",
         List.of("The Datomic buildpack looks in the app's root for a " + Detector.PROPERTIES_FILE
             + " file (optional transactor settings, may be empty)",
-        "or a Procfile with a 'transactor:' process.",
+        "or a Procfile with a 'transactor:' (or, for a query-group app, 'peer-server:') process.",
         "The root holds: " + (result.rootEntries().isEmpty() ? "(nothing)"
             : String.join(" ", result.rootEntries())),
         "To deploy a transactor, commit an empty " + Detector.PROPERTIES_FILE + " to the app."));

@@ -2,10 +2,12 @@ package datomic.buildpack.cli;
 
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
+import datomic.buildpack.dyno.JavaExec;
+import datomic.buildpack.dyno.RuntimeDir;
 import datomic.buildpack.heroku.SlugLayout;
 import datomic.buildpack.output.BuildLog;
 import datomic.buildpack.transactor.BootPlan;
-import datomic.buildpack.transactor.DynoMemory;
+import datomic.buildpack.dyno.DynoMemory;
 import datomic.buildpack.transactor.Launcher;
 import datomic.buildpack.transactor.TransactorConfig;
 import java.nio.file.Path;
@@ -36,8 +38,9 @@ final class LaunchCommand implements Callable<Integer> {
     TransactorConfig config = new BootPlan(ConfigRegistry.load(), env, slug, log)
         .prepare(Optional.of(DynoMemory.detect(dyno.cgroupRoot)));
     // What the transactor gets from this environment must be text, never silently dropped.
-    Launcher.PASSED_ON.forEach(env::get);
-    Path properties = Launcher.writeProperties(config);
+    JavaExec.PASSED_ON.forEach(env::get);
+    Path properties = Launcher.writeProperties(
+        RuntimeDir.forBoot(env, "transactor", slug.appDir()), config);
     List<String> command = Launcher.command(slug, config, properties, env.asMap());
     Launcher.writePlan(execPlan, command);
     log.detail("Starting " + slug.appDir().relativize(slug.distDir()) + "/bin/transactor");

@@ -22,10 +22,16 @@ final class PeerUriCommand implements Callable<Integer> {
       description = "Include the real password (otherwise it is masked).")
   boolean showPassword;
 
+  @Option(names = "--without-password",
+      description = "Leave the password out, for a process given PGPASSFILE (as the peer server"
+          + " is).")
+  boolean withoutPassword;
+
   @Override
   public Integer call() {
     PostgresUrl url = PostgresUrl.fromEnvironment(ConfigRegistry.load(), Environment.system());
-    System.out.println(url.peerUri(dbName, showPassword));
+    System.out.println(withoutPassword ? url.peerUriWithoutPassword(dbName)
+        : url.peerUri(dbName, showPassword));
     return 0;
   }
 }

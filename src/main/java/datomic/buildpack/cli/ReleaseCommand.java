@@ -15,8 +15,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code bin/release BUILD_DIR}: YAML with the default {@code transactor} process type and, for
- * Pro (which stores its data in Postgres), the Heroku Postgres add-on for a first deploy.
+ * {@code bin/release BUILD_DIR}: YAML with the default {@code transactor} and {@code peer-server}
+ * process types and, for Pro (which stores its data in Postgres), the Heroku Postgres add-on for a
+ * first deploy (not for a query-group app: it attaches the transactor app's database).
  */
 @Command(name = "release", description = "Print the release YAML for BUILD_DIR.")
 final class ReleaseCommand implements Callable<Integer> {
@@ -29,10 +30,17 @@ final class ReleaseCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     BuildInfo info = BuildInfo.read(new SlugLayout(buildDir));
     Map<String, Object> release = new LinkedHashMap<>();
-    if (!info.isFree()) {
+    Procfile own = Procfile.read(buildDir);
+    // A query-group app (a peer server, no transactor) attaches the transactor app's database:
+    // a Postgres of its own would be storage no transactor writes to.
+    boolean queryGroup = own.has(Procfile.PEER_SERVER) && !own.has(Procfile.TRANSACTOR);
+    if (!info.isFree() && !queryGroup) {
       release.put("addons", List.of(POSTGRES_ADDON));
     }
-    release.put("default_process_types", Map.of(Procfile.TRANSACTOR, Procfile.LAUNCH_COMMAND));
+    Map<String, String> types = new LinkedHashMap<>();
+    types.put(Procfile.TRANSACTOR, Procfile.LAUNCH_COMMAND);
+    types.put(Procfile.PEER_SERVER, Procfile.PEER_SERVER_COMMAND);
+    release.put("default_process_types", types);
     JSON yaml = JSON.builder(new YAMLFactory()
         .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
         .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)).build();

@@ -11,7 +11,8 @@ import java.util.stream.Stream;
 
 /**
  * The detection rule: an app is a transactor app when its root holds a {@code
- * transactor.properties} file, or a Procfile with a {@code transactor:} process. {@code bin/detect}
+ * transactor.properties} file, or a Procfile with a {@code transactor:} process; a Procfile with a
+ * {@code peer-server:} process makes a peer-server-only (query-group) app. {@code bin/detect}
  * applies the same rule in bash when no JVM is available; a test keeps the two in step.
  */
 public final class Detector {
@@ -36,14 +37,19 @@ public final class Detector {
     }
     String procfile = "";
     try {
-      if (Procfile.read(appDir).has(Procfile.TRANSACTOR)) {
+      Procfile found = Procfile.read(appDir);
+      if (found.has(Procfile.TRANSACTOR)) {
         return new Result(true, "found a transactor: process in the Procfile", List.of());
+      }
+      if (found.has(Procfile.PEER_SERVER)) {
+        return new Result(true, "found a peer-server: process in the Procfile", List.of());
       }
     } catch (UserError e) {
       procfile = " (the Procfile was not read: " + e.summary() + ")";
     }
-    return new Result(false, "no " + PROPERTIES_FILE + " and no transactor: process in a Procfile"
-        + procfile, listRoot(appDir));
+    return new Result(false, "no " + PROPERTIES_FILE
+        + " and no transactor: or peer-server: process in a Procfile" + procfile,
+        listRoot(appDir));
   }
 
   private static List<String> listRoot(Path appDir) {

@@ -18,10 +18,12 @@ public record Procfile(Map<String, String> processes) {
 
   public static final String TRANSACTOR = "transactor";
   public static final String RELEASE = "release";
+  public static final String PEER_SERVER = "peer-server";
 
   /** The commands this buildpack runs, relative to the app root so they work without .profile.d. */
   public static final String LAUNCH_COMMAND = ".datomic/bin/datomic-buildpack launch";
   public static final String RELEASE_COMMAND = ".datomic/bin/datomic-buildpack release-phase";
+  public static final String PEER_SERVER_COMMAND = ".datomic/bin/datomic-buildpack peer-server";
 
   public static Procfile parse(String text) {
     Map<String, String> processes = new LinkedHashMap<>();
@@ -56,6 +58,8 @@ public record Procfile(Map<String, String> processes) {
     Map<String, String> processes = new LinkedHashMap<>();
     processes.put(TRANSACTOR, LAUNCH_COMMAND);
     processes.put(RELEASE, RELEASE_COMMAND);
+    // Heroku scales a new process type to 0: it costs nothing until heroku ps:scale peer-server=1.
+    processes.put(PEER_SERVER, PEER_SERVER_COMMAND);
     return new Procfile(processes);
   }
 

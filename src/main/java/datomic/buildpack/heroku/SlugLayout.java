@@ -32,6 +32,11 @@ public record SlugLayout(Path appDir) {
     return binDir().resolve("datomic-buildpack");
   }
 
+  /** Clojure shipped with the buildpack (the peer server's main), on Datomic's classpath. */
+  public Path cljDir() {
+    return datomicDir().resolve("clj");
+  }
+
   /** Logback configuration that sends the transactor's logs to stdout. */
   public Path logbackConfig() {
     return datomicDir().resolve("logback.xml");

@@ -1,15 +1,23 @@
 package datomic.buildpack.heroku;
 
+import datomic.buildpack.files.Trees;
 import datomic.buildpack.output.BuildLog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Writes the buildpack's own files into the slug: the launcher script and CLI jar the Procfile
@@ -32,13 +40,15 @@ public final class SlugWriter {
 
   public void writeLauncher(Path cliJar, BuildInfo info) throws IOException {
     log.step("Installing the transactor launcher");
-    // .datomic, .datomic/bin and .profile.d: a link is refused (AppFiles.folder); the files are
-    // the buildpack's own, so a link in their place is replaced (AppFiles.replaceable).
+    // .datomic, .datomic/bin, .datomic/clj and .profile.d: a link is refused (AppFiles.folder);
+    // the files are the buildpack's own, so a link in their place is replaced
+    // (AppFiles.replaceable).
     copyResource("datomic-buildpack", files.replaceable(slug.launcherScript()), true);
     copyResource("logback.xml", files.replaceable(slug.logbackConfig()), false);
     Files.copy(cliJar, files.replaceable(slug.jar()), StandardCopyOption.REPLACE_EXISTING);
     info.write(files.replaceable(slug.buildInfo()));
     copyResource("profile.sh", files.replaceable(slug.profileScript()), false);
+    copyClojure();
     log.detail("Procfile commands run " + relative(slug.launcherScript())
         + "; it renders transactor.properties from config vars at every dyno boot.");
   }
@@ -59,6 +69,17 @@ public final class SlugWriter {
     }
     log.detail("Using the app's own Procfile.");
     Procfile own = Procfile.read(slug.appDir());
+    if (own.has(Procfile.PEER_SERVER) && !own.has(Procfile.TRANSACTOR)) {
+      log.detail("It runs a peer server without a transactor (a query group): the transactor"
+          + " runs in another app on the same Postgres.");
+      return;
+    }
+    if (!own.has(Procfile.PEER_SERVER)) {
+      log.detail("It has no peer-server: process; Heroku uses this buildpack's default ("
+          + Procfile.PEER_SERVER + ": " + Procfile.PEER_SERVER_COMMAND + ").");
+      log.detail("Add that line to the Procfile to make it explicit; it costs nothing until"
+          + " heroku ps:scale peer-server=1.");
+    }
     if (!own.has(Procfile.TRANSACTOR)) {
       log.warning("The app's Procfile has no transactor: process.",
           "Heroku will use the default from this buildpack: "
@@ -69,6 +90,45 @@ public final class SlugWriter {
       log.warning("The app's Procfile has no release: process.",
           "Without it, a bad config var is only found when the transactor dyno crashes.",
           "Add: " + Procfile.RELEASE + ": " + Procfile.RELEASE_COMMAND);
+    }
+  }
+
+  /**
+   * Copies the Clojure shipped in the jar's {@code slug/clj/} (the peer server's main) into
+   * {@code .datomic/clj}, which the launcher puts on Datomic's classpath.
+   */
+  private void copyClojure() throws IOException {
+    URL root = SlugWriter.class.getResource(RESOURCES + "clj/");
+    if (root == null) {
+      throw new UncheckedIOException(new IOException("missing resource folder clj/"));
+    }
+    files.checkFolder(slug.cljDir()); // a link the app committed there is refused
+    Trees.deleteQuietly(slug.cljDir());
+    try {
+      URI uri = root.toURI();
+      if ("jar".equals(uri.getScheme())) {
+        try (FileSystem jar = FileSystems.newFileSystem(uri, Map.of())) {
+          copyTree(jar.getPath(RESOURCES + "clj/"), slug.cljDir());
+        }
+      } else {
+        copyTree(Path.of(uri), slug.cljDir());
+      }
+    } catch (URISyntaxException e) {
+      throw new IOException(e);
+    }
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path file : files.sorted().toList()) {
+        Path target = to.resolve(from.relativize(file).toString());
+        if (Files.isDirectory(file)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
+          Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r--r--"));
+        }
+      }
     }
   }
 

@@ -6,7 +6,7 @@ import datomic.buildpack.files.Trees;
 import datomic.buildpack.heroku.Procfile;
 import datomic.buildpack.output.BuildLog;
 import datomic.buildpack.output.UserError;
-import datomic.buildpack.transactor.TransactorProcess;
+import datomic.buildpack.heroku.ProcfileProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +19,8 @@ import java.util.TreeMap;
  * The local end-to-end run: detect, compile and release a fixture app into temp folders the way
  * Heroku would (Datomic served from a loopback HTTP server), then start the {@code transactor}
  * process from the resulting Procfile, against a throwaway local Postgres when one can be
- * started, and stop it once it reports {@code System started}.
+ * started, then the {@code peer-server} process next to it (Datomic's {@code bin/run} is the fake
+ * distribution's stand-in), and stop both once they report they are up.
  */
 public final class DryRun {
   private final Path buildpackDir;
@@ -69,6 +70,8 @@ public final class DryRun {
       Map<String, String> dynoEnv = new TreeMap<>();
       dynoEnv.put("HOME", build.toString());
       dynoEnv.put("DYNO", "transactor.1");
+      // The dyno's /tmp (its private runtime folders), deleted with the rest of the run.
+      dynoEnv.put("TMPDIR", Files.createDirectories(work.resolve("tmp")).toString());
       // Simulate a Standard-2X dyno's memory limit, as cgroup v2 would show it.
       Path cgroup = Files.createDirectories(work.resolve("cgroup"));
       Files.writeString(cgroup.resolve("memory.max"), Long.toString(1024L << 20));
@@ -93,7 +96,32 @@ public final class DryRun {
       }
       String command = Procfile.read(build).processes().get(Procfile.TRANSACTOR);
       banner("transactor: " + command + "   (from the Procfile, in the app root)");
-      return startTransactor(command, build, dynoEnv);
+      ProcfileProcess transactor = start("transactor", command, build, dynoEnv,
+          ProcfileProcess.TRANSACTOR_READY);
+      String peerCommand = Procfile.read(build).processes().get(Procfile.PEER_SERVER);
+      ProcfileProcess peerServer = null;
+      try {
+        if (postgres == null) {
+          log.step("Skipping the peer-server process: it needs Postgres (shared storage)");
+        } else if (peerCommand != null) {
+          Map<String, String> peerEnv = new TreeMap<>(dynoEnv);
+          peerEnv.put("DYNO", "peer-server.1");
+          peerEnv.put("DATOMIC_PEER_SERVER_DATABASES", "dry-run-db");
+          peerEnv.put("DATOMIC_PEER_SERVER_ACCESS_KEY", "dry-run-key");
+          peerEnv.put("DATOMIC_PEER_SERVER_SECRET", PostgresServer.randomToken());
+          banner("peer-server: " + peerCommand + "   (from the Procfile; Datomic's bin/run is"
+              + " the fake distribution's stand-in)");
+          peerServer = start("peer-server", peerCommand, build, peerEnv, "Serving ");
+        }
+      } finally {
+        if (peerServer != null) {
+          stop("peer-server", peerServer);
+        }
+        stop("transactor", transactor);
+      }
+      log.step("Dry run complete: detect, compile, release, transactor"
+          + (peerServer != null ? " and peer server" : "") + " boot all worked");
+      return 0;
     } finally {
       if (keep) {
         log.detail("Kept the build, cache and env folders in " + work);
@@ -140,23 +168,26 @@ public final class DryRun {
     return env;
   }
 
-  private int startTransactor(String command, Path appDir, Map<String, String> env)
-      throws IOException, InterruptedException {
+  /** Starts a Procfile command as a dyno would and waits for its line starting {@code ready}. */
+  private ProcfileProcess start(String name, String command, Path appDir, Map<String, String> env,
+      String ready) throws IOException, InterruptedException {
     Map<String, String> processEnv = cleanEnvironment(new TreeMap<>(System.getenv()));
     processEnv.putAll(env);
-    try (TransactorProcess transactor = TransactorProcess.start(appDir, command, processEnv,
-        System.out::println)) {
-      TransactorProcess.Boot boot = transactor.awaitStarted(Duration.ofSeconds(60));
-      if (boot != TransactorProcess.Boot.STARTED) {
-        transactor.close();
-        throw new UserError("The transactor did not report 'System started'"
-            + (boot == TransactorProcess.Boot.TIMED_OUT ? " within 60 s." : "; it exited."),
-            "Its output is above.");
-      }
-      log.step("Transactor is up (pid " + transactor.pid() + "); stopping it with SIGTERM");
-      transactor.stop(Duration.ofSeconds(30));
+    ProcfileProcess process = ProcfileProcess.start(appDir, command, processEnv,
+        System.out::println, ready);
+    ProcfileProcess.Boot boot = process.awaitReady(Duration.ofSeconds(60));
+    if (boot != ProcfileProcess.Boot.STARTED) {
+      process.close();
+      throw new UserError("The " + name + " did not report '" + ready.strip() + "'"
+          + (boot == ProcfileProcess.Boot.TIMED_OUT ? " within 60 s." : "; it exited."),
+          "Its output is above.");
     }
-    log.step("Dry run complete: detect, compile, release and transactor boot all worked");
-    return 0;
+    log.step("The " + name + " is up (pid " + process.pid() + ")");
+    return process;
+  }
+
+  private void stop(String name, ProcfileProcess process) throws InterruptedException {
+    log.step("Stopping the " + name + " with SIGTERM");
+    process.stop(Duration.ofSeconds(30));
   }
 }

@@ -1,17 +1,13 @@
 package datomic.buildpack.transactor;
 
+import datomic.buildpack.dyno.JavaExec;
+import datomic.buildpack.dyno.RuntimeDir;
+import datomic.buildpack.dyno.Size;
 import datomic.buildpack.heroku.SlugLayout;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Writes the rendered properties to a private file and the command that replaces the launcher
@@ -19,82 +15,37 @@ import java.util.regex.Pattern;
  * with the heap, GC options, logging to stdout, and the properties file as its last argument.
  */
 public final class Launcher {
-  /** Datomic's own defaults; any other JVM argument replaces them, so they are passed again. */
-  static final List<String> GC_OPTIONS = List.of("-XX:+UseG1GC", "-XX:MaxGCPauseMillis=50");
-  /** Heap settings other buildpacks put in JAVA_OPTS/JAVA_TOOL_OPTIONS; the transactor's win. */
-  static final Pattern HEAP_OPTION = Pattern.compile(
-      "-Xm[sx]\\S*|-XX:(Max|Min|Initial)RAMPercentage=\\S*|-XX:MaxRAM=\\S*|-XX:[+-]UseContainerSupport");
-
-  /** The variables {@link #command} reads from the environment it is given. */
-  public static final List<String> PASSED_ON = List.of("JAVA_OPTS", "JAVA_TOOL_OPTIONS",
-      "DATOMIC_BUILDPACK_SAVED_JAVA_OPTS", "DATOMIC_BUILDPACK_SAVED_JAVA_TOOL_OPTIONS",
-      "DATOMIC_EXT_CLASSPATH", "DATOMIC_BUILDPACK_JAVA", "PATH");
-
   private Launcher() {}
 
-  /** Writes {@code config} to a new file readable only by this user, in a private folder. */
-  public static Path writeProperties(TransactorConfig config) throws IOException {
-    Path dir = Files.createTempDirectory("datomic-transactor-",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    Path file = dir.resolve("transactor.properties");
-    Files.createFile(file,
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    Files.writeString(file, config.render(), StandardCharsets.UTF_8, StandardOpenOption.WRITE);
-    return file;
+  /**
+   * Writes {@code config} to {@code transactor.properties} in this dyno's private runtime folder,
+   * readable only by this user; the file of the previous boot is replaced, not kept beside it.
+   */
+  public static Path writeProperties(RuntimeDir dir, TransactorConfig config) {
+    return dir.write("transactor.properties", config.render());
   }
 
   /** The command line to exec, as argv. */
   public static List<String> command(SlugLayout slug, TransactorConfig config, Path properties,
       Map<String, String> env) {
-    List<String> argv = new ArrayList<>();
-    argv.add("env");
-    argv.add("-u");
-    argv.add("_JAVA_OPTIONS");
-    argv.add("JAVA_OPTS=" + withoutHeapOptions(saved(env, "JAVA_OPTS")));
-    argv.add("JAVA_TOOL_OPTIONS=" + withoutHeapOptions(saved(env, "JAVA_TOOL_OPTIONS")));
-    argv.add("XMX=");
-    argv.add("XMS=");
-    Optional.ofNullable(env.get("DATOMIC_EXT_CLASSPATH")).filter(cp -> !cp.isBlank())
-        .ifPresent(cp -> argv.add("DATOMIC_EXT_CLASSPATH=" + absoluteClasspath(cp, slug)));
-    Optional.ofNullable(env.get("DATOMIC_BUILDPACK_JAVA")).map(Path::of).map(Path::getParent)
-        .ifPresent(bin -> argv.add("PATH=" + bin + ":" + env.getOrDefault("PATH", "/usr/bin:/bin")));
+    List<String> argv = JavaExec.environment(env, slug.appDir(), List.of(), Map.of());
     argv.add(slug.distDir().resolve("bin/transactor").toString());
     String heap = Size.format(config.heapMb());
     argv.add("-Xmx" + heap);
     argv.add("-Xms" + heap);
-    argv.addAll(GC_OPTIONS);
+    argv.addAll(JavaExec.GC_OPTIONS);
     argv.add("-Ddatomic.printConnectionInfo=false");
     argv.add("-Dlogback.configurationFile=" + slug.logbackConfig());
     argv.add(properties.toString());
     return argv;
   }
 
-  /**
-   * bin/transactor changes into the distribution folder before it starts Java, so relative
-   * classpath entries (a metrics jar in the app) are made absolute against the app root.
-   */
-  static String absoluteClasspath(String classpath, SlugLayout slug) {
-    return String.join(":", java.util.Arrays.stream(classpath.split(":"))
-        .filter(e -> !e.isEmpty())
-        .map(e -> e.startsWith("/") ? e : slug.appDir().resolve(e).normalize().toString())
-        .toList());
-  }
-
-  /** The value the launcher script saved before it cleared the variable for its own JVM. */
-  private static String saved(Map<String, String> env, String name) {
-    String savedCopy = env.get("DATOMIC_BUILDPACK_SAVED_" + name);
-    return savedCopy != null ? savedCopy : env.getOrDefault(name, "");
-  }
-
   static String withoutHeapOptions(String options) {
-    return String.join(" ", java.util.Arrays.stream(options.trim().split("\\s+"))
-        .filter(o -> !o.isEmpty() && !HEAP_OPTION.matcher(o).matches()).toList());
+    return JavaExec.withoutHeapOptions(options);
   }
 
   /** Writes argv NUL-separated for the launcher script's {@code mapfile -d ''}. */
   public static void writePlan(Path plan, List<String> argv) throws IOException {
-    StringBuilder out = new StringBuilder();
-    argv.forEach(a -> out.append(a).append('\0'));
-    Files.writeString(plan, out, StandardCharsets.UTF_8);
+    JavaExec.writePlan(plan, argv);
   }
 }

@@ -61,4 +61,27 @@ class AppJsonExamplesTest {
       assertTrue(description.contains(outside), "the note names " + outside + ": " + description);
     }
   }
+
+  @Test
+  void queryGroupExampleRunsAPeerServerOnTheTransactorAppsPostgres() throws IOException {
+    JsonNode app = new ObjectMapper().readTree(
+        Repo.root().resolve("examples/query-group/app.json").toFile());
+    assertEquals(1, app.path("formation").path("peer-server").path("quantity").asInt());
+    assertTrue(app.path("formation").path("transactor").isMissingNode(),
+        "the transactor runs in its own app");
+    assertEquals(0, app.path("addons").size(),
+        "no Postgres of its own: it attaches the transactor app's database");
+    assertTrue(app.path("description").asText().contains("heroku addons:attach"));
+    ConfigRegistry registry = ConfigRegistry.load();
+    for (Iterator<String> vars = app.path("env").fieldNames(); vars.hasNext(); ) {
+      String var = vars.next();
+      assertTrue(registry.find(var).isPresent(), var + " is not a config var the buildpack reads");
+    }
+    for (String required : new String[] {"DATOMIC_PEER_SERVER_DATABASES",
+        "DATOMIC_PEER_SERVER_ACCESS_KEY", "DATOMIC_PEER_SERVER_SECRET"}) {
+      assertTrue(app.path("env").has(required), required);
+    }
+    assertEquals("secret", app.path("env").path("DATOMIC_PEER_SERVER_SECRET").path("generator")
+        .asText(), "a random secret, never a value in the repo");
+  }
 }

@@ -73,6 +73,9 @@ class DetectWithoutJavaTest {
     Path forged = Files.createDirectories(tmp.resolve("forged"));
     Files.writeString(forged.resolve("x\n-----> Datomic app detected\u001b[2K"), "");
     apps.put("forged-name", forged);
+    apps.put("procfile-peer-server", app("web: x\npeer-server: .datomic/bin/datomic-buildpack"
+        + " peer-server\n"));
+    apps.put("procfile-peer-server-without-command", app("peer-server:\n"));
     return apps;
   }
 
@@ -110,7 +113,8 @@ class DetectWithoutJavaTest {
         assertFalse(r.all().contains("Exception"), app.getKey() + r);
       }
     }
-    assertEquals(7, detected, "minimal-transactor, procfile-custom, procfile-crlf,"
-        + " procfile-not-utf8, procfile-link-inside, properties-link-outside, properties-dangling");
+    assertEquals(9, detected, "minimal-transactor, procfile-custom, procfile-crlf,"
+        + " procfile-not-utf8, procfile-link-inside, properties-link-outside, properties-dangling,"
+        + " query-group, procfile-peer-server");
   }
 }

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,11 +37,25 @@ class StartupClassesTest {
       check("launch", "launch", "--app-dir", build, "--exec-plan",
           tmp.resolve("plan").toString());
       check("release-phase", "release-phase", "--app-dir", build);
+      Path cgroup = Files.createDirectories(tmp.resolve("cgroup"));
+      Files.writeString(cgroup.resolve("memory.max"), Long.toString(1L << 30));
+      Map<String, String> peer = Map.of("DATABASE_URL", "postgres://u:p@127.0.0.1:5/d",
+          "DATOMIC_PEER_SERVER_DATABASES", "db", "DATOMIC_PEER_SERVER_ACCESS_KEY", "k",
+          "DATOMIC_PEER_SERVER_SECRET", "s", "TMPDIR", tmp.toString());
+      check("peer-server", peer, "peer-server", "--app-dir", build, "--cgroup-root",
+          cgroup.toString(), "--exec-plan", tmp.resolve("peer-plan").toString());
+      check("create-database", peer, "create-database", "--app-dir", build, "--cgroup-root",
+          cgroup.toString(), "--exec-plan", tmp.resolve("create-plan").toString(), "db");
+      check("client-config", peer, "client-config", "--app-dir", build);
     }
   }
 
   /** Runs the packaged CLI with class loading logged; fails on a class it should not load. */
   private void check(String name, String... args) throws IOException {
+    check(name, Map.of(), args);
+  }
+
+  private void check(String name, Map<String, String> env, String... args) throws IOException {
     Path log = tmp.resolve(name + "-classes.log");
     List<String> command = new ArrayList<>(List.of(
         ProcessHandle.current().info().command().orElse("java"),
@@ -48,7 +63,7 @@ class StartupClassesTest {
             tmp.resolve(name + "-tmp")),
         "-jar", Repo.root().resolve("target/datomic-buildpack.jar").toString()));
     command.addAll(List.of(args));
-    Run.Result r = Run.of(command).go();
+    Run.Result r = Run.of(command).env(env).go();
     assertEquals(0, r.exitCode(), name + ": " + r);
     String classes = Files.readString(log);
     assertTrue(classes.contains("com.fasterxml.jackson.jr."), name + " read JSON with jackson-jr");

@@ -52,7 +52,10 @@ public final class Dyno implements AutoCloseable {
       Path record = work.resolve(processType + "-" + System.nanoTime() + ".properties");
       Map<String, String> env = new TreeMap<>(configVars);
       env.putIfAbsent("HOME", appDir.toString());
+      // The dyno's /tmp: its private runtime folder goes there (see dyno/RuntimeDir).
+      env.putIfAbsent("TMPDIR", Files.createDirectories(work.resolve("tmp")).toString());
       env.put("STUB_TRANSACTOR_RECORD", record.toString());
+      env.put("STUB_RUN_RECORD", record + ".run");
       Process p = Run.of("bash", "-c", command).in(appDir).env(env).start(out, err);
       return new Dyno(p, out, err, record);
     } catch (IOException e) {
@@ -140,6 +143,42 @@ public final class Dyno implements AutoCloseable {
       }
     }
     return args;
+  }
+
+  /** Waits for a line of stdout containing {@code text}; false if the process ended first. */
+  public boolean awaitLine(String text, long seconds) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (System.nanoTime() < deadline) {
+      if (stdout().contains(text)) {
+        return true;
+      }
+      if (!process.isAlive()) {
+        return stdout().contains(text);
+      }
+      sleep(50);
+    }
+    return false;
+  }
+
+  /**
+   * The stand-in bin/run's record: ARG (every argument, in order), PID, ENV_* and the plan
+   * file's mode, each a list of values.
+   */
+  public Map<String, List<String>> runRecord() {
+    Map<String, List<String>> args = new TreeMap<>();
+    for (String line : read(record.resolveSibling(record.getFileName() + ".run")).split("\n")) {
+      int eq = line.indexOf('=');
+      if (eq > 0) {
+        args.computeIfAbsent(line.substring(0, eq), k -> new ArrayList<>())
+            .add(line.substring(eq + 1));
+      }
+    }
+    return args;
+  }
+
+  /** The plan file the stand-in bin/run was given (EDN), as it read it. */
+  public String runPlan() {
+    return read(record.resolveSibling(record.getFileName() + ".run.plan"));
   }
 
   public String argument(String name) {

@@ -1,4 +1,4 @@
-package datomic.buildpack.transactor;
+package datomic.buildpack.heroku;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -14,40 +14,46 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * A transactor started from a compiled app the way a dyno starts it (its Procfile command run by
- * bash from the app root), watched until it prints {@code System started} and then stopped with
- * SIGTERM, as Heroku stops dynos. For checks that boot a real slug: the local dry run and Heroku
- * CI's {@code bin/test}. (A dyno itself never runs this: there the launcher {@code exec}s the
- * transactor.)
+ * A Procfile process (the transactor, a peer server) started from a compiled app the way a dyno
+ * starts it (its command run by bash from the app root), watched until it prints its ready line
+ * ({@code System started} for a transactor) and then stopped with SIGTERM, as Heroku stops
+ * dynos. For checks that boot a real slug: the local dry run and Heroku CI's {@code bin/test}.
+ * (A dyno itself never runs this: there the launcher {@code exec}s Datomic.)
  */
-public final class TransactorProcess implements AutoCloseable {
+public final class ProcfileProcess implements AutoCloseable {
+  /** The line a transactor prints when it is ready. */
+  public static final String TRANSACTOR_READY = "System started";
+
   /** How a boot ended while it was watched. */
   public enum Boot { STARTED, EXITED, TIMED_OUT }
 
   private final Process process;
+  private final String ready;
   private final Thread reader;
   private final CountDownLatch started = new CountDownLatch(1);
   private final long startNanos = System.nanoTime();
   private long startedNanos;
 
-  private TransactorProcess(Process process, Consumer<String> output) {
+  private ProcfileProcess(Process process, String ready, Consumer<String> output) {
     this.process = process;
-    this.reader = new Thread(() -> read(output), "transactor-output");
+    this.ready = ready;
+    this.reader = new Thread(() -> read(output), "procfile-process-output");
     this.reader.setDaemon(true);
     this.reader.start();
   }
 
   /**
    * Runs {@code command} with bash in {@code appDir}, with exactly {@code env}; every line it
-   * prints (stdout and stderr) goes to {@code output}.
+   * prints (stdout and stderr) goes to {@code output}; a line starting {@code ready} means it is
+   * up.
    */
-  public static TransactorProcess start(Path appDir, String command, Map<String, String> env,
-      Consumer<String> output) throws IOException {
+  public static ProcfileProcess start(Path appDir, String command, Map<String, String> env,
+      Consumer<String> output, String ready) throws IOException {
     ProcessBuilder pb = new ProcessBuilder("bash", "-c", command).directory(appDir.toFile())
         .redirectErrorStream(true);
     pb.environment().clear();
     pb.environment().putAll(env);
-    return new TransactorProcess(pb.start(), output);
+    return new ProcfileProcess(pb.start(), ready, output);
   }
 
   private void read(Consumer<String> output) {
@@ -55,7 +61,7 @@ public final class TransactorProcess implements AutoCloseable {
         new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line; (line = out.readLine()) != null; ) {
         output.accept(line);
-        if (line.startsWith("System started") && started.getCount() > 0) {
+        if (line.startsWith(ready) && started.getCount() > 0) {
           startedNanos = System.nanoTime();
           started.countDown();
         }
@@ -65,8 +71,8 @@ public final class TransactorProcess implements AutoCloseable {
     }
   }
 
-  /** Waits up to {@code timeout} for {@code System started}, or for the process to end first. */
-  public Boot awaitStarted(Duration timeout) throws InterruptedException {
+  /** Waits up to {@code timeout} for the ready line, or for the process to end first. */
+  public Boot awaitReady(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (started.await(100, TimeUnit.MILLISECONDS)) {
@@ -80,7 +86,7 @@ public final class TransactorProcess implements AutoCloseable {
     return started.getCount() == 0 ? Boot.STARTED : Boot.TIMED_OUT;
   }
 
-  /** From the start to {@code System started}. */
+  /** From the start to the ready line. */
   public Duration timeToStart() {
     return Duration.ofNanos(Math.max(0, startedNanos - startNanos));
   }

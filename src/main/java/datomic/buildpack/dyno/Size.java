@@ -1,10 +1,10 @@
-package datomic.buildpack.transactor;
+package datomic.buildpack.dyno;
 
 import datomic.buildpack.config.ValueType;
 import java.util.Locale;
 
 /** Memory sizes as Datomic and the JVM write them ({@code 256m}, {@code 4g}), in whole MB. */
-final class Size {
+public final class Size {
   private Size() {}
 
   /**
@@ -12,7 +12,7 @@ final class Size {
    * beyond {@link ValueType#SIZE_MAX_MB} (where {@code 9999999999999999g} would overflow to a
    * negative number that passes every check), throws with what is expected.
    */
-  static long megabytes(String text) {
+  public static long megabytes(String text) {
     String v = text.strip().toLowerCase(Locale.ROOT);
     ValueType.sizeProblem(v).ifPresent(problem -> {
       throw new IllegalArgumentException(problem);
@@ -27,7 +27,7 @@ final class Size {
   }
 
   /** 1024 → {@code 1g}, 1536 → {@code 1536m}. */
-  static String format(long megabytes) {
+  public static String format(long megabytes) {
     return megabytes % 1024 == 0 ? megabytes / 1024 + "g" : megabytes + "m";
   }
 }

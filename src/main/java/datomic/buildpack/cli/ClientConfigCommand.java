@@ -1,0 +1,29 @@
+package datomic.buildpack.cli;
+
+import datomic.buildpack.config.ConfigRegistry;
+import datomic.buildpack.config.Environment;
+import datomic.buildpack.output.BuildLog;
+import datomic.buildpack.peerserver.ClientConfig;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Prints what a Client API app needs to reach this app's peer server, as EDN and env lines. */
+@Command(name = "client-config",
+    description = "Print the Client API config (EDN and env lines) for this app's peer server.")
+final class ClientConfigCommand implements Callable<Integer> {
+  @Mixin DynoOptions dyno; // accepted like every dyno-side command; config vars are all it needs
+
+  @Option(names = "--show-secret",
+      description = "Include the real secret (otherwise it is masked).")
+  boolean showSecret;
+
+  @Override
+  public Integer call() {
+    ClientConfig config = ClientConfig.read(ConfigRegistry.load(), Environment.system(),
+        BuildLog.system());
+    System.out.print(config.render(showSecret));
+    return 0;
+  }
+}
