@@ -81,6 +81,16 @@ public final class KvsBootstrap {
     }
   }
 
+  /**
+   * Runs between "is the table there?" (no) and {@code CREATE TABLE}, on the bootstrap's own
+   * connection inside its transaction: a test holds the window open here to prove that a second
+   * boot cannot enter it meanwhile.
+   */
+  @FunctionalInterface
+  interface Window {
+    void beforeCreate(Connection c) throws SQLException, InterruptedException;
+  }
+
   /** Sleeps between attempts; replaceable in tests. */
   @FunctionalInterface
   public interface Sleeper {
@@ -95,6 +105,7 @@ public final class KvsBootstrap {
   private int connectTimeoutSeconds = 10;
   private int socketTimeoutSeconds = 60;
   private Sleeper sleeper = d -> Thread.sleep(d.toMillis());
+  private Window window = c -> { };
   private BuildLog log;
 
   public KvsBootstrap(PostgresUrl url) {
@@ -156,6 +167,12 @@ public final class KvsBootstrap {
 
   public KvsBootstrap sleeper(Sleeper sleeper) {
     this.sleeper = Objects.requireNonNull(sleeper);
+    return this;
+  }
+
+  /** Test hook: what runs in the window between the check for the table and its creation. */
+  KvsBootstrap beforeCreate(Window window) {
+    this.window = Objects.requireNonNull(window);
     return this;
   }
 
@@ -246,6 +263,12 @@ public final class KvsBootstrap {
         checkShape(c, existing.get());
         result = new Result(Outcome.ALREADY_PRESENT, existing.get().schema(), attempt);
       } else {
+        try {
+          window.beforeCreate(c);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new SQLException("interrupted before CREATE TABLE", "57014", e);
+        }
         try (Statement s = c.createStatement()) {
           s.execute(CREATE_TABLE_SQL);
         }

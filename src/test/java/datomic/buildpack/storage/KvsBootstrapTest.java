@@ -26,6 +26,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -201,6 +202,65 @@ class KvsBootstrapTest {
     assertEquals(Outcome.ALREADY_PRESENT, bootstrap(db).ensureTable().outcome());
   }
 
+  /**
+   * The race the advisory lock guards against, made to happen: the first boot is held open in the
+   * window between "is the table there?" (no) and CREATE TABLE while a second boot runs. With the
+   * lock, the second waits on it (seen in pg_locks) and then finds the table; without it, the
+   * second enters the window too and one CREATE TABLE fails.
+   */
+  @Test
+  void aSecondBootWaitsOnTheLockWhileTheFirstIsBetweenCheckAndCreate() throws Exception {
+    Database db = PG.newDatabase();
+    List<String> events = Collections.synchronizedList(new ArrayList<>());
+    CountDownLatch firstInWindow = new CountDownLatch(1);
+    CountDownLatch releaseFirst = new CountDownLatch(1);
+    CountDownLatch secondInWindow = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<Result> first = pool.submit(() -> bootstrap(db).beforeCreate(c -> {
+        events.add("first enters the window");
+        firstInWindow.countDown();
+        if (!releaseFirst.await(120, TimeUnit.SECONDS)) {
+          throw new IllegalStateException("never released");
+        }
+        events.add("first leaves the window");
+      }).ensureTable());
+      assertTrue(firstInWindow.await(120, TimeUnit.SECONDS), "the first boot reached the window");
+
+      Future<Result> second = pool.submit(() -> bootstrap(db).beforeCreate(c -> {
+        events.add("second enters the window");
+        secondInWindow.countDown();
+      }).ensureTable());
+      boolean waitingOnTheLock = false;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (!waitingOnTheLock && secondInWindow.getCount() > 0 && System.nanoTime() < deadline) {
+        waitingOnTheLock = !db.query("SELECT 1 FROM pg_locks WHERE locktype = 'advisory'"
+            + " AND NOT granted AND database = (SELECT oid FROM pg_database"
+            + " WHERE datname = current_database())").isEmpty();
+        Thread.sleep(20);
+      }
+      releaseFirst.countDown();
+      List<String> outcomes = new ArrayList<>();
+      for (Future<Result> f : List.of(first, second)) {
+        try {
+          outcomes.add(f.get(120, TimeUnit.SECONDS).outcome().name());
+        } catch (ExecutionException e) {
+          outcomes.add("failed: " + e.getCause().getMessage());
+        }
+      }
+
+      assertEquals(List.of("first enters the window", "first leaves the window"), events,
+          "no second boot between the check and CREATE TABLE; outcomes " + outcomes);
+      assertTrue(waitingOnTheLock, "the second boot waited on the advisory lock");
+      assertEquals(List.of("CREATED", "ALREADY_PRESENT"), outcomes);
+      assertEquals(4, db.query(COLUMNS_SQL).size());
+    } finally {
+      releaseFirst.countDown();
+      pool.shutdownNow();
+    }
+  }
+
+  /** Many boots at once, each creator holding the window open a while: all start, one creates. */
   @Test
   void concurrentBootstrapsAllSucceedAndExactlyOneCreates() throws Exception {
     Database db = PG.newDatabase();
@@ -212,13 +272,13 @@ class KvsBootstrapTest {
       for (int i = 0; i < n; i++) {
         futures.add(pool.submit(() -> {
           go.await();
-          return bootstrap(db).ensureTable();
+          return bootstrap(db).beforeCreate(c -> Thread.sleep(500)).ensureTable();
         }));
       }
       go.countDown();
       List<Outcome> outcomes = new ArrayList<>();
       for (Future<Result> f : futures) {
-        outcomes.add(f.get(60, TimeUnit.SECONDS).outcome());
+        outcomes.add(f.get(120, TimeUnit.SECONDS).outcome());
       }
       assertEquals(1, Collections.frequency(outcomes, Outcome.CREATED), outcomes.toString());
       assertEquals(n - 1, Collections.frequency(outcomes, Outcome.ALREADY_PRESENT),
