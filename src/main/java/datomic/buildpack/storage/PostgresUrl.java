@@ -16,7 +16,10 @@ import java.util.Properties;
  * A Heroku-style Postgres URL ({@code postgres://user:password@host:5432/dbname?params}), parsed
  * strictly, and what Datomic needs from it: a JDBC URL without credentials (for {@code sql-url},
  * with {@code sql-user} / {@code sql-password} beside it) and the peer connection URI.
- * {@link PostgresUrlParser} reads and checks the URL; {@link ConnectionStrings} renders it.
+ * {@link PostgresUrlParser} reads and checks the URL; {@link ConnectionStrings} renders it. What
+ * the parser accepts cannot inject one part into another: the host is a DNS name, an IPv4 address
+ * or a bracketed IPv6 address; no part holds a control character; only allow-listed driver
+ * parameters ({@link DriverParameters}) pass, each once.
  *
  * <p>{@code sslmode} precedence: {@code DATOMIC_SQL_SSLMODE} when the user set it, else an
  * {@code sslmode} in the URL's query, else {@code require} (what Heroku Postgres needs).
@@ -130,7 +133,10 @@ public final class PostgresUrl {
     return Optional.ofNullable(password);
   }
 
-  /** Query parameters of the URL, in order, decoded; {@code user}/{@code password} removed. */
+  /**
+   * Query parameters of the URL, in order, decoded; {@code user}/{@code password} removed. Only
+   * {@code sslmode} and the parameters {@link DriverParameters} allows, each once.
+   */
   public Map<String, String> params() {
     return params;
   }
