@@ -32,6 +32,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** {@link KvsBootstrap} against a real PostgreSQL server (no mocks). */
 class KvsBootstrapTest {
@@ -54,6 +56,10 @@ class KvsBootstrapTest {
   /** The database's URL as the buildpack would read it; sslmode=require works when the server has SSL. */
   private static PostgresUrl urlOf(Database db) {
     PostgresUrl url = PostgresUrl.parse(db.url(), "DATABASE_URL");
+    return PG.ssl() ? url : url.withSslMode("disable");
+  }
+
+  private static PostgresUrl sslAsTheServerAllows(PostgresUrl url) {
     return PG.ssl() ? url : url.withSslMode("disable");
   }
 
@@ -361,6 +367,49 @@ class KvsBootstrapTest {
     assertFalse(all.contains(db.password()), all);
     assertEquals(List.of(), waits, "authentication failures are not retried");
     assertTrue(e.exitCode() != 0);
+  }
+
+  /** A URL without a password: said at once, not 15 s of retries ending in "may be restarting". */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "no password    | postgres://%s@127.0.0.1:%d/%s     | DATABASE_URL has no password",
+      "empty password | postgres://%s:@127.0.0.1:%d/%s    | DATABASE_URL has an empty password",
+  })
+  void aMissingPasswordIsSaidAtOnce(String name, String form, String expected) {
+    Database db = PG.newDatabase();
+    PostgresUrl url = sslAsTheServerAllows(PostgresUrl.parse(
+        String.format(form, db.user(), PG.port(), db.name()), "DATABASE_URL"));
+    List<Duration> waits = new ArrayList<>();
+
+    UserError e = assertThrows(UserError.class, () -> bootstrap(url).attempts(5)
+        .sleeper(waits::add).ensureTable());
+
+    String all = text(e);
+    assertTrue(e.getMessage().startsWith(expected), all);
+    assertTrue(all.contains("user '" + db.user() + "'"), all);
+    assertFalse(all.contains("may be restarting") || all.contains("Could not reach"), all);
+    assertTrue(all.contains("heroku pg:credentials:url"), all);
+    assertEquals(List.of(), waits, "not retried");
+  }
+
+  /** Every authentication failure ends the boot at once: waiting never fixes credentials. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "wrong password | postgres://%1$s:wrong-pw-0@127.0.0.1:%2$d/%3$s",
+      "unknown user   | postgres://nobody_here_9:%4$s@127.0.0.1:%2$d/%3$s",
+      "no password    | postgres://%1$s@127.0.0.1:%2$d/%3$s",
+      "empty password | postgres://%1$s:@127.0.0.1:%2$d/%3$s",
+  })
+  void authenticationFailuresAreNeverRetried(String name, String form) {
+    Database db = PG.newDatabase();
+    PostgresUrl url = sslAsTheServerAllows(PostgresUrl.parse(String.format(form, db.user(),
+        PG.port(), db.name(), db.password()), "DATABASE_URL"));
+    List<Duration> waits = new ArrayList<>();
+    UserError e = assertThrows(UserError.class, () -> bootstrap(url).attempts(5)
+        .sleeper(waits::add).ensureTable());
+    assertEquals(List.of(), waits, text(e));
+    assertFalse(text(e).contains("Could not reach"), text(e));
+    assertFalse(text(e).contains(db.password()), text(e));
   }
 
   @Test
