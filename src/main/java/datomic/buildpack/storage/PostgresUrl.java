@@ -79,22 +79,30 @@ public final class PostgresUrl {
   /**
    * Reads the URL from the config var named by {@code DATOMIC_DATABASE_URL_VAR} (default
    * {@code DATABASE_URL}) and applies {@code DATOMIC_SQL_SSLMODE} when the user set it.
+   *
+   * @throws UserError when no database URL is configured, or it is not usable (see
+   *     {@link #configured})
    */
   public static PostgresUrl fromEnvironment(ConfigRegistry registry, Environment env) {
-    String varName = registry.value(env, URL_VAR_SETTING).orElse(DEFAULT_URL_VAR);
-    Optional<String> raw = env.get(varName);
-    if (raw.isEmpty()) {
-      throw new UserError("No database URL: config var " + varName + " is not set.",
-          "Datomic's sql storage needs a Postgres database.",
-          "Attach one with: heroku addons:create heroku-postgresql:essential-0",
-          "If the database is attached under another name (e.g. HEROKU_POSTGRESQL_RED_URL), run:"
-              + " heroku config:set " + URL_VAR_SETTING + "=THAT_NAME");
-    }
-    PostgresUrl url = parse(raw.get(), varName);
-    if (registry.isSet(env, SSLMODE_SETTING)) {
-      url = url.withSslMode(registry.value(env, SSLMODE_SETTING).orElseThrow());
-    }
-    return url;
+    return configured(registry, env).orElseThrow(() -> new UserError(
+        "No database URL: config var " + DEFAULT_URL_VAR + " is not set.",
+        "Datomic's sql storage needs a Postgres database.",
+        "Attach one with: heroku addons:create heroku-postgresql:essential-0",
+        "If the database is attached under another name (e.g. HEROKU_POSTGRESQL_RED_URL), run:"
+            + " heroku config:set " + URL_VAR_SETTING + "=THAT_NAME"));
+  }
+
+  /**
+   * The database URL the environment configures, with {@code DATOMIC_SQL_SSLMODE} applied when the
+   * user set it; empty only when {@code DATOMIC_DATABASE_URL_VAR} is unset and {@code DATABASE_URL}
+   * is not set at all.
+   *
+   * @throws UserError when the var named is missing, empty, the setting itself, or does not hold
+   *     a usable Postgres URL (see {@link DatabaseUrlVar})
+   */
+  public static Optional<PostgresUrl> configured(ConfigRegistry registry, Environment env) {
+    return DatabaseUrlVar.read(registry, env).map(url -> registry.isSet(env, SSLMODE_SETTING)
+        ? url.withSslMode(registry.value(env, SSLMODE_SETTING).orElseThrow()) : url);
   }
 
   /** A copy whose sslmode is {@code mode}, overriding any sslmode in the URL's query. */
