@@ -239,13 +239,42 @@ public final class TransactorConfig {
     return properties;
   }
 
-  /** The properties file's text. Holds secrets: written only to a private file. */
+  /**
+   * The properties file's text, ASCII only, so that Java's {@code Properties} reads every value
+   * back exactly whether it reads the file as ISO-8859-1 or UTF-8: backslashes, a leading space,
+   * line breaks and other control characters, and non-ASCII characters are escaped as
+   * {@code Properties.store} does. Holds secrets: written only to a private file.
+   */
   public String render() {
     StringBuilder out = new StringBuilder(
         "# Rendered by the Datomic buildpack at dyno boot; do not edit.\n");
-    properties.forEach((k, s) -> out.append(k).append('=')
-        .append(s.value().replace("\\", "\\\\")).append('\n'));
+    properties.forEach((k, s) -> out.append(k).append('=').append(escape(s.value()))
+        .append('\n'));
     return out.toString();
+  }
+
+  /** A value escaped for a properties file (see {@link #render()}). */
+  static String escape(String value) {
+    StringBuilder b = new StringBuilder(value.length());
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      switch (c) {
+        case '\\' -> b.append("\\\\");
+        case '\t' -> b.append("\\t");
+        case '\n' -> b.append("\\n");
+        case '\r' -> b.append("\\r");
+        case '\f' -> b.append("\\f");
+        case ' ' -> b.append(i == 0 ? "\\ " : " ");
+        default -> {
+          if (c < 0x20 || c > 0x7e) {
+            b.append("\\u").append(Integer.toHexString(0x10000 | c).substring(1));
+          } else {
+            b.append(c);
+          }
+        }
+      }
+    }
+    return b.toString();
   }
 
   /** Lines for the boot summary: values (secrets masked) and where each came from. */

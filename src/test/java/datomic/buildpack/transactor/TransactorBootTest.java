@@ -538,6 +538,42 @@ class TransactorBootTest {
     }
   }
 
+  /**
+   * The storage credentials reach the transactor exactly: a password with a leading space and
+   * non-ASCII characters reads back the same whether Datomic reads the properties file as
+   * ISO-8859-1 (Properties.load(InputStream)) or UTF-8 (a Reader), and really logs in.
+   */
+  @Test
+  void storageCredentialsReadBackExactlyFromThePropertiesFile() throws Exception {
+    String user = PostgresServer.uniqueName("ünï");
+    String password = " lead=é€\\x#!:";
+    PG.createRole(user, password);
+    String name = PostgresServer.uniqueName("db");
+    PG.createDatabase(name, user);
+    Database db = new Database(PG, name, user, password);
+    try (Dyno dyno = start(dyno("transactor.1", db))) {
+      assertTrue(dyno.awaitStarted(60), dyno.output());
+      Path file = Path.of(dyno.argument("PROPS")); // the file bin/transactor was given
+      Properties latin1 = new Properties();
+      Properties utf8 = new Properties();
+      try (java.io.InputStream in = Files.newInputStream(file)) {
+        latin1.load(in);
+      }
+      try (java.io.Reader in = Files.newBufferedReader(file)) {
+        utf8.load(in);
+      }
+      for (Properties p : List.of(latin1, utf8)) {
+        assertEquals(password, p.getProperty("sql-password"));
+        assertEquals(user, p.getProperty("sql-user"));
+      }
+      Properties credentials = new Properties();
+      credentials.setProperty("user", latin1.getProperty("sql-user"));
+      credentials.setProperty("password", latin1.getProperty("sql-password"));
+      java.sql.DriverManager.getConnection(latin1.getProperty("sql-url"), credentials).close();
+      assertFalse(dyno.output().contains(password.strip()), dyno.output());
+    }
+  }
+
   /** sslmode=require in the summary means the transactor's connection really is encrypted. */
   @Test
   void theTransactorsStorageConnectionUsesTlsAsTheSummarySays() throws Exception {
