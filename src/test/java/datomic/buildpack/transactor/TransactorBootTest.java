@@ -464,6 +464,41 @@ class TransactorBootTest {
     assertTrue(tooSmall.stderr().contains("exceed 75% of the heap"), tooSmall.stderr());
   }
 
+  /**
+   * README: storage keys in the app's transactor.properties are ignored with a warning (storage
+   * comes from the database URL), and secrets there get a warning. A committed protocol or
+   * sql-url never sends the transactor to other storage than the summary says.
+   */
+  @Test
+  void storageKeysInTheAppsPropertiesAreIgnoredWithAWarning() throws IOException {
+    Database db = PG.newDatabase();
+    Path props = app.build().resolve("transactor.properties");
+    String original = Files.readString(props);
+    try {
+      Files.writeString(props, original + "protocol=dev\nsql-url=jdbc:postgresql://elsewhere:5432/x"
+          + "\nsql-user=someone\nlicense-key=committed-key-9f\n");
+      try (Dyno dyno = start(dyno("transactor.1", db))) {
+        assertTrue(dyno.awaitStarted(60), dyno.output());
+        Properties p = dyno.properties();
+        assertEquals("sql", p.getProperty("protocol"));
+        assertEquals("jdbc:postgresql://127.0.0.1:" + PG.port() + "/" + db.name()
+            + "?sslmode=require", p.getProperty("sql-url"));
+        assertEquals(db.user(), p.getProperty("sql-user"));
+        assertTrue(dyno.stderr().contains("transactor.properties sets protocol, sql-url,"
+            + " sql-user"), dyno.stderr());
+        assertTrue(dyno.stderr().contains("Move them to config vars"), dyno.stderr());
+        assertFalse(dyno.output().contains("committed-key-9f"), dyno.output());
+      }
+      try (Dyno noDatabase = start(dyno("transactor.1", GB))) {
+        assertTrue(noDatabase.awaitStarted(60), noDatabase.output());
+        assertEquals("dev", noDatabase.properties().getProperty("protocol"));
+        assertEquals(null, noDatabase.properties().getProperty("sql-url"));
+      }
+    } finally {
+      Files.writeString(props, original);
+    }
+  }
+
   /** The case: a var named for storage that is not set booted on dev storage. */
   @Test
   void aNamedUrlVarThatIsNotSetFailsBootAndReleaseNamingTheVarsThatHoldPostgres()
