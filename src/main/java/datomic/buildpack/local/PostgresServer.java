@@ -244,6 +244,11 @@ public final class PostgresServer implements AutoCloseable {
     return ssl;
   }
 
+  /** The server's self-signed certificate (PEM, CN 127.0.0.1), for {@code sslrootcert}; see {@link #ssl()}. */
+  public Path certificate() {
+    return data.resolve("server.crt");
+  }
+
   /** The server's log so far (handy in assertion messages). */
   public String log() {
     try {

@@ -81,6 +81,16 @@ public final class KvsBootstrap {
     }
   }
 
+  /**
+   * Runs between "is the table there?" (no) and {@code CREATE TABLE}, on the bootstrap's own
+   * connection inside its transaction: a test holds the window open here to prove that a second
+   * boot cannot enter it meanwhile.
+   */
+  @FunctionalInterface
+  interface Window {
+    void beforeCreate(Connection c) throws SQLException, InterruptedException;
+  }
+
   /** Sleeps between attempts; replaceable in tests. */
   @FunctionalInterface
   public interface Sleeper {
@@ -95,6 +105,7 @@ public final class KvsBootstrap {
   private int connectTimeoutSeconds = 10;
   private int socketTimeoutSeconds = 60;
   private Sleeper sleeper = d -> Thread.sleep(d.toMillis());
+  private Window window = c -> { };
   private BuildLog log;
 
   public KvsBootstrap(PostgresUrl url) {
@@ -156,6 +167,12 @@ public final class KvsBootstrap {
 
   public KvsBootstrap sleeper(Sleeper sleeper) {
     this.sleeper = Objects.requireNonNull(sleeper);
+    return this;
+  }
+
+  /** Test hook: what runs in the window between the check for the table and its creation. */
+  KvsBootstrap beforeCreate(Window window) {
+    this.window = Objects.requireNonNull(window);
     return this;
   }
 
@@ -246,6 +263,12 @@ public final class KvsBootstrap {
         checkShape(c, existing.get());
         result = new Result(Outcome.ALREADY_PRESENT, existing.get().schema(), attempt);
       } else {
+        try {
+          window.beforeCreate(c);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new SQLException("interrupted before CREATE TABLE", "57014", e);
+        }
         try (Statement s = c.createStatement()) {
           s.execute(CREATE_TABLE_SQL);
         }
@@ -358,8 +381,13 @@ public final class KvsBootstrap {
     if (state == null) {
       return false;
     }
-    if (state.equals("08004") && String.valueOf(e.getMessage()).contains("SSL")) {
-      return false; // the server refused SSL: waiting will not change that
+    if (state.equals("08004")) {
+      // Rejected by the server or the driver: a missing password, an authentication method or
+      // SSL the other side refuses. Waiting will not change that.
+      return false;
+    }
+    if (tlsFailure(e) || tlsFileFailure(e)) {
+      return false; // a certificate that does not verify, or a file that is not there
     }
     return state.startsWith("08") // connection exceptions: refused, timeout, broken
         || state.equals("57P01") || state.equals("57P02") || state.equals("57P03") // shutdown, starting up
@@ -367,9 +395,64 @@ public final class KvsBootstrap {
         || state.equals("40001") || state.equals("40P01"); // serialization failure, deadlock
   }
 
+  /** The TLS handshake failed: a certificate that does not verify, a protocol refused. */
+  private static boolean tlsFailure(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof javax.net.ssl.SSLException
+          || t instanceof java.security.GeneralSecurityException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A TLS file the URL names (sslrootcert, sslcert, sslkey), or the driver's default, is unreadable. */
+  private static boolean tlsFileFailure(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.io.FileNotFoundException
+          || String.valueOf(t.getMessage()).matches("(?s)Could not (open|read|find) SSL .*")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private UserError explain(SQLException e) {
     String state = String.valueOf(e.getSQLState());
     String var = url.source();
+    boolean noPassword = url.password().map(String::isEmpty).orElse(true);
+    if (noPassword && (state.equals("28P01") || state.equals("08004")
+        && String.valueOf(e.getMessage()).contains("password"))) {
+      return new UserError(var + (url.password().isEmpty() ? " has no password" : " has an empty"
+          + " password") + ", but Postgres at " + where() + " asks for one (user '" + url.user()
+          + "').",
+          "Server said: " + clean(e),
+          "A Heroku Postgres URL carries USER:PASSWORD@HOST. See the current one with"
+              + " heroku pg:credentials:url and set " + var + " to it whole;",
+          "percent-encode @ : / ? # % in a password you type (%40 %3A %2F %3F %23 %25).")
+          .withCause(new SQLException(clean(e), e.getSQLState()));
+    }
+    if (tlsFileFailure(e)) {
+      return new UserError("A TLS file for Postgres at " + where() + " cannot be read (sslmode "
+          + url.sslMode() + ").",
+          "Driver said: " + clean(e),
+          "Files named by sslrootcert, sslcert or sslkey in " + var + " must be in the app (e.g."
+              + " sslrootcert=/app/.postgresql/root.crt); verify-ca and verify-full need"
+              + " sslrootcert.",
+          "Heroku Postgres's certificates are not from a public CA: sslmode require encrypts"
+              + " without verifying (unset " + PostgresUrl.SSLMODE_SETTING + ").")
+          .withCause(new SQLException(clean(e), e.getSQLState()));
+    }
+    if (tlsFailure(e)) {
+      return new UserError("The TLS handshake with Postgres at " + where() + " failed (sslmode "
+          + url.sslMode() + ").",
+          "Driver said: " + clean(e),
+          "With verify-ca or verify-full, sslrootcert in " + var + " must hold the certificate"
+              + " of the CA that signed the server's (verify-full also checks the host name).",
+          "Heroku Postgres's certificates are not from a public CA: sslmode require encrypts"
+              + " without verifying (unset " + PostgresUrl.SSLMODE_SETTING + ").")
+          .withCause(new SQLException(clean(e), e.getSQLState()));
+    }
     if (state.equals("28000") && String.valueOf(e.getMessage()).contains("pg_hba.conf")) {
       return new UserError("Postgres at " + where() + " does not accept this connection"
           + " (sslmode " + url.sslMode() + ").",
@@ -410,6 +493,12 @@ public final class KvsBootstrap {
               "Server said: " + clean(e),
               "Heroku Postgres always supports SSL; for a local database without SSL, run:"
                   + " heroku config:set " + PostgresUrl.SSLMODE_SETTING + "=disable");
+        }
+        if (state.equals("08004")) {
+          yield new UserError("Postgres at " + where() + " rejected the connection.",
+              "Server said: " + clean(e),
+              "Waiting will not change this: check " + var + " (heroku config:get " + var
+                  + ") and the database (heroku pg:info).");
         }
         yield new UserError("Postgres at " + where() + " failed while preparing datomic_kvs"
             + " (SQLSTATE " + state + ").",

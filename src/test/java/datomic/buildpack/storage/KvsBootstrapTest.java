@@ -15,7 +15,11 @@ import datomic.buildpack.storage.KvsBootstrap.Result;
 import datomic.buildpack.local.PostgresServer;
 import datomic.buildpack.local.PostgresServer.Database;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -26,11 +30,15 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** {@link KvsBootstrap} against a real PostgreSQL server (no mocks). */
 class KvsBootstrapTest {
@@ -53,6 +61,10 @@ class KvsBootstrapTest {
   /** The database's URL as the buildpack would read it; sslmode=require works when the server has SSL. */
   private static PostgresUrl urlOf(Database db) {
     PostgresUrl url = PostgresUrl.parse(db.url(), "DATABASE_URL");
+    return PG.ssl() ? url : url.withSslMode("disable");
+  }
+
+  private static PostgresUrl sslAsTheServerAllows(PostgresUrl url) {
     return PG.ssl() ? url : url.withSslMode("disable");
   }
 
@@ -201,6 +213,65 @@ class KvsBootstrapTest {
     assertEquals(Outcome.ALREADY_PRESENT, bootstrap(db).ensureTable().outcome());
   }
 
+  /**
+   * The race the advisory lock guards against, made to happen: the first boot is held open in the
+   * window between "is the table there?" (no) and CREATE TABLE while a second boot runs. With the
+   * lock, the second waits on it (seen in pg_locks) and then finds the table; without it, the
+   * second enters the window too and one CREATE TABLE fails.
+   */
+  @Test
+  void aSecondBootWaitsOnTheLockWhileTheFirstIsBetweenCheckAndCreate() throws Exception {
+    Database db = PG.newDatabase();
+    List<String> events = Collections.synchronizedList(new ArrayList<>());
+    CountDownLatch firstInWindow = new CountDownLatch(1);
+    CountDownLatch releaseFirst = new CountDownLatch(1);
+    CountDownLatch secondInWindow = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<Result> first = pool.submit(() -> bootstrap(db).beforeCreate(c -> {
+        events.add("first enters the window");
+        firstInWindow.countDown();
+        if (!releaseFirst.await(120, TimeUnit.SECONDS)) {
+          throw new IllegalStateException("never released");
+        }
+        events.add("first leaves the window");
+      }).ensureTable());
+      assertTrue(firstInWindow.await(120, TimeUnit.SECONDS), "the first boot reached the window");
+
+      Future<Result> second = pool.submit(() -> bootstrap(db).beforeCreate(c -> {
+        events.add("second enters the window");
+        secondInWindow.countDown();
+      }).ensureTable());
+      boolean waitingOnTheLock = false;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (!waitingOnTheLock && secondInWindow.getCount() > 0 && System.nanoTime() < deadline) {
+        waitingOnTheLock = !db.query("SELECT 1 FROM pg_locks WHERE locktype = 'advisory'"
+            + " AND NOT granted AND database = (SELECT oid FROM pg_database"
+            + " WHERE datname = current_database())").isEmpty();
+        Thread.sleep(20);
+      }
+      releaseFirst.countDown();
+      List<String> outcomes = new ArrayList<>();
+      for (Future<Result> f : List.of(first, second)) {
+        try {
+          outcomes.add(f.get(120, TimeUnit.SECONDS).outcome().name());
+        } catch (ExecutionException e) {
+          outcomes.add("failed: " + e.getCause().getMessage());
+        }
+      }
+
+      assertEquals(List.of("first enters the window", "first leaves the window"), events,
+          "no second boot between the check and CREATE TABLE; outcomes " + outcomes);
+      assertTrue(waitingOnTheLock, "the second boot waited on the advisory lock");
+      assertEquals(List.of("CREATED", "ALREADY_PRESENT"), outcomes);
+      assertEquals(4, db.query(COLUMNS_SQL).size());
+    } finally {
+      releaseFirst.countDown();
+      pool.shutdownNow();
+    }
+  }
+
+  /** Many boots at once, each creator holding the window open a while: all start, one creates. */
   @Test
   void concurrentBootstrapsAllSucceedAndExactlyOneCreates() throws Exception {
     Database db = PG.newDatabase();
@@ -212,13 +283,13 @@ class KvsBootstrapTest {
       for (int i = 0; i < n; i++) {
         futures.add(pool.submit(() -> {
           go.await();
-          return bootstrap(db).ensureTable();
+          return bootstrap(db).beforeCreate(c -> Thread.sleep(500)).ensureTable();
         }));
       }
       go.countDown();
       List<Outcome> outcomes = new ArrayList<>();
       for (Future<Result> f : futures) {
-        outcomes.add(f.get(60, TimeUnit.SECONDS).outcome());
+        outcomes.add(f.get(120, TimeUnit.SECONDS).outcome());
       }
       assertEquals(1, Collections.frequency(outcomes, Outcome.CREATED), outcomes.toString());
       assertEquals(n - 1, Collections.frequency(outcomes, Outcome.ALREADY_PRESENT),
@@ -229,32 +300,105 @@ class KvsBootstrapTest {
     }
   }
 
+  /**
+   * A server that accepts and hangs up at once: each connection attempt is counted, so a retry
+   * loop that tries more often than the setting says (with or without waiting) is seen.
+   */
   @Test
-  void unreachableDatabaseFailsAfterBoundedRetriesWithBackoff() {
+  void unreachableDatabaseFailsAfterBoundedRetriesWithBackoff() throws Exception {
+    AtomicInteger connections = new AtomicInteger();
+    try (ServerSocket hangUp = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Thread acceptor = new Thread(() -> {
+        while (!hangUp.isClosed()) {
+          try (Socket s = hangUp.accept()) {
+            connections.incrementAndGet();
+          } catch (IOException e) {
+            return;
+          }
+        }
+      });
+      acceptor.setDaemon(true);
+      acceptor.start();
+      int port = hangUp.getLocalPort();
+      PostgresUrl url = PostgresUrl.parse("postgres://app:Zq8wSecret@127.0.0.1:" + port + "/db",
+          "DATABASE_URL").withSslMode("disable");
+      List<Duration> waits = Collections.synchronizedList(new ArrayList<>());
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      BuildLog log = new BuildLog(new PrintStream(out, true, StandardCharsets.UTF_8),
+          new PrintStream(out, true, StandardCharsets.UTF_8));
+
+      UserError e = assertThrows(UserError.class, () -> new KvsBootstrap(url).attempts(4)
+          .backoffBase(Duration.ofMillis(5)).sleeper(waits::add).log(log).ensureTable());
+
+      assertEquals(4, connections.get(), "connection attempts");
+      assertEquals(List.of(Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(20)),
+          waits);
+      String logged = out.toString(StandardCharsets.UTF_8);
+      assertEquals(3, logged.lines().filter(l -> l.contains("is not reachable (attempt")).count(),
+          logged);
+      assertTrue(logged.contains("attempt 3 of 4"), logged);
+      String all = text(e);
+      assertEquals("Could not reach Postgres at 127.0.0.1:" + port + "/db after 4 attempts.",
+          e.getMessage());
+      assertTrue(all.contains("Heroku will restart it"), all);
+      assertTrue(all.contains("DATOMIC_STORAGE_CONNECT_ATTEMPTS"), all);
+      assertFalse(all.contains("Zq8wSecret") || logged.contains("Zq8wSecret"), all + logged);
+      assertTrue(e.exitCode() != 0);
+    }
+  }
+
+  /**
+   * A server (here a hand-written one on loopback speaking just enough of the PostgreSQL
+   * protocol) whose error message repeats the password, plain and percent-encoded: neither
+   * reaches the message, the log or the cause the CLI prints.
+   */
+  @Test
+  void aServerEchoingThePasswordNeverGetsItIntoTheMessage() throws Exception {
+    String password = "Zq8w/Secret&1";
+    try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Thread echo = new Thread(() -> {
+        while (!server.isClosed()) {
+          try (Socket s = server.accept()) {
+            java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
+            byte[] startup = new byte[in.readInt() - 4];
+            in.readFully(startup);
+            byte[] fields = ("SFATAL\0VFATAL\0C28P01\0Mno such luck for " + password + " or "
+                + PostgresUrl.encode(password) + "\0\0").getBytes(StandardCharsets.UTF_8);
+            java.io.DataOutputStream out = new java.io.DataOutputStream(s.getOutputStream());
+            out.writeByte('E');
+            out.writeInt(fields.length + 4);
+            out.write(fields);
+            out.flush();
+          } catch (IOException e) {
+            return;
+          }
+        }
+      });
+      echo.setDaemon(true);
+      echo.start();
+      PostgresUrl url = PostgresUrl.parse("postgres://app:"
+          + java.net.URLEncoder.encode(password, StandardCharsets.UTF_8) + "@127.0.0.1:" + server.getLocalPort() + "/db", "DATABASE_URL").withSslMode("disable");
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      BuildLog log = new BuildLog(new PrintStream(out, true, StandardCharsets.UTF_8),
+          new PrintStream(out, true, StandardCharsets.UTF_8));
+
+      UserError e = assertThrows(UserError.class, () -> new KvsBootstrap(url).attempts(2)
+          .sleeper(d -> { }).log(log).ensureTable());
+
+      String all = text(e) + "\n" + e.getCause() + "\n" + out.toString(StandardCharsets.UTF_8);
+      assertTrue(all.contains("no such luck for ********"), all);
+      assertFalse(all.contains("Zq8w"), all);
+    }
+  }
+
+  @Test
+  void aRefusedConnectionIsNamed() {
     int port = PostgresServer.closedPort();
     PostgresUrl url = PostgresUrl.parse("postgres://app:Zq8wSecret@127.0.0.1:" + port + "/db",
         "DATABASE_URL").withSslMode("disable");
-    List<Duration> waits = Collections.synchronizedList(new ArrayList<>());
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    BuildLog log = new BuildLog(new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(out, true, StandardCharsets.UTF_8));
-
-    UserError e = assertThrows(UserError.class, () -> new KvsBootstrap(url).attempts(4)
-        .backoffBase(Duration.ofMillis(5)).sleeper(waits::add).log(log).ensureTable());
-
-    assertEquals(List.of(Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(20)), waits);
-    String logged = out.toString(StandardCharsets.UTF_8);
-    assertEquals(3, logged.lines().filter(l -> l.contains("is not reachable (attempt")).count(),
-        logged);
-    assertTrue(logged.contains("attempt 3 of 4"), logged);
-    String all = text(e);
-    assertEquals("Could not reach Postgres at 127.0.0.1:" + port + "/db after 4 attempts.",
-        e.getMessage());
-    assertTrue(all.contains("Heroku will restart it"), all);
-    assertTrue(all.contains("DATOMIC_STORAGE_CONNECT_ATTEMPTS"), all);
-    assertTrue(all.toLowerCase().contains("refused"), all);
-    assertFalse(all.contains("Zq8wSecret") || logged.contains("Zq8wSecret"), all + logged);
-    assertTrue(e.exitCode() != 0);
+    UserError e = assertThrows(UserError.class, () -> new KvsBootstrap(url).attempts(2)
+        .backoffBase(Duration.ofMillis(1)).sleeper(d -> { }).ensureTable());
+    assertTrue(text(e).toLowerCase().contains("refused"), text(e));
   }
 
   @Test
@@ -301,6 +445,49 @@ class KvsBootstrapTest {
     assertFalse(all.contains(db.password()), all);
     assertEquals(List.of(), waits, "authentication failures are not retried");
     assertTrue(e.exitCode() != 0);
+  }
+
+  /** A URL without a password: said at once, not 15 s of retries ending in "may be restarting". */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "no password    | postgres://%s@127.0.0.1:%d/%s     | DATABASE_URL has no password",
+      "empty password | postgres://%s:@127.0.0.1:%d/%s    | DATABASE_URL has an empty password",
+  })
+  void aMissingPasswordIsSaidAtOnce(String name, String form, String expected) {
+    Database db = PG.newDatabase();
+    PostgresUrl url = sslAsTheServerAllows(PostgresUrl.parse(
+        String.format(form, db.user(), PG.port(), db.name()), "DATABASE_URL"));
+    List<Duration> waits = new ArrayList<>();
+
+    UserError e = assertThrows(UserError.class, () -> bootstrap(url).attempts(5)
+        .sleeper(waits::add).ensureTable());
+
+    String all = text(e);
+    assertTrue(e.getMessage().startsWith(expected), all);
+    assertTrue(all.contains("user '" + db.user() + "'"), all);
+    assertFalse(all.contains("may be restarting") || all.contains("Could not reach"), all);
+    assertTrue(all.contains("heroku pg:credentials:url"), all);
+    assertEquals(List.of(), waits, "not retried");
+  }
+
+  /** Every authentication failure ends the boot at once: waiting never fixes credentials. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "wrong password | postgres://%1$s:wrong-pw-0@127.0.0.1:%2$d/%3$s",
+      "unknown user   | postgres://nobody_here_9:%4$s@127.0.0.1:%2$d/%3$s",
+      "no password    | postgres://%1$s@127.0.0.1:%2$d/%3$s",
+      "empty password | postgres://%1$s:@127.0.0.1:%2$d/%3$s",
+  })
+  void authenticationFailuresAreNeverRetried(String name, String form) {
+    Database db = PG.newDatabase();
+    PostgresUrl url = sslAsTheServerAllows(PostgresUrl.parse(String.format(form, db.user(),
+        PG.port(), db.name(), db.password()), "DATABASE_URL"));
+    List<Duration> waits = new ArrayList<>();
+    UserError e = assertThrows(UserError.class, () -> bootstrap(url).attempts(5)
+        .sleeper(waits::add).ensureTable());
+    assertEquals(List.of(), waits, text(e));
+    assertFalse(text(e).contains("Could not reach"), text(e));
+    assertFalse(text(e).contains(db.password()), text(e));
   }
 
   @Test

@@ -238,4 +238,157 @@ class PostgresUrlTest {
     List<String> none = Arrays.asList(PostgresUrl.maskRaw("postgres://u@h/db"));
     assertEquals(List.of("postgres://u@h/db"), none);
   }
+
+  // --- The host: a DNS name, an IPv4 address or a bracketed IPv6 address, nothing else ---------
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      // a host that would smuggle URL parts into the JDBC URL once decoded, and what is named
+      "127.0.0.1%3A5432%2Fdb%3Fsslmode%3Ddisable%26x%3D:5432 | '%'",
+      "h%2Fother                                              | '%'",
+      "h%3Fsslmode%3Ddisable                                  | '%'",
+      "evil.example.com%2Ch                                   | '%'",
+      "evil.example.com,h                                     | ','",
+      "h;sslmode=disable                                      | ';'",
+      "h=x                                                    | '='",
+      "h&x                                                    | '&'",
+      "h!                                                     | '!'",
+      "[::1%25eth0]                                           | IPv6",
+      "[::1]x                                                 | after the IPv6",
+      "[db.example.com]                                       | IPv6",
+      "[::g]                                                  | IPv6",
+      "-h.example.com                                         | not a host name",
+      "h-.example.com                                         | not a host name",
+      "a..b                                                   | not a host name",
+      ".h                                                     | not a host name",
+      "999.1.1.1                                              | not a host name",
+      "1.2.3                                                  | not a host name",
+  })
+  void hostsThatAreNotANameOrAnAddressAreRefused(String host, String named) {
+    String raw = "postgres://alice:Zq8wSecret@" + host + "/db";
+    UserError e = assertThrows(UserError.class, () -> PostgresUrl.parse(raw, "DATABASE_URL"),
+        () -> "accepted " + raw + " as " + safeJdbc(raw));
+    String all = e.getMessage() + "\n" + String.join("\n", e.advice());
+    assertTrue(e.getMessage().startsWith("DATABASE_URL is not a usable Postgres URL: its host"),
+        all);
+    assertTrue(e.getMessage().contains(named), all);
+    assertFalse(all.contains("Zq8wSecret"), all);
+  }
+
+  private static String safeJdbc(String raw) {
+    try {
+      return PostgresUrl.parse(raw).jdbcUrl();
+    } catch (RuntimeException e) {
+      return e.toString();
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+      "db.example.com, db.example.com",
+      "ec2-52-1-2-3.compute-1.amazonaws.com, ec2-52-1-2-3.compute-1.amazonaws.com",
+      "DB.Example.COM, DB.Example.COM",
+      "my_db, my_db",
+      "localhost, localhost",
+      "10.0.0.255, 10.0.0.255",
+      "'[2001:db8::1]', '[2001:db8::1]'",
+      "'[::ffff:10.0.0.1]', '[::ffff:10.0.0.1]'",
+      "x1, x1",
+  })
+  void namesAndAddressesAreAccepted(String host, String expected) {
+    PostgresUrl url = PostgresUrl.parse("postgres://u:pw@" + host + ":5433/db");
+    assertEquals(expected, url.host());
+    assertEquals(expected, Driver.parseURL(url.jdbcUrl(), new Properties()).getProperty("PGHOST"));
+  }
+
+  // --- Parameters: an allow-list of pgjdbc parameters; the rest is refused by name -------------
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "socketFactory=java.lang.String                       | socketFactory | loads a Java class",
+      "socketFactoryArg=x                                   | socketFactoryArg | loads a Java class",
+      "sslfactory=org.postgresql.ssl.NonValidatingFactory   | sslfactory    | loads a Java class",
+      "sslhostnameverifier=x.Y                              | sslhostnameverifier | loads a Java class",
+      "sslpasswordcallback=x.Y                              | sslpasswordcallback | loads a Java class",
+      "authenticationPluginClassName=x.Y                    | authenticationPluginClassName | loads a Java class",
+      "xmlFactoryFactory=x.Y                                | xmlFactoryFactory | loads a Java class",
+      "connectExecutor=x.Y                                  | connectExecutor | loads a Java class",
+      "loggerFile=/app/.datomic/x.log                       | loggerFile    | writes a file",
+      "loggerLevel=TRACE                                    | loggerLevel   | writes",
+      "PGHOST=evil.example.com                              | PGHOST        | host, port or database",
+      "PGPORT=1                                             | PGPORT        | host, port or database",
+      "PGDBNAME=other                                       | PGDBNAME      | host, port or database",
+      "gssEncMode=require                                   | gssEncMode    | TLS",
+      "sslNegotiation=direct                                | sslNegotiation | TLS",
+      "ssl=false                                            | ssl           | sslmode",
+      "sslpassword=x                                        | sslpassword   | secret",
+      "channelBinding=disable                               | channelBinding | TLS",
+      "options=-c%20search_path%3Devil                      | options       | not one the buildpack passes",
+      "replication=database                                 | replication   | not one the buildpack passes",
+      "service=x                                            | service       | not one the buildpack passes",
+      "application_name=x                                   | application_name | not one the buildpack passes",
+      "SSLMODE=disable                                      | SSLMODE       | did you mean sslmode",
+      "connecttimeout=5                                     | connecttimeout | did you mean connectTimeout",
+      "connectTimeout=soon                                  | connectTimeout | whole number",
+      "tcpKeepAlive=maybe                                   | tcpKeepAlive  | true or false",
+      "sslmode=require&sslmode=disable                      | sslmode       | more than once",
+      "connectTimeout=5&connectTimeout=6                    | connectTimeout | more than once",
+  })
+  void parametersThatLoadClassesWriteFilesOrChangeTheTargetAreRefusedByName(String query,
+      String name, String why) {
+    String raw = "postgres://alice:Zq8wSecret@h/db?" + query;
+    UserError e = assertThrows(UserError.class, () -> PostgresUrl.parse(raw, "DATABASE_URL"),
+        () -> "accepted " + raw + " as " + safeJdbc(raw));
+    String all = e.getMessage() + "\n" + String.join("\n", e.advice());
+    assertTrue(e.getMessage().startsWith("DATABASE_URL is not a usable Postgres URL: its"
+        + " parameter " + name), all);
+    assertTrue(all.contains(why), all);
+    assertFalse(all.contains("Zq8wSecret"), all);
+    assertTrue(all.contains("sslmode, "), "lists the parameters it accepts:\n" + all);
+  }
+
+  @Test
+  void knownSafeParametersReachTheJdbcUrlIntact() {
+    PostgresUrl url = PostgresUrl.parse("postgres://u:pw@h/db?ApplicationName=my%20app"
+        + "&connectTimeout=5&socketTimeout=60&loginTimeout=7&tcpKeepAlive=true"
+        + "&currentSchema=datomic&sslrootcert=/app/.postgresql/root.crt&prepareThreshold=0"
+        + "&channelBinding=require&sslmode=verify-full");
+    Properties p = Driver.parseURL(url.jdbcUrl(), new Properties());
+    assertEquals("my app", p.getProperty("ApplicationName"));
+    assertEquals("5", p.getProperty("connectTimeout"));
+    assertEquals("datomic", p.getProperty("currentSchema"));
+    assertEquals("/app/.postgresql/root.crt", p.getProperty("sslrootcert"));
+    assertEquals("require", p.getProperty("channelBinding"));
+    assertEquals("verify-full", p.getProperty("sslmode"));
+  }
+
+  // --- No part may carry control characters (they would forge lines in the properties or log) --
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "postgres://u%0Asql-url%3Dx:pw@h/db         | user name",
+      "postgres://u:pw%0Asql-url%3Djdbc:x@h/db    | password",
+      "postgres://u:pw%0D%0A@h/db                 | password",
+      "postgres://u:pw@h/db%0Aprotocol%3Ddev      | database name",
+      "postgres://u:pw@h/db?ApplicationName=a%0Ab | ApplicationName",
+      "postgres://u:pw@h/db%00                    | database name",
+      "postgres://h/db?user=u%09x&password=p      | user name",
+  })
+  void controlCharactersAreRefusedInEveryPart(String raw, String part) {
+    UserError e = assertThrows(UserError.class, () -> PostgresUrl.parse(raw, "DATABASE_URL"),
+        () -> "accepted " + raw);
+    assertTrue(e.getMessage().contains(part) && e.getMessage().contains("control character"),
+        e.getMessage());
+  }
+
+  @Test
+  void theUserAndPasswordMayBeGivenOnceOnly() {
+    UserError user = assertThrows(UserError.class,
+        () -> PostgresUrl.parse("postgres://a:pw@h/db?user=b", "DATABASE_URL"));
+    assertTrue(user.getMessage().contains("user name twice"), user.getMessage());
+    UserError pw = assertThrows(UserError.class,
+        () -> PostgresUrl.parse("postgres://a:pw@h/db?password=other", "DATABASE_URL"));
+    assertTrue(pw.getMessage().contains("password twice"), pw.getMessage());
+    assertFalse(pw.getMessage().contains("other"), pw.getMessage());
+  }
 }

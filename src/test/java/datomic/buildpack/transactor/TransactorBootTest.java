@@ -517,6 +517,174 @@ class TransactorBootTest {
     assertTrue(tooSmall.stderr().contains("exceed 75% of the heap"), tooSmall.stderr());
   }
 
+  /**
+   * README: storage keys in the app's transactor.properties are ignored with a warning (storage
+   * comes from the database URL), and secrets there get a warning. A committed protocol or
+   * sql-url never sends the transactor to other storage than the summary says.
+   */
+  @Test
+  void storageKeysInTheAppsPropertiesAreIgnoredWithAWarning() throws IOException {
+    Database db = PG.newDatabase();
+    Path props = app.build().resolve("transactor.properties");
+    String original = Files.readString(props);
+    try {
+      Files.writeString(props, original + "protocol=dev\nsql-url=jdbc:postgresql://elsewhere:5432/x"
+          + "\nsql-user=someone\nlicense-key=committed-key-9f\n");
+      try (Dyno dyno = start(dyno("transactor.1", db))) {
+        assertTrue(dyno.awaitStarted(60), dyno.output());
+        Properties p = dyno.properties();
+        assertEquals("sql", p.getProperty("protocol"));
+        assertEquals("jdbc:postgresql://127.0.0.1:" + PG.port() + "/" + db.name()
+            + "?sslmode=require", p.getProperty("sql-url"));
+        assertEquals(db.user(), p.getProperty("sql-user"));
+        assertTrue(dyno.stderr().contains("transactor.properties sets protocol, sql-url,"
+            + " sql-user"), dyno.stderr());
+        assertTrue(dyno.stderr().contains("Move them to config vars"), dyno.stderr());
+        assertFalse(dyno.output().contains("committed-key-9f"), dyno.output());
+      }
+      try (Dyno noDatabase = start(dyno("transactor.1", GB))) {
+        assertTrue(noDatabase.awaitStarted(60), noDatabase.output());
+        assertEquals("dev", noDatabase.properties().getProperty("protocol"));
+        assertEquals(null, noDatabase.properties().getProperty("sql-url"));
+      }
+    } finally {
+      Files.writeString(props, original);
+    }
+  }
+
+  /** The case: a var named for storage that is not set booted on dev storage. */
+  @Test
+  void aNamedUrlVarThatIsNotSetFailsBootAndReleaseNamingTheVarsThatHoldPostgres()
+      throws IOException {
+    Database db = PG.newDatabase();
+    Map<String, String> env = dyno("transactor.1", GB);
+    env.put("DATOMIC_DATABASE_URL_VAR", "HEROKU_POSTGRESQL_RED_URL");
+    env.put("HEROKU_POSTGRESQL_BLUE_URL", db.url());
+    try (Dyno dyno = start(env)) {
+      assertNotEquals(0, dyno.awaitExit(60), dyno.output());
+      assertTrue(dyno.stderr().contains(" !     Error: DATOMIC_DATABASE_URL_VAR="
+          + "HEROKU_POSTGRESQL_RED_URL, but config var HEROKU_POSTGRESQL_RED_URL is not set."),
+          dyno.stderr());
+      assertTrue(dyno.stderr().contains("Config vars that hold a Postgres URL:"
+          + " HEROKU_POSTGRESQL_BLUE_URL."), dyno.stderr());
+      assertFalse(dyno.stdout().contains("System started"), dyno.output());
+      assertFalse(dyno.output().contains(db.password()), dyno.output());
+    }
+    env.put("DYNO", "release.1");
+    Run.Result release = Run.of(".datomic/bin/datomic-buildpack", "release-phase")
+        .in(app.build()).env(env).go();
+    assertNotEquals(0, release.exitCode(), release.toString());
+    assertTrue(release.stderr().contains("HEROKU_POSTGRESQL_RED_URL is not set"), release.stderr());
+    assertFalse(release.all().contains("storage ready"), release.all());
+    assertFalse(release.all().contains(db.password()), release.all());
+  }
+
+  /** A bad part of DATABASE_URL is named at once, never retried as "could not reach". */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "a class-loading parameter | ?socketFactory=java.lang.String | its parameter socketFactory",
+      "a TLS-weakening parameter | ?sslfactory=org.postgresql.ssl.NonValidatingFactory"
+          + " | its parameter sslfactory",
+      "a file-writing parameter  | ?loggerFile=/tmp/pg.log&loggerLevel=DEBUG | its parameter loggerFile",
+      "a host override           | ?PGHOST=db.example.com | its parameter PGHOST",
+  })
+  void aRefusedPartOfTheUrlFailsBootAndReleaseAtOnceNamingIt(String name, String query,
+      String expected) throws IOException {
+    Database db = PG.newDatabase();
+    Map<String, String> env = dyno("transactor.1", GB);
+    env.put("DATABASE_URL", db.url() + query);
+    env.put("DATOMIC_STORAGE_CONNECT_ATTEMPTS", "3");
+    env.put("DATOMIC_BUILDPACK_BACKOFF_MS", "20");
+    try (Dyno dyno = start(env)) {
+      assertNotEquals(0, dyno.awaitExit(60), dyno.output());
+      assertTrue(dyno.stderr().contains(" !     Error: DATABASE_URL is not a usable Postgres URL: "
+          + expected), dyno.stderr());
+      assertFalse(dyno.output().contains("Could not reach") || dyno.output().contains("retrying"),
+          dyno.output());
+      assertFalse(dyno.output().contains(db.password()), dyno.output());
+    }
+    assertEquals(List.of(), kvsColumns(db), "nothing was done to the database");
+    env.put("DYNO", "release.1");
+    Run.Result release = Run.of(".datomic/bin/datomic-buildpack", "release-phase")
+        .in(app.build()).env(env).go();
+    assertNotEquals(0, release.exitCode(), release.toString());
+    assertTrue(release.stderr().contains(expected), release.stderr());
+  }
+
+  @Test
+  void aUrlWithoutPasswordFailsBootAtOnceSayingSo() throws IOException {
+    Database db = PG.newDatabase();
+    Map<String, String> env = dyno("transactor.1", GB);
+    env.put("DATABASE_URL", "postgres://" + db.user() + "@127.0.0.1:" + PG.port() + "/"
+        + db.name());
+    try (Dyno dyno = start(env)) {
+      assertNotEquals(0, dyno.awaitExit(60), dyno.output());
+      assertTrue(dyno.stderr().contains(" !     Error: DATABASE_URL has no password"),
+          dyno.stderr());
+      assertFalse(dyno.output().contains("retrying") || dyno.output().contains("restarting"),
+          dyno.output());
+    }
+  }
+
+  /**
+   * The storage credentials reach the transactor exactly: a password with a leading space and
+   * non-ASCII characters reads back the same whether Datomic reads the properties file as
+   * ISO-8859-1 (Properties.load(InputStream)) or UTF-8 (a Reader), and really logs in.
+   */
+  @Test
+  void storageCredentialsReadBackExactlyFromThePropertiesFile() throws Exception {
+    String user = PostgresServer.uniqueName("ünï");
+    String password = " lead=é€\\x#!:";
+    PG.createRole(user, password);
+    String name = PostgresServer.uniqueName("db");
+    PG.createDatabase(name, user);
+    Database db = new Database(PG, name, user, password);
+    try (Dyno dyno = start(dyno("transactor.1", db))) {
+      assertTrue(dyno.awaitStarted(60), dyno.output());
+      Path file = Path.of(dyno.argument("PROPS")); // the file bin/transactor was given
+      Properties latin1 = new Properties();
+      Properties utf8 = new Properties();
+      try (java.io.InputStream in = Files.newInputStream(file)) {
+        latin1.load(in);
+      }
+      try (java.io.Reader in = Files.newBufferedReader(file)) {
+        utf8.load(in);
+      }
+      for (Properties p : List.of(latin1, utf8)) {
+        assertEquals(password, p.getProperty("sql-password"));
+        assertEquals(user, p.getProperty("sql-user"));
+      }
+      Properties credentials = new Properties();
+      credentials.setProperty("user", latin1.getProperty("sql-user"));
+      credentials.setProperty("password", latin1.getProperty("sql-password"));
+      java.sql.DriverManager.getConnection(latin1.getProperty("sql-url"), credentials).close();
+      assertFalse(dyno.output().contains(password.strip()), dyno.output());
+    }
+  }
+
+  /** sslmode=require in the summary means the transactor's connection really is encrypted. */
+  @Test
+  void theTransactorsStorageConnectionUsesTlsAsTheSummarySays() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(PG.ssl(), "server has no SSL (no openssl)");
+    Database db = PG.newDatabase();
+    try (Dyno dyno = start(dyno("transactor.1", db))) {
+      assertTrue(dyno.awaitStarted(60), dyno.output());
+      assertTrue(dyno.stdout().contains("(sslmode=require)"), dyno.stdout());
+      Properties p = dyno.properties();
+      Properties credentials = new Properties();
+      credentials.setProperty("user", p.getProperty("sql-user"));
+      credentials.setProperty("password", p.getProperty("sql-password"));
+      try (java.sql.Connection c = java.sql.DriverManager.getConnection(
+              p.getProperty("sql-url"), credentials);
+          java.sql.Statement s = c.createStatement();
+          java.sql.ResultSet rs = s.executeQuery(
+              "SELECT ssl::text FROM pg_stat_ssl WHERE pid = pg_backend_pid()")) {
+        assertTrue(rs.next());
+        assertEquals("true", rs.getString(1));
+      }
+    }
+  }
+
   @Test
   void peerUriMasksThePasswordUnlessAsked() {
     Database db = PG.newDatabase();
