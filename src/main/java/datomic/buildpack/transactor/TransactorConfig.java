@@ -273,30 +273,6 @@ public final class TransactorConfig {
     return out.toString();
   }
 
-  /** A value escaped for a properties file (see {@link #render()}). */
-  static String escape(String value) {
-    StringBuilder b = new StringBuilder(value.length());
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      switch (c) {
-        case '\\' -> b.append("\\\\");
-        case '\t' -> b.append("\\t");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\f' -> b.append("\\f");
-        case ' ' -> b.append(i == 0 ? "\\ " : " ");
-        default -> {
-          if (c < 0x20 || c > 0x7e) {
-            b.append("\\u").append(Integer.toHexString(0x10000 | c).substring(1));
-          } else {
-            b.append(c);
-          }
-        }
-      }
-    }
-    return b.toString();
-  }
-
   /** Lines for the boot summary: values (secrets masked) and where each came from. */
   public List<String> summary() {
     List<String> lines = new ArrayList<>();
