@@ -32,6 +32,14 @@ public record SlugLayout(Path appDir) {
     return binDir().resolve("datomic-buildpack");
   }
 
+  /**
+   * Clojure sources shipped with the buildpack (the metrics callback, {@code datomic_buildpack/}),
+   * put on a Datomic process's classpath as a folder: Datomic {@code require}s namespaces.
+   */
+  public Path cljDir() {
+    return datomicDir().resolve("clj");
+  }
+
   /** Logback configuration that sends the transactor's logs to stdout. */
   public Path logbackConfig() {
     return datomicDir().resolve("logback.xml");

@@ -1,5 +1,6 @@
 package datomic.buildpack.heroku;
 
+import datomic.buildpack.files.Trees;
 import datomic.buildpack.output.BuildLog;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /**
  * Writes the buildpack's own files into the slug: the launcher script and CLI jar the Procfile
@@ -34,8 +37,45 @@ public final class SlugWriter {
     info.write(slug.buildInfo());
     Files.createDirectories(slug.profileScript().getParent());
     copyResource("profile.sh", slug.profileScript(), false);
+    writeClojureSources();
     log.detail("Procfile commands run " + relative(slug.launcherScript())
         + "; it renders transactor.properties from config vars at every dyno boot.");
+  }
+
+  /**
+   * Copies the Clojure sources shipped in the jar under {@code slug/clj/} (the metrics callback)
+   * into {@code .datomic/clj}, replacing whatever was there.
+   */
+  void writeClojureSources() throws IOException {
+    Trees.delete(slug.cljDir());
+    String prefix = RESOURCES.substring(1) + "clj/";
+    Path source;
+    try {
+      source = Path.of(SlugWriter.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (java.net.URISyntaxException e) {
+      throw new IOException("cannot locate the buildpack's own classes", e);
+    }
+    if (Files.isDirectory(source)) { // run from classes (an IDE): the resources are files
+      Path from = source.resolve(prefix);
+      if (Files.isDirectory(from)) {
+        Trees.copy(from, slug.cljDir());
+      }
+      return;
+    }
+    try (ZipFile jar = new ZipFile(source.toFile())) {
+      for (ZipEntry entry : java.util.Collections.list(jar.entries())) {
+        String name = entry.getName();
+        if (!name.startsWith(prefix) || entry.isDirectory() || name.contains("..")) {
+          continue;
+        }
+        Path target = slug.cljDir().resolve(name.substring(prefix.length()));
+        Files.createDirectories(target.getParent());
+        try (InputStream in = jar.getInputStream(entry)) {
+          Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r--r--"));
+      }
+    }
   }
 
   /** Keeps an app's own Procfile (saying what it lacks), or writes the standard one. */

@@ -4,6 +4,7 @@ import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
 import datomic.buildpack.heroku.BuildInfo;
 import datomic.buildpack.heroku.SlugLayout;
+import datomic.buildpack.metrics.MetricsCallback;
 import datomic.buildpack.output.BuildLog;
 import datomic.buildpack.output.Secrets;
 import datomic.buildpack.output.UserError;
@@ -60,6 +61,7 @@ public final class BootPlan {
     log.detail("heap      -Xmx" + Size.format(config.heapMb()) + " -Xms"
         + Size.format(config.heapMb()) + " (" + config.heapSource() + ")");
     config.summary().forEach(line -> log.detail(secrets.mask(line)));
+    log.detail(MetricsCallback.summary(config.metricsCallback(), registry, env));
     dyno.filter(d -> d.megabytes() < 1024).ifPresent(d -> log.warning(
         "This dyno has " + d.megabytes() + " MB of memory; a transactor needs at least 1 GB.",
         "Use a larger dyno: heroku ps:type transactor=standard-2x (or performance-m)."));

@@ -1,6 +1,7 @@
 package datomic.buildpack.transactor;
 
 import datomic.buildpack.heroku.SlugLayout;
+import datomic.buildpack.metrics.MetricsCallback;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,8 +50,11 @@ public final class Launcher {
     argv.add("JAVA_TOOL_OPTIONS=" + withoutHeapOptions(saved(env, "JAVA_TOOL_OPTIONS")));
     argv.add("XMX=");
     argv.add("XMS=");
-    Optional.ofNullable(env.get("DATOMIC_EXT_CLASSPATH")).filter(cp -> !cp.isBlank())
-        .ifPresent(cp -> argv.add("DATOMIC_EXT_CLASSPATH=" + absoluteClasspath(cp, slug)));
+    // The user's entries, made absolute, then the folder the shipped metrics callback needs.
+    MetricsCallback.extClasspath(slug,
+        Optional.ofNullable(env.get(MetricsCallback.EXT_CLASSPATH)).filter(cp -> !cp.isBlank()),
+        config.metricsCallback())
+        .ifPresent(cp -> argv.add(MetricsCallback.EXT_CLASSPATH + "=" + cp));
     Optional.ofNullable(env.get("DATOMIC_BUILDPACK_JAVA")).map(Path::of).map(Path::getParent)
         .ifPresent(bin -> argv.add("PATH=" + bin + ":" + env.getOrDefault("PATH", "/usr/bin:/bin")));
     argv.add(slug.distDir().resolve("bin/transactor").toString());
@@ -62,17 +66,6 @@ public final class Launcher {
     argv.add("-Dlogback.configurationFile=" + slug.logbackConfig());
     argv.add(properties.toString());
     return argv;
-  }
-
-  /**
-   * bin/transactor changes into the distribution folder before it starts Java, so relative
-   * classpath entries (a metrics jar in the app) are made absolute against the app root.
-   */
-  static String absoluteClasspath(String classpath, SlugLayout slug) {
-    return String.join(":", java.util.Arrays.stream(classpath.split(":"))
-        .filter(e -> !e.isEmpty())
-        .map(e -> e.startsWith("/") ? e : slug.appDir().resolve(e).normalize().toString())
-        .toList());
   }
 
   /** The value the launcher script saved before it cleared the variable for its own JVM. */

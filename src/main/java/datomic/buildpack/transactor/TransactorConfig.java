@@ -7,6 +7,7 @@ import datomic.buildpack.distribution.DatomicVersion;
 import datomic.buildpack.distribution.Edition;
 import datomic.buildpack.distribution.VersionCatalog;
 import datomic.buildpack.heroku.BuildInfo;
+import datomic.buildpack.metrics.MetricsCallback;
 import datomic.buildpack.output.BuildLog;
 import datomic.buildpack.output.Units;
 import datomic.buildpack.output.UserError;
@@ -84,6 +85,9 @@ public final class TransactorConfig {
         registry.value(env, var.name()).filter(v -> !env.get(var.name()).isPresent())
             .ifPresent(v -> config.put(var.property().orElseThrow(), v, "default"));
       }
+    }
+    if (MetricsCallback.shippedOn(registry, env)) {
+      config.put(MetricsCallback.PROPERTY, MetricsCallback.SHIPPED, MetricsCallback.SHIPPED_SOURCE);
     }
     MemoryPlan derived = MemoryPlan.forHeap(heap);
     String derivedSource = "derived from the " + Size.format(heap) + " heap";
@@ -237,6 +241,13 @@ public final class TransactorConfig {
 
   public Map<String, Setting> properties() {
     return properties;
+  }
+
+  /** The metrics callback these properties name (the shipped one, the user's, or none). */
+  public Optional<MetricsCallback> metricsCallback() {
+    Setting s = properties.get(MetricsCallback.PROPERTY);
+    return s == null ? Optional.empty()
+        : MetricsCallback.ofProperty(Optional.of(s.value()), s.source());
   }
 
   /** The properties file's text. Holds secrets: written only to a private file. */
