@@ -1,5 +1,6 @@
 package datomic.buildpack.transactor;
 
+import datomic.buildpack.cache.Memcached;
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.ConfigVar;
 import datomic.buildpack.config.Environment;
@@ -27,7 +28,8 @@ import java.util.TreeSet;
 /**
  * The transactor's properties for this boot, each with where it came from. Precedence, low to
  * high: built-in defaults (and memory derived from the dyno) &lt; the app's transactor.properties
- * &lt; {@code DATOMIC_*} config vars &lt; facts of this dyno (storage from the database URL, host).
+ * &lt; add-ons (MemCachier) &lt; {@code DATOMIC_*} config vars &lt; facts of this dyno (storage
+ * from the database URL, host).
  */
 public final class TransactorConfig {
   /** A property's value and where it came from (for the boot summary). */
@@ -96,6 +98,9 @@ public final class TransactorConfig {
     config.put(CACHE_MAX, Size.format(derived.cacheMaxMb()), derivedSource);
 
     config.readAppProperties(in.appProperties(), log);
+    // The MemCachier add-on sits between the app's file and the DATOMIC_MEMCACHED* config vars.
+    Memcached.fromAddOn(env).ifPresent(m -> m.transactorProperties()
+        .forEach((k, v) -> config.put(k, v.value(), v.source())));
 
     for (ConfigVar var : registry.vars()) {
       Optional<String> property = var.property();
