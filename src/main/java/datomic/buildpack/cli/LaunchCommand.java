@@ -2,6 +2,7 @@ package datomic.buildpack.cli;
 
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
+import datomic.buildpack.dyno.RuntimeDir;
 import datomic.buildpack.heroku.SlugLayout;
 import datomic.buildpack.output.BuildLog;
 import datomic.buildpack.transactor.BootPlan;
@@ -35,7 +36,8 @@ final class LaunchCommand implements Callable<Integer> {
     Environment env = Environment.system();
     TransactorConfig config = new BootPlan(ConfigRegistry.load(), env, slug, log)
         .prepare(Optional.of(DynoMemory.detect(dyno.cgroupRoot)));
-    Path properties = Launcher.writeProperties(config);
+    Path properties = Launcher.writeProperties(
+        RuntimeDir.forBoot(env, "transactor", slug.appDir()), config);
     List<String> command = Launcher.command(slug, config, properties, env.asMap());
     Launcher.writePlan(execPlan, command);
     log.detail("Starting " + slug.appDir().relativize(slug.distDir()) + "/bin/transactor");

@@ -1,13 +1,12 @@
 package datomic.buildpack.transactor;
 
+import datomic.buildpack.dyno.RuntimeDir;
 import datomic.buildpack.heroku.SlugLayout;
 import datomic.buildpack.metrics.MetricsCallback;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,15 +27,12 @@ public final class Launcher {
 
   private Launcher() {}
 
-  /** Writes {@code config} to a new file readable only by this user, in a private folder. */
-  public static Path writeProperties(TransactorConfig config) throws IOException {
-    Path dir = Files.createTempDirectory("datomic-transactor-",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    Path file = dir.resolve("transactor.properties");
-    Files.createFile(file,
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    Files.writeString(file, config.render(), StandardCharsets.UTF_8, StandardOpenOption.WRITE);
-    return file;
+  /**
+   * Writes {@code config} to {@code transactor.properties} in this dyno's private runtime folder,
+   * readable only by this user; the file of the previous boot is replaced, not kept beside it.
+   */
+  public static Path writeProperties(RuntimeDir dir, TransactorConfig config) {
+    return dir.write("transactor.properties", config.render());
   }
 
   /** The command line to exec, as argv. */

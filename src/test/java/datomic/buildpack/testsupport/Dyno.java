@@ -52,6 +52,8 @@ public final class Dyno implements AutoCloseable {
       Path record = work.resolve(processType + "-" + System.nanoTime() + ".properties");
       Map<String, String> env = new TreeMap<>(configVars);
       env.putIfAbsent("HOME", appDir.toString());
+      // The dyno's /tmp: its private runtime folder goes there (see dyno/RuntimeDir).
+      env.putIfAbsent("TMPDIR", Files.createDirectories(work.resolve("tmp")).toString());
       env.put("STUB_TRANSACTOR_RECORD", record.toString());
       Process p = Run.of("bash", "-c", command).in(appDir).env(env).start(out, err);
       return new Dyno(p, out, err, record);

@@ -112,6 +112,59 @@ class TransactorBootTest {
   }
 
   @Test
+  void eachBootReplacesThePropertiesInTheDynosOnePrivateFolderLeavingNothingBehind()
+      throws IOException {
+    Map<String, String> env = dyno("transactor.1", GB);
+    Path tmpdir = Files.createDirectories(tmp.resolve("dyno-tmp"));
+    env.put("TMPDIR", tmpdir.toString());
+    Path first;
+    try (Dyno dyno = start(env)) {
+      assertTrue(dyno.awaitStarted(60), dyno.output());
+      first = Path.of(dyno.argument("PROPS"));
+      assertEquals(0, dyno.stop());
+    }
+    Path folder = first.getParent();
+    assertEquals(tmpdir, folder.getParent(), "the folder is in the dyno's TMPDIR");
+    assertTrue(folder.getFileName().toString().startsWith("datomic-transactor.1-"), folder.toString());
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(folder)));
+    Files.writeString(folder.resolve("left-by-a-crash"), "stale");
+    for (int boot = 2; boot <= 3; boot++) {
+      try (Dyno dyno = start(env)) {
+        assertTrue(dyno.awaitStarted(60), dyno.output());
+        assertEquals(first.toString(), dyno.argument("PROPS"), "boot " + boot);
+        assertEquals(0, dyno.stop());
+      }
+    }
+    try (var inTmp = Files.list(tmpdir); var inFolder = Files.list(folder)) {
+      assertEquals(List.of(folder), inTmp.toList(), "one folder, whatever the number of boots");
+      assertEquals(List.of(first), inFolder.toList(), "only this boot's properties");
+    }
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(first)));
+  }
+
+  @Test
+  void aRuntimeFolderThatIsALinkIsRefused() throws IOException {
+    Map<String, String> env = dyno("transactor.1", GB);
+    Path tmpdir = Files.createDirectories(tmp.resolve("dyno-tmp"));
+    env.put("TMPDIR", tmpdir.toString());
+    Path folder;
+    try (Dyno dyno = start(env)) {
+      assertTrue(dyno.awaitStarted(60), dyno.output());
+      folder = Path.of(dyno.argument("PROPS")).getParent();
+    }
+    datomic.buildpack.files.Trees.delete(folder);
+    Path elsewhere = Files.createDirectories(tmp.resolve("someone-elses"));
+    Files.createSymbolicLink(folder, elsewhere);
+    try (Dyno dyno = start(env)) {
+      assertNotEquals(0, dyno.awaitExit(60), dyno.output());
+      assertTrue(dyno.stderr().contains("is not a private folder of this user"), dyno.stderr());
+    }
+    try (var files = Files.list(elsewhere)) {
+      assertEquals(0, files.count(), "nothing written through the link");
+    }
+  }
+
+  @Test
   void licenceKeyAndMemcachedPasswordReachTheTransactorButNoLog() throws IOException {
     Database db = PG.newDatabase();
     Map<String, String> env = dyno("transactor.1", db);

@@ -1,0 +1,145 @@
+package datomic.buildpack.dyno;
+
+import datomic.buildpack.config.Environment;
+import datomic.buildpack.output.UserError;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Set;
+
+/**
+ * This dyno's private runtime folder, for files that hold secrets only the process it starts may
+ * read (the transactor's properties, a pgpass file, the peer server's arguments). One folder per
+ * dyno, mode 0700: {@code $TMPDIR/datomic-<DYNO>-<app>} (the process type stands in for
+ * {@code DYNO} in a local run; {@code <app>} is a short hash of the app folder, so two local apps
+ * never share one). It is emptied at each boot and its files are replaced, never added to, so
+ * nothing accumulates in {@code /tmp} however often a process restarts.
+ */
+public final class RuntimeDir {
+  static final Set<PosixFilePermission> PRIVATE_DIR = PosixFilePermissions.fromString("rwx------");
+  static final Set<PosixFilePermission> PRIVATE_FILE = PosixFilePermissions.fromString("rw-------");
+
+  private final Path path;
+
+  private RuntimeDir(Path path) {
+    this.path = path;
+  }
+
+  /**
+   * The folder of this dyno (emptied: a boot starts from nothing).
+   *
+   * @param process the process type, naming the folder when {@code DYNO} is not set
+   */
+  public static RuntimeDir forBoot(Environment env, String process, Path appDir) {
+    RuntimeDir dir = open(env, process, appDir);
+    dir.clear();
+    return dir;
+  }
+
+  /** The folder of this dyno as it is (for a one-off command that adds a file of its own). */
+  public static RuntimeDir open(Environment env, String process, Path appDir) {
+    Path tmp = Path.of(env.get("TMPDIR").orElse(System.getProperty("java.io.tmpdir", "/tmp")));
+    String dyno = env.get("DYNO").orElse(process).replaceAll("[^A-Za-z0-9._-]", "_");
+    return at(tmp.resolve("datomic-" + dyno + "-" + shortHash(appDir)));
+  }
+
+  /** The folder at {@code path}, created private if missing, refused unless it is ours. */
+  static RuntimeDir at(Path path) {
+    try {
+      Files.createDirectories(path.getParent());
+      try {
+        Files.createDirectory(path, PosixFilePermissions.asFileAttribute(PRIVATE_DIR));
+      } catch (FileAlreadyExistsException e) {
+        // reused across boots: checked below
+      }
+      PosixFileAttributes attrs = Files.readAttributes(path, PosixFileAttributes.class,
+          LinkOption.NOFOLLOW_LINKS);
+      if (!attrs.isDirectory() || !ownedByUs(path)) {
+        throw new UserError("The runtime folder " + path + " is not a private folder of this"
+                + " user.",
+            "It holds secrets for Datomic, so it must be a folder (not a link) this user owns.",
+            "Remove it, or point TMPDIR at a folder only this user can write to.");
+      }
+      if (!attrs.permissions().equals(PRIVATE_DIR)) {
+        Files.setPosixFilePermissions(path, PRIVATE_DIR);
+      }
+      return new RuntimeDir(path);
+    } catch (IOException e) {
+      throw new UserError("Could not prepare the runtime folder " + path + ": " + e.getMessage(),
+          "Check that TMPDIR (or /tmp) is writable.").withCause(e);
+    }
+  }
+
+  public Path path() {
+    return path;
+  }
+
+  /**
+   * Writes {@code name} with {@code content}, readable only by this user, replacing any file of
+   * that name in one step (a reader sees the old file or the new one, never half of one).
+   */
+  public Path write(String name, String content) {
+    Path target = path.resolve(name);
+    Path temp = path.resolve("." + name + ".new");
+    try {
+      Files.deleteIfExists(temp);
+      Files.createFile(temp, PosixFilePermissions.asFileAttribute(PRIVATE_FILE));
+      Files.writeString(temp, content, StandardCharsets.UTF_8, StandardOpenOption.WRITE);
+      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.ATOMIC_MOVE);
+      return target;
+    } catch (IOException e) {
+      try {
+        Files.deleteIfExists(temp);
+      } catch (IOException ignored) {
+        // the folder is emptied at the next boot
+      }
+      throw new UserError("Could not write " + target + ": " + e.getMessage(),
+          "Check that TMPDIR (or /tmp) is writable and not full.").withCause(e);
+    }
+  }
+
+  /** Deletes what an earlier boot of this dyno left (files only; the folder holds no others). */
+  void clear() {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(path)) {
+      for (Path file : files) {
+        Files.deleteIfExists(file);
+      }
+    } catch (IOException e) {
+      throw new UserError("Could not empty the runtime folder " + path + ": " + e.getMessage(),
+          "Remove it, or point TMPDIR at a folder only this user can write to.").withCause(e);
+    }
+  }
+
+  /** Whether this process's user owns {@code path} (Linux: {@code /proc/self}'s owner is us). */
+  private static boolean ownedByUs(Path path) throws IOException {
+    Path self = Path.of("/proc/self");
+    if (!Files.exists(self)) {
+      return true; // not Linux (a developer's machine): the mode check still applies
+    }
+    return Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS)
+        .equals(Files.getAttribute(self, "unix:uid"));
+  }
+
+  private static String shortHash(Path appDir) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(
+          appDir.toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 4);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
