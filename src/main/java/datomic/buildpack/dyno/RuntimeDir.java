@@ -1,6 +1,7 @@
 package datomic.buildpack.dyno;
 
 import datomic.buildpack.config.Environment;
+import datomic.buildpack.files.PrivateFile;
 import datomic.buildpack.output.UserError;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,8 +10,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -29,7 +28,6 @@ import java.util.Set;
  */
 public final class RuntimeDir {
   static final Set<PosixFilePermission> PRIVATE_DIR = PosixFilePermissions.fromString("rwx------");
-  static final Set<PosixFilePermission> PRIVATE_FILE = PosixFilePermissions.fromString("rw-------");
 
   private final Path path;
 
@@ -91,22 +89,10 @@ public final class RuntimeDir {
    * that name in one step (a reader sees the old file or the new one, never half of one).
    */
   public Path write(String name, String content) {
-    Path target = path.resolve(name);
-    Path temp = path.resolve("." + name + ".new");
     try {
-      Files.deleteIfExists(temp);
-      Files.createFile(temp, PosixFilePermissions.asFileAttribute(PRIVATE_FILE));
-      Files.writeString(temp, content, StandardCharsets.UTF_8, StandardOpenOption.WRITE);
-      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING,
-          StandardCopyOption.ATOMIC_MOVE);
-      return target;
+      return PrivateFile.replace(path, name, content);
     } catch (IOException e) {
-      try {
-        Files.deleteIfExists(temp);
-      } catch (IOException ignored) {
-        // the folder is emptied at the next boot
-      }
-      throw new UserError("Could not write " + target + ": " + e.getMessage(),
+      throw new UserError("Could not write " + path.resolve(name) + ": " + e.getMessage(),
           "Check that TMPDIR (or /tmp) is writable and not full.").withCause(e);
     }
   }

@@ -331,6 +331,22 @@ public final class PostgresUrl {
     return "datomic:sql://" + dbName + "?" + jdbcUrlWithCredentials(revealPassword);
   }
 
+  /**
+   * The peer connection URI without a password: {@code datomic:sql://<dbName>?jdbc:postgresql://
+   * host:port/db?user=..&sslmode=..}. For a process started with {@code PGPASSFILE} pointing at a
+   * {@link PgPassFile} of this URL: pgjdbc (42.3 and later) reads the password from that file
+   * when the URL has none, so it appears in no process argument.
+   *
+   * @throws UserError when {@code dbName} is not letters, digits and hyphens
+   */
+  public String peerUriWithoutPassword(String dbName) {
+    peerUri(dbName, false); // validates the name
+    String base = jdbcUrl();
+    int q = base.indexOf('?');
+    return "datomic:sql://" + dbName + "?" + base.substring(0, q + 1) + "user=" + encode(user)
+        + "&" + base.substring(q + 1);
+  }
+
   /** The storage part of {@code transactor.properties}: sql-url, sql-user, sql-password, driver. */
   public Map<String, String> transactorProperties() {
     Map<String, String> props = new LinkedHashMap<>();
