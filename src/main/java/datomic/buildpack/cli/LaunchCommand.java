@@ -6,7 +6,7 @@ import datomic.buildpack.dyno.RuntimeDir;
 import datomic.buildpack.heroku.SlugLayout;
 import datomic.buildpack.output.BuildLog;
 import datomic.buildpack.transactor.BootPlan;
-import datomic.buildpack.transactor.DynoMemory;
+import datomic.buildpack.dyno.DynoMemory;
 import datomic.buildpack.transactor.Launcher;
 import datomic.buildpack.transactor.TransactorConfig;
 import java.nio.file.Path;

@@ -4,8 +4,6 @@ import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
 import datomic.buildpack.heroku.SlugLayout;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -83,29 +81,12 @@ public final class MetricsCallback {
     return "-D" + PEER_SYSTEM_PROPERTY + "=" + callback;
   }
 
-  /** What this callback adds to the classpath: the shipped sources' folder, or nothing. */
+  /**
+   * What this callback adds to the classpath: the shipped sources' folder, or nothing (see
+   * {@code dyno.JavaExec#environment}, which puts it before the app's DATOMIC_EXT_CLASSPATH).
+   */
   public List<Path> classpathEntries(SlugLayout slug) {
     return shipped ? List.of(slug.cljDir()) : List.of();
-  }
-
-  /**
-   * The {@code DATOMIC_EXT_CLASSPATH} a Datomic process gets: the user's entries (relative ones
-   * resolved against the app root, since Datomic's scripts change into the distribution folder
-   * first), then what {@code callback} needs. Empty when there is nothing to add.
-   */
-  public static Optional<String> extClasspath(SlugLayout slug, Optional<String> userClasspath,
-      Optional<MetricsCallback> callback) {
-    List<String> entries = new ArrayList<>();
-    userClasspath.ifPresent(cp -> Arrays.stream(cp.split(":")).map(String::strip)
-        .filter(e -> !e.isEmpty())
-        .map(e -> e.startsWith("/") ? e : slug.appDir().resolve(e).normalize().toString())
-        .forEach(entries::add));
-    callback.ifPresent(c -> c.classpathEntries(slug).forEach(p -> {
-      if (!entries.contains(p.toString())) {
-        entries.add(p.toString());
-      }
-    }));
-    return entries.isEmpty() ? Optional.empty() : Optional.of(String.join(":", entries));
   }
 
   /** The boot summary's line about metrics. */

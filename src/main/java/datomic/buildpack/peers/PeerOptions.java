@@ -118,9 +118,13 @@ public final class PeerOptions {
         .replace("\r", "\\r") + "\"";
   }
 
-  /** {@code DATOMIC_EXT_CLASSPATH} for the child: the user's entries, then the callback's folder. */
-  public Optional<String> extClasspath() {
-    return MetricsCallback.extClasspath(slug, env.get(MetricsCallback.EXT_CLASSPATH), metrics);
+  /**
+   * Classpath entries the child needs (the shipped callback's folder), for
+   * {@code JavaExec.environment(env, appDir, classpathEntries(), ...)}, which puts them before the
+   * app's own {@code DATOMIC_EXT_CLASSPATH}.
+   */
+  public List<Path> classpathEntries() {
+    return metrics.map(m -> m.classpathEntries(slug)).orElse(List.of());
   }
 
   /** Lines for a boot summary (the password never). */

@@ -2,6 +2,9 @@ package datomic.buildpack.transactor;
 
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
+import datomic.buildpack.dyno.DynoMemory;
+import datomic.buildpack.dyno.DynoNetwork;
+import datomic.buildpack.dyno.Heap;
 import datomic.buildpack.heroku.BuildInfo;
 import datomic.buildpack.heroku.SlugLayout;
 import datomic.buildpack.metrics.MetricsCallback;
@@ -58,8 +61,8 @@ public final class BootPlan {
       log.detail("checked   every config var, transactor.properties and the memory settings");
       return config;
     }
-    log.detail("heap      -Xmx" + Size.format(config.heapMb()) + " -Xms"
-        + Size.format(config.heapMb()) + " (" + config.heapSource() + ")");
+    Heap heap = new Heap(config.heapMb(), config.heapSource());
+    log.detail("heap      " + heap.xmx() + " " + heap.xms() + " (" + heap.source() + ")");
     config.summary().forEach(line -> log.detail(secrets.mask(line)));
     log.detail(MetricsCallback.summary(config.metricsCallback(), registry, env));
     dyno.filter(d -> d.megabytes() < 1024).ifPresent(d -> log.warning(

@@ -1,5 +1,7 @@
 package datomic.buildpack.transactor;
 
+import datomic.buildpack.dyno.Heap;
+
 /**
  * Heap and memory trio for a dyno, following Datomic's guidance: a 1 GB heap gets
  * 32m/256m/128m and a 4 GB heap 32m/512m/1g. Both spend 37.5% of the heap on the index and the
@@ -7,15 +9,13 @@ package datomic.buildpack.transactor;
  * moving from index to cache as the heap grows.
  */
 public record MemoryPlan(long heapMb, long indexThresholdMb, long indexMaxMb, long cacheMaxMb) {
-  /** Memory the JVM needs besides its heap (metaspace, threads, buffers): at least 256 MB. */
-  static final long MIN_NON_HEAP_MB = 256;
   static final long THRESHOLD_MB = 32;
   /** Datomic refuses to start when index max + object cache max exceed this share of heap. */
   static final double MAX_SHARE = 0.75;
 
   /** The heap for a dyno of {@code dynoMb}: all but a quarter of it, leaving at least 256 MB. */
   public static long heapFor(long dynoMb) {
-    return dynoMb - Math.max(dynoMb / 4, MIN_NON_HEAP_MB);
+    return Heap.forDyno(dynoMb);
   }
 
   /** The trio for a heap of {@code heapMb}. */

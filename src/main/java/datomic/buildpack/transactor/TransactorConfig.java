@@ -7,10 +7,14 @@ import datomic.buildpack.config.Environment;
 import datomic.buildpack.distribution.DatomicVersion;
 import datomic.buildpack.distribution.Edition;
 import datomic.buildpack.distribution.VersionCatalog;
+import datomic.buildpack.dyno.BootSummary;
+import datomic.buildpack.dyno.DynoMemory;
+import datomic.buildpack.dyno.DynoNetwork;
+import datomic.buildpack.dyno.Heap;
+import datomic.buildpack.dyno.Size;
 import datomic.buildpack.heroku.BuildInfo;
 import datomic.buildpack.metrics.MetricsCallback;
 import datomic.buildpack.output.BuildLog;
-import datomic.buildpack.output.Units;
 import datomic.buildpack.output.UserError;
 import java.io.IOException;
 import java.io.Reader;
@@ -65,21 +69,11 @@ public final class TransactorConfig {
   public static TransactorConfig assemble(Inputs in, BuildLog log) {
     ConfigRegistry registry = in.registry();
     Environment env = in.env();
-    long heap;
-    String heapSource;
-    Optional<String> xmx = registry.value(env, "DATOMIC_XMX");
-    if (xmx.isPresent()) {
-      heap = Size.megabytes(xmx.get());
-      heapSource = "config var DATOMIC_XMX";
-    } else if (in.dyno().isPresent()) {
-      heap = MemoryPlan.heapFor(in.dyno().get().megabytes());
-      heapSource = "derived from " + in.dyno().get().megabytes() + " MB ("
-          + in.dyno().get().source() + ")";
-    } else {
-      // The release phase runs on a dyno of its own: the transactor's heap is known at its boot.
-      heap = 1024;
-      heapSource = UNKNOWN_HEAP;
-    }
+    // The release phase runs on a dyno of its own: the transactor's heap is known at its boot.
+    Heap decided = Heap.decide(registry, env, "DATOMIC_XMX", in.dyno())
+        .orElse(new Heap(1024, UNKNOWN_HEAP));
+    long heap = decided.megabytes();
+    String heapSource = decided.source();
     TransactorConfig config = new TransactorConfig(heap, heapSource, in.storage());
 
     for (ConfigVar var : registry.vars()) {
@@ -180,13 +174,7 @@ public final class TransactorConfig {
   private void checkMemory(Optional<DynoMemory> dyno) {
     MemoryPlan plan = new MemoryPlan(heapMb, sizeOf(INDEX_THRESHOLD), sizeOf(INDEX_MAX),
         sizeOf(CACHE_MAX));
-    if (dyno.isPresent() && heapMb + MemoryPlan.MIN_NON_HEAP_MB > dyno.get().megabytes()) {
-      throw new UserError("The transactor heap (" + Size.format(heapMb) + ", from " + heapSource
-              + ") does not fit this dyno's " + dyno.get().megabytes() + " MB of memory with "
-              + MemoryPlan.MIN_NON_HEAP_MB + " MB left for the JVM itself.",
-          "Lower DATOMIC_XMX (or unset it to derive the heap from the dyno), or use a larger",
-          "dyno: heroku ps:type transactor=performance-m");
-    }
+    new Heap(heapMb, heapSource).checkFits(dyno, "transactor", "DATOMIC_XMX", "transactor");
     if (heapKnown(dyno) && heapMb < MIN_HEAP_MB) {
       throw new UserError("A " + Size.format(heapMb) + " heap (" + heapSource
               + ") is too small for a transactor.",
@@ -267,8 +255,8 @@ public final class TransactorConfig {
   /** Lines for the boot summary: values (secrets masked) and where each came from. */
   public List<String> summary() {
     List<String> lines = new ArrayList<>();
-    properties.forEach((k, s) -> lines.add(Units.padRight(k, 24) + " "
-        + (SECRET_KEYS.contains(k) ? "********" : s.value()) + "  (" + s.source() + ")"));
+    properties.forEach((k, s) -> lines.add(BootSummary.line(k,
+        SECRET_KEYS.contains(k) ? "********" : s.value(), s.source())));
     return lines;
   }
 }

@@ -106,7 +106,7 @@ class MemcachedTest {
     assertEquals(List.of("-Ddatomic.metricsCallback=datomic-buildpack.metrics/handler",
         "-Ddatomic.memcachedServers=mc1.example.com:11211",
         "-Ddatomic.memcachedUsername=user"), peers.jvmOptions());
-    assertEquals(Optional.of(tmp.resolve(".datomic/clj").toString()), peers.extClasspath());
+    assertEquals(List.of(tmp.resolve(".datomic/clj")), peers.classpathEntries());
     Path file = tmp.resolve("secret.args");
     String jdkJavaOptions = peers.writeSecretArgFile(file);
     assertEquals("@" + file, jdkJavaOptions);
@@ -125,7 +125,7 @@ class MemcachedTest {
         Environment.of(Map.of("DATOMIC_METRICS", "off")), new SlugLayout(tmp));
     assertEquals(List.of(), peers.jvmOptions());
     assertFalse(peers.hasSecrets());
-    assertEquals(Optional.empty(), peers.extClasspath());
+    assertEquals(List.of(), peers.classpathEntries());
     assertEquals(List.of(), peers.otherAppsJvmOptions(true));
   }
 }

@@ -151,8 +151,8 @@ class MetricsBootTest {
     env.put("DATOMIC_EXT_CLASSPATH", "lib/extra.jar:/opt/other.jar");
     try (Dyno dyno = Dyno.start(app.build(), "transactor", env, tmp.resolve("d"))) {
       assertTrue(dyno.awaitStarted(90), dyno.output());
-      assertEquals(app.build().resolve("lib/extra.jar") + ":/opt/other.jar:"
-          + app.build().resolve(".datomic/clj"), dyno.argument("ENV_DATOMIC_EXT_CLASSPATH"));
+      assertEquals(app.build().resolve(".datomic/clj") + ":" + app.build().resolve("lib/extra.jar")
+          + ":/opt/other.jar", dyno.argument("ENV_DATOMIC_EXT_CLASSPATH"));
     }
   }
 }

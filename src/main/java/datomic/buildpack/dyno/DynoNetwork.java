@@ -1,4 +1,4 @@
-package datomic.buildpack.transactor;
+package datomic.buildpack.dyno;
 
 import datomic.buildpack.config.Environment;
 import java.net.Inet4Address;
@@ -16,20 +16,12 @@ import java.util.Optional;
 public record DynoNetwork(String host, String hostSource, Optional<String> altHost,
     String altHostSource, boolean privateSpace) {
 
+  /** The transactor's addresses: {@code DATOMIC_HOST} / {@code DATOMIC_ALT_HOST} override. */
   public static DynoNetwork detect(Environment env) {
+    Address address = address(env, "DATOMIC_HOST");
     Optional<String> privateIp = env.get("HEROKU_PRIVATE_IP");
-    String host;
-    String hostSource;
-    if (env.get("DATOMIC_HOST").isPresent()) {
-      host = env.get("DATOMIC_HOST").get();
-      hostSource = "config var DATOMIC_HOST";
-    } else if (privateIp.isPresent()) {
-      host = privateIp.get();
-      hostSource = "HEROKU_PRIVATE_IP";
-    } else {
-      host = firstNonLoopback().orElse("localhost");
-      hostSource = "the dyno's first non-loopback address";
-    }
+    String host = address.host();
+    String hostSource = address.source();
     Optional<String> altHost = env.get("DATOMIC_ALT_HOST");
     String altSource = "config var DATOMIC_ALT_HOST";
     if (altHost.isEmpty()) {
@@ -37,6 +29,31 @@ public record DynoNetwork(String host, String hostSource, Optional<String> altHo
       altSource = "HEROKU_DNS_DYNO_NAME";
     }
     return new DynoNetwork(host, hostSource, altHost, altSource, privateIp.isPresent());
+  }
+
+  /** An address other dynos reach this one at, and where it came from. */
+  public record Address(String host, String source) {}
+
+  /**
+   * This dyno's address for other dynos: config var {@code overrideVar} when set, else {@code
+   * HEROKU_PRIVATE_IP} (in a Private Space), else the first non-loopback address.
+   */
+  public static Address address(Environment env, String overrideVar) {
+    Optional<String> override = env.get(overrideVar);
+    if (override.isPresent()) {
+      return new Address(override.get(), "config var " + overrideVar);
+    }
+    Optional<String> privateIp = env.get("HEROKU_PRIVATE_IP");
+    if (privateIp.isPresent()) {
+      return new Address(privateIp.get(), "HEROKU_PRIVATE_IP");
+    }
+    return new Address(firstNonLoopback().orElse("localhost"),
+        "the dyno's first non-loopback address");
+  }
+
+  /** Whether this dyno is in a Private Space (other dynos can reach it). */
+  public static boolean inPrivateSpace(Environment env) {
+    return env.get("HEROKU_PRIVATE_IP").isPresent();
   }
 
   static Optional<String> firstNonLoopback() {

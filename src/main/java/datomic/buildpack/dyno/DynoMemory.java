@@ -1,4 +1,4 @@
-package datomic.buildpack.transactor;
+package datomic.buildpack.dyno;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
