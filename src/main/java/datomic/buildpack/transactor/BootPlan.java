@@ -11,7 +11,9 @@ import datomic.buildpack.metrics.MetricsCallback;
 import datomic.buildpack.output.BuildLog;
 import datomic.buildpack.output.Secrets;
 import datomic.buildpack.output.UserError;
+import datomic.buildpack.storage.ConnectionBudget;
 import datomic.buildpack.storage.KvsBootstrap;
+import datomic.buildpack.storage.PostgresUrl;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,13 +51,18 @@ public final class BootPlan {
     DynoNetwork network = DynoNetwork.detect(env);
     TransactorConfig config = TransactorConfig.assemble(new TransactorConfig.Inputs(registry, env,
         build, slug.appProperties(), dyno, storage, network), log);
-    String kvs = prepareStorage(storage);
+    Optional<KvsBootstrap> bootstrap = storage.database().map(this::bootstrap);
+    String kvs = bootstrap.map(b -> "; " + b.ensureTable().describe()).orElse("");
+    Optional<ConnectionBudget.Usage> connections =
+        bootstrap.flatMap(b -> ConnectionBudget.read(b, log));
 
     boolean releasePhase = dyno.isEmpty();
     log.step("Datomic " + build.displayEdition() + " " + build.version()
         + (releasePhase ? " release checks" : " transactor")
         + env.get("DYNO").map(d -> " on " + d).orElse(""));
     log.detail("storage   " + storage.description() + kvs + " (from " + storage.source() + ")");
+    connections.ifPresent(usage -> ConnectionBudget.report(usage, connectionNeed(config),
+        releasePhase, storage.database().orElseThrow().source(), log));
     Secrets secrets = registry.secrets(env);
     if (releasePhase) {
       log.detail("checked   every config var, transactor.properties and the memory settings");
@@ -106,14 +113,23 @@ public final class BootPlan {
     return m.matches() ? Integer.parseInt(m.group(1)) : 0;
   }
 
-  private String prepareStorage(Storage storage) {
-    if (storage.database().isEmpty()) {
-      return "";
-    }
-    KvsBootstrap bootstrap = KvsBootstrap.forUrl(storage.database().get(), registry, env).log(log);
+  private KvsBootstrap bootstrap(PostgresUrl url) {
+    KvsBootstrap bootstrap = KvsBootstrap.forUrl(url, registry, env).log(log);
     env.get("DATOMIC_BUILDPACK_BACKOFF_MS").map(Long::parseLong)
         .ifPresent(ms -> bootstrap.backoffBase(java.time.Duration.ofMillis(ms)));
-    return "; " + bootstrap.ensureTable().describe();
+    return bootstrap;
+  }
+
+  /** The transactor's pool from its properties (Datomic's defaults when unset) and the peers'. */
+  private ConnectionBudget.Need connectionNeed(TransactorConfig config) {
+    java.util.function.Function<String, Optional<String>> property = key ->
+        Optional.ofNullable(config.properties().get(key)).map(TransactorConfig.Setting::value);
+    return new ConnectionBudget.Need(
+        ConnectionBudget.number(property.apply("write-concurrency"),
+            ConnectionBudget.DEFAULT_WRITE_CONCURRENCY),
+        ConnectionBudget.number(property.apply("read-concurrency"),
+            ConnectionBudget.DEFAULT_READ_CONCURRENCY),
+        ConnectionBudget.number(registry.value(env, ConnectionBudget.PEERS_SETTING), 10));
   }
 
 }
