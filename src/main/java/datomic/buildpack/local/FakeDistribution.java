@@ -26,6 +26,7 @@ public final class FakeDistribution {
   private int jarBytes = 4096;
   private long seed = 42;
   private boolean zip64;
+  private String pgjdbc = "42.5.1";
   private final List<String> omitted = new java.util.ArrayList<>();
   private final List<Object[]> extras = new java.util.ArrayList<>();
 
@@ -60,6 +61,15 @@ public final class FakeDistribution {
 
   public FakeDistribution seed(long seed) {
     this.seed = seed;
+    return this;
+  }
+
+  /**
+   * The version in the name of the PostgreSQL driver jar under {@code lib/} (a 1.0.7622
+   * distribution's peer library declares pgjdbc 42.5.1); {@code null} leaves it out.
+   */
+  public FakeDistribution pgjdbc(String version) {
+    this.pgjdbc = version;
     return this;
   }
 
@@ -140,6 +150,10 @@ public final class FakeDistribution {
         addRandom(out, top + "lib/dep-" + i + ".jar", jarBytes, random);
       }
       addRandom(out, top + "presto-server/lib/presto-main.jar", jarBytes, random);
+      if (pgjdbc != null) {
+        // After the others, so their seeded bytes stay what they were.
+        addRandom(out, top + "lib/postgresql-" + pgjdbc + ".jar", jarBytes, random);
+      }
       for (Object[] extra : extras) {
         ZipArchiveEntry entry = new ZipArchiveEntry((String) extra[0]);
         if (extra[2] != null) {

@@ -1,0 +1,69 @@
+package datomic.buildpack.dyno;
+
+import datomic.buildpack.storage.PgPassFile;
+import datomic.buildpack.storage.PostgresUrl;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * How a Datomic process other than the transactor reaches Postgres storage: the peer URIs it is
+ * given and the environment it needs. When the distribution's pgjdbc reads pgpass files, the URIs
+ * carry no password and {@code PGPASSFILE} points at a 0600 file in the dyno's runtime folder;
+ * with an older driver the password has to be in the URI (and the summary says so).
+ */
+public final class PeerStorage {
+  private final PostgresUrl url;
+  private final PgPassFile.Support support;
+  private final Path pgpass;
+
+  private PeerStorage(PostgresUrl url, PgPassFile.Support support, Path pgpass) {
+    this.url = url;
+    this.support = support;
+    this.pgpass = pgpass;
+  }
+
+  /** Decides for the distribution in {@code distDir}; writes the pgpass file when it is used. */
+  public static PeerStorage prepare(PostgresUrl url, Path distDir, RuntimeDir runtime) {
+    PgPassFile.Support support = PgPassFile.support(distDir);
+    Path file = null;
+    if (support.readsPgPass() && url.password().isPresent()) {
+      file = runtime.write(PgPassFile.FILE_NAME, PgPassFile.of(url).text());
+    }
+    return new PeerStorage(url, support, file);
+  }
+
+  public PostgresUrl url() {
+    return url;
+  }
+
+  /** The URI the process connects with: without a password when the pgpass file carries it. */
+  public String uri(String dbName) {
+    return passwordInFile() || url.password().isEmpty() ? url.peerUriWithoutPassword(dbName)
+        : url.peerUri(dbName, true);
+  }
+
+  /** The same URI as a log may show it (password masked when it is in there). */
+  public String shownUri(String dbName) {
+    return passwordInFile() || url.password().isEmpty() ? url.peerUriWithoutPassword(dbName)
+        : url.peerUri(dbName, false);
+  }
+
+  public boolean passwordInFile() {
+    return pgpass != null;
+  }
+
+  /** Variables the process needs: {@code PGPASSFILE} when the password is in the file. */
+  public Map<String, String> environment() {
+    return passwordInFile() ? Map.of(PgPassFile.ENV, pgpass.toString()) : Map.of();
+  }
+
+  /** One summary line: where the password comes from, and why. */
+  public String passwordSummary() {
+    if (url.password().isEmpty()) {
+      return "none in the database URL";
+    }
+    return passwordInFile()
+        ? "read from PGPASSFILE, in no URI or argument  (" + support.evidence() + " reads it)"
+        : "in the storage URI  (" + support.evidence() + ": it cannot read a pgpass file)";
+  }
+}
