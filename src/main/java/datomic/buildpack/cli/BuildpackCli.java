@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       LaunchCommand.class,
       ReleasePhaseCommand.class,
       PeerUriCommand.class,
+      ConsoleCommand.class,
       ConfigVarsCommand.class,
       DryRunCommand.class
     })

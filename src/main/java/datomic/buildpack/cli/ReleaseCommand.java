@@ -32,7 +32,10 @@ final class ReleaseCommand implements Callable<Integer> {
     if (!info.isFree()) {
       release.put("addons", List.of(POSTGRES_ADDON));
     }
-    release.put("default_process_types", Map.of(Procfile.TRANSACTOR, Procfile.LAUNCH_COMMAND));
+    Map<String, String> types = new LinkedHashMap<>();
+    types.put(Procfile.TRANSACTOR, Procfile.LAUNCH_COMMAND);
+    types.put(Procfile.CONSOLE, Procfile.CONSOLE_COMMAND); // also when the app's Procfile lacks it
+    release.put("default_process_types", types);
     JSON yaml = JSON.builder(new YAMLFactory()
         .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
         .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)).build();
