@@ -21,6 +21,10 @@ import picocli.CommandLine.Command;
       ReleasePhaseCommand.class,
       PeerUriCommand.class,
       ConsoleCommand.class,
+      BackupCommand.class,
+      ListBackupsCommand.class,
+      VerifyBackupCommand.class,
+      RestoreCommand.class,
       ConfigVarsCommand.class,
       DryRunCommand.class
     })

@@ -84,7 +84,8 @@ public final class ConsoleBoot {
     log.step("Datomic " + build.displayEdition() + " " + build.version() + " Console"
         + env.get("DYNO").map(d -> " on " + d).orElse(""));
     log.detail(BootSummary.line("storage", ALIAS + " = " + uri, "config var " + url.source()));
-    log.detail(BootSummary.line("password", storage.passwordSummary(), "PGPASSFILE"));
+    log.detail(BootSummary.line("password", storage.passwordSummary(),
+        "config var " + url.source()));
     log.detail(BootSummary.line("port", port, registry.isSet(env, PORT_SETTING)
         ? "config var " + PORT_SETTING : "default"));
     log.detail("The Console has no login: it is not a web process, so only you reach it:");

@@ -20,7 +20,9 @@ class ShellCheckTest {
         "bin/compile", "bin/release", "bin/report", "lib/buildpack.sh", "dry-run", ".ci/run",
         "src/main/resources/datomic/buildpack/slug/datomic-buildpack",
         "src/main/resources/datomic/buildpack/slug/profile.sh",
-        "test-fixtures/datomic-dist/bin/transactor", "test-fixtures/jvm-common/bin/java"));
+        "test-fixtures/datomic-dist/bin/transactor", "test-fixtures/jvm-common/bin/java",
+        "test-fixtures/datomic-dist/bin/console", "test-fixtures/datomic-dist/bin/datomic",
+        "bench/metrics/run"));
     Run.Result r = Run.of(command).in(Repo.root()).go();
     assertEquals(0, r.exitCode(), r.toString());
   }
