@@ -28,6 +28,11 @@ import picocli.CommandLine.Command;
       PeerServerCommand.class,
       CreateDatabaseCommand.class,
       ClientConfigCommand.class,
+      ConsoleCommand.class,
+      BackupCommand.class,
+      ListBackupsCommand.class,
+      VerifyBackupCommand.class,
+      RestoreCommand.class,
       ConfigVarsCommand.class,
       DryRunCommand.class
     })

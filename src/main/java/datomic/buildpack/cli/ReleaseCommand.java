@@ -40,6 +40,7 @@ final class ReleaseCommand implements Callable<Integer> {
     Map<String, String> types = new LinkedHashMap<>();
     types.put(Procfile.TRANSACTOR, Procfile.LAUNCH_COMMAND);
     types.put(Procfile.PEER_SERVER, Procfile.PEER_SERVER_COMMAND);
+    types.put(Procfile.CONSOLE, Procfile.CONSOLE_COMMAND); // also when the app's Procfile lacks it
     release.put("default_process_types", types);
     JSON yaml = JSON.builder(new YAMLFactory()
         .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)

@@ -25,9 +25,12 @@ public final class ConfigRegistry {
   public static final String INTERNAL_PREFIX = "DATOMIC_BUILDPACK_";
 
   private final Map<String, ConfigVar> vars = new LinkedHashMap<>();
+  /** Secrets in config vars that add-ons and the platform set (not DATOMIC_* settings). */
+  private final List<String> otherSecrets;
 
-  private ConfigRegistry(List<ConfigVar> list) {
+  private ConfigRegistry(List<ConfigVar> list, List<String> otherSecrets) {
     list.forEach(v -> vars.put(v.name(), v));
+    this.otherSecrets = otherSecrets == null ? List.of() : List.copyOf(otherSecrets);
   }
 
   /** The registry (read once; it is immutable). */
@@ -42,10 +45,11 @@ public final class ConfigRegistry {
   private static ConfigRegistry read() {
     try (InputStream in = ConfigRegistry.class.getResourceAsStream(RESOURCE)) {
       List<ConfigVar> vars = new ArrayList<>();
-      for (Map<String, Object> var : Json.objects(Json.read(in), "vars")) {
+      Map<String, Object> json = Json.read(in);
+      for (Map<String, Object> var : Json.objects(json, "vars")) {
         vars.add(ConfigVar.of(var));
       }
-      return new ConfigRegistry(vars);
+      return new ConfigRegistry(vars, Json.strings(json, "otherSecrets"));
     } catch (IOException e) {
       throw new UncheckedIOException("config-vars.json is unreadable", e);
     }
@@ -157,12 +161,21 @@ public final class ConfigRegistry {
     return Echo.value(value);
   }
 
-  /** Every secret value present in {@code env}, for masking. */
+  /**
+   * Every secret value present in {@code env}, for masking: secret {@code DATOMIC_*} vars and the
+   * add-ons' secrets ({@code otherSecrets} in config-vars.json, e.g. MEMCACHIER_PASSWORD).
+   */
   public Secrets secrets(Environment env) {
     Secrets secrets = new Secrets();
     vars.values().stream().filter(ConfigVar::secret)
         .forEach(v -> env.get(v.name()).ifPresent(secrets::add));
+    otherSecrets.forEach(name -> env.get(name).ifPresent(secrets::add));
     return secrets;
+  }
+
+  /** Names of the add-ons' and platform's secret config vars (never shown, never passed as arguments). */
+  public List<String> otherSecrets() {
+    return otherSecrets;
   }
 
   /** The known name nearest to {@code name}, if it is near enough to be a likely typo. */

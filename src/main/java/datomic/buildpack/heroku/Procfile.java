@@ -19,11 +19,14 @@ public record Procfile(Map<String, String> processes) {
   public static final String TRANSACTOR = "transactor";
   public static final String RELEASE = "release";
   public static final String PEER_SERVER = "peer-server";
+  /** Datomic's Console: never a {@code web} process (it has no login). */
+  public static final String CONSOLE = "console";
 
   /** The commands this buildpack runs, relative to the app root so they work without .profile.d. */
   public static final String LAUNCH_COMMAND = ".datomic/bin/datomic-buildpack launch";
   public static final String RELEASE_COMMAND = ".datomic/bin/datomic-buildpack release-phase";
   public static final String PEER_SERVER_COMMAND = ".datomic/bin/datomic-buildpack peer-server";
+  public static final String CONSOLE_COMMAND = ".datomic/bin/datomic-buildpack console";
 
   public static Procfile parse(String text) {
     Map<String, String> processes = new LinkedHashMap<>();
@@ -60,6 +63,8 @@ public record Procfile(Map<String, String> processes) {
     processes.put(RELEASE, RELEASE_COMMAND);
     // Heroku scales a new process type to 0: it costs nothing until heroku ps:scale peer-server=1.
     processes.put(PEER_SERVER, PEER_SERVER_COMMAND);
+    // A new process type starts at 0 dynos: no Console runs until heroku ps:scale console=1.
+    processes.put(CONSOLE, CONSOLE_COMMAND);
     return new Procfile(processes);
   }
 

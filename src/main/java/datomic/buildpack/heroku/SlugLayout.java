@@ -32,7 +32,11 @@ public record SlugLayout(Path appDir) {
     return binDir().resolve("datomic-buildpack");
   }
 
-  /** Clojure shipped with the buildpack (the peer server's main), on Datomic's classpath. */
+  /**
+   * Clojure sources shipped with the buildpack ({@code datomic_buildpack/}: the peer server's
+   * main, the metrics callback), put on a Datomic process's classpath as a folder: Datomic
+   * {@code require}s namespaces.
+   */
   public Path cljDir() {
     return datomicDir().resolve("clj");
   }

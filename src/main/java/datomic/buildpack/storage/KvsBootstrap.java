@@ -235,7 +235,8 @@ public final class KvsBootstrap {
         .withCause(last == null ? null : new SQLException(clean(last), last.getSQLState()));
   }
 
-  private Connection connect() throws SQLException {
+  /** A connection as the app's role (ApplicationName datomic-buildpack), with the timeouts. */
+  Connection connect() throws SQLException {
     Properties props = url.jdbcProperties();
     props.setProperty("ApplicationName", APPLICATION_NAME);
     props.setProperty("connectTimeout", String.valueOf(connectTimeoutSeconds));

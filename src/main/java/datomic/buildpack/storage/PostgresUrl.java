@@ -218,6 +218,16 @@ public final class PostgresUrl {
         + "&" + base.substring(q + 1);
   }
 
+  /**
+   * The storage URI Datomic's Console takes: the peer URI without a database name, and without a
+   * password (for a process given {@code PGPASSFILE}, see {@link PgPassFile}):
+   * {@code datomic:sql://?jdbc:postgresql://host:port/db?user=..&sslmode=..}.
+   */
+  public String storageUriWithoutPassword() {
+    String uri = peerUriWithoutPassword("x");
+    return "datomic:sql://" + uri.substring("datomic:sql://x".length());
+  }
+
   /** The storage part of {@code transactor.properties}: sql-url, sql-user, sql-password, driver. */
   public Map<String, String> transactorProperties() {
     Map<String, String> props = new LinkedHashMap<>();

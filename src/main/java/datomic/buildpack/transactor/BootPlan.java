@@ -7,11 +7,14 @@ import datomic.buildpack.dyno.DynoNetwork;
 import datomic.buildpack.dyno.Heap;
 import datomic.buildpack.heroku.BuildInfo;
 import datomic.buildpack.heroku.SlugLayout;
+import datomic.buildpack.metrics.MetricsCallback;
 import datomic.buildpack.output.BuildLog;
 import datomic.buildpack.output.Echo;
 import datomic.buildpack.output.Secrets;
 import datomic.buildpack.output.UserError;
+import datomic.buildpack.storage.ConnectionBudget;
 import datomic.buildpack.storage.KvsBootstrap;
+import datomic.buildpack.storage.PostgresUrl;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -50,13 +53,18 @@ public final class BootPlan {
     DynoNetwork network = DynoNetwork.detect(env);
     TransactorConfig config = TransactorConfig.assemble(new TransactorConfig.Inputs(registry, env,
         build, slug.appProperties(), dyno, storage, network), log);
-    String kvs = prepareStorage(storage);
+    Optional<KvsBootstrap> bootstrap = storage.database().map(this::bootstrap);
+    String kvs = bootstrap.map(b -> "; " + b.ensureTable().describe()).orElse("");
+    Optional<ConnectionBudget.Usage> connections =
+        bootstrap.flatMap(b -> ConnectionBudget.read(b, log));
 
     boolean releasePhase = dyno.isEmpty();
     log.step("Datomic " + build.displayEdition() + " " + build.version()
         + (releasePhase ? " release checks" : " transactor")
         + env.get("DYNO").map(d -> " on " + Echo.value(d)).orElse(""));
     log.detail("storage   " + storage.description() + kvs + " (from " + storage.source() + ")");
+    connections.ifPresent(usage -> ConnectionBudget.report(usage, connectionNeed(config),
+        releasePhase, storage.database().orElseThrow().source(), log));
     Secrets secrets = registry.secrets(env);
     if (releasePhase) {
       log.detail("checked   every config var, transactor.properties and the memory settings");
@@ -65,6 +73,7 @@ public final class BootPlan {
     Heap heap = new Heap(config.heapMb(), config.heapSource());
     log.detail("heap      " + heap.xmx() + " " + heap.xms() + " (" + heap.source() + ")");
     config.summary().forEach(line -> log.detail(secrets.mask(line)));
+    log.detail(MetricsCallback.summary(config.metricsCallback(), registry, env));
     dyno.filter(d -> d.megabytes() < 1024).ifPresent(d -> log.warning(
         "This dyno has " + d.megabytes() + " MB of memory; a transactor needs at least 1 GB.",
         "Use a larger dyno: heroku ps:type transactor=standard-2x (or performance-m)."));
@@ -106,14 +115,23 @@ public final class BootPlan {
     return m.matches() ? Integer.parseInt(m.group(1)) : 0;
   }
 
-  private String prepareStorage(Storage storage) {
-    if (storage.database().isEmpty()) {
-      return "";
-    }
-    KvsBootstrap bootstrap = KvsBootstrap.forUrl(storage.database().get(), registry, env).log(log);
+  private KvsBootstrap bootstrap(PostgresUrl url) {
+    KvsBootstrap bootstrap = KvsBootstrap.forUrl(url, registry, env).log(log);
     env.get("DATOMIC_BUILDPACK_BACKOFF_MS").map(Long::parseLong)
         .ifPresent(ms -> bootstrap.backoffBase(java.time.Duration.ofMillis(ms)));
-    return "; " + bootstrap.ensureTable().describe();
+    return bootstrap;
+  }
+
+  /** The transactor's pool from its properties (Datomic's defaults when unset) and the peers'. */
+  private ConnectionBudget.Need connectionNeed(TransactorConfig config) {
+    java.util.function.Function<String, Optional<String>> property = key ->
+        Optional.ofNullable(config.properties().get(key)).map(TransactorConfig.Setting::value);
+    return new ConnectionBudget.Need(
+        ConnectionBudget.number(property.apply("write-concurrency"),
+            ConnectionBudget.DEFAULT_WRITE_CONCURRENCY),
+        ConnectionBudget.number(property.apply("read-concurrency"),
+            ConnectionBudget.DEFAULT_READ_CONCURRENCY),
+        ConnectionBudget.number(registry.value(env, ConnectionBudget.PEERS_SETTING), 10));
   }
 
 }

@@ -4,6 +4,7 @@ import datomic.buildpack.dyno.JavaExec;
 import datomic.buildpack.dyno.RuntimeDir;
 import datomic.buildpack.dyno.Size;
 import datomic.buildpack.heroku.SlugLayout;
+import datomic.buildpack.metrics.MetricsCallback;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,7 +29,9 @@ public final class Launcher {
   /** The command line to exec, as argv. */
   public static List<String> command(SlugLayout slug, TransactorConfig config, Path properties,
       Map<String, String> env) {
-    List<String> argv = JavaExec.environment(env, slug.appDir(), List.of(), Map.of());
+    // The folder the shipped metrics callback needs, before the app's own DATOMIC_EXT_CLASSPATH.
+    List<String> argv = JavaExec.environment(env, slug.appDir(),
+        config.metricsCallback().map(c -> c.classpathEntries(slug)).orElse(List.of()), Map.of());
     argv.add(slug.distDir().resolve("bin/transactor").toString());
     String heap = Size.format(config.heapMb());
     argv.add("-Xmx" + heap);

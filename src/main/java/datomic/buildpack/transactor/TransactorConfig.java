@@ -1,5 +1,6 @@
 package datomic.buildpack.transactor;
 
+import datomic.buildpack.cache.Memcached;
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.ConfigVar;
 import datomic.buildpack.config.Environment;
@@ -14,6 +15,7 @@ import datomic.buildpack.dyno.Heap;
 import datomic.buildpack.dyno.Size;
 import datomic.buildpack.heroku.AppFiles;
 import datomic.buildpack.heroku.BuildInfo;
+import datomic.buildpack.metrics.MetricsCallback;
 import datomic.buildpack.output.BuildLog;
 import datomic.buildpack.output.Echo;
 import datomic.buildpack.output.Units;
@@ -32,7 +34,8 @@ import java.util.TreeSet;
 /**
  * The transactor's properties for this boot, each with where it came from. Precedence, low to
  * high: built-in defaults (and memory derived from the dyno) &lt; the app's transactor.properties
- * &lt; {@code DATOMIC_*} config vars &lt; facts of this dyno (storage from the database URL, host).
+ * &lt; add-ons (MemCachier) &lt; {@code DATOMIC_*} config vars &lt; facts of this dyno (storage
+ * from the database URL, host).
  */
 public final class TransactorConfig {
   /** A property's value and where it came from (for the boot summary). */
@@ -81,6 +84,9 @@ public final class TransactorConfig {
             .ifPresent(v -> config.put(var.property().orElseThrow(), v, "default"));
       }
     }
+    if (MetricsCallback.shippedOn(registry, env)) {
+      config.put(MetricsCallback.PROPERTY, MetricsCallback.SHIPPED, MetricsCallback.SHIPPED_SOURCE);
+    }
     MemoryPlan derived = MemoryPlan.forHeap(heap);
     String derivedSource = "derived from the " + Size.format(heap) + " heap";
     config.put(INDEX_THRESHOLD, Size.format(derived.indexThresholdMb()), derivedSource);
@@ -88,6 +94,9 @@ public final class TransactorConfig {
     config.put(CACHE_MAX, Size.format(derived.cacheMaxMb()), derivedSource);
 
     config.readAppProperties(in.appProperties(), registry, log);
+    // The MemCachier add-on sits between the app's file and the DATOMIC_MEMCACHED* config vars.
+    Memcached.fromAddOn(env).ifPresent(m -> m.transactorProperties()
+        .forEach((k, v) -> config.put(k, v.value(), v.source())));
 
     for (ConfigVar var : registry.vars()) {
       Optional<String> property = var.property();
@@ -258,6 +267,13 @@ public final class TransactorConfig {
 
   public Map<String, Setting> properties() {
     return properties;
+  }
+
+  /** The metrics callback these properties name (the shipped one, the user's, or none). */
+  public Optional<MetricsCallback> metricsCallback() {
+    Setting s = properties.get(MetricsCallback.PROPERTY);
+    return s == null ? Optional.empty()
+        : MetricsCallback.ofProperty(Optional.of(s.value()), s.source());
   }
 
   /**

@@ -36,7 +36,9 @@ class ShellCheckTest {
         "lib/platform.sh", "scripts/release", ".ci/run", "dry-run", "bench/run",
         "bin/test", "bin/test-compile", "bin/report",
         "src/main/resources/datomic/buildpack/slug/datomic-buildpack",
-        "test-fixtures/datomic-dist/bin/run", "test-fixtures/jvm-common/bin/java")) {
+        "test-fixtures/datomic-dist/bin/run", "test-fixtures/jvm-common/bin/java",
+        "test-fixtures/datomic-dist/bin/console", "test-fixtures/datomic-dist/bin/datomic",
+        "bench/metrics/run")) {
       assertTrue(scripts.contains(expected), expected + " is found: " + scripts);
     }
     return scripts;

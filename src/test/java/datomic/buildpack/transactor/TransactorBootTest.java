@@ -412,8 +412,8 @@ class TransactorBootTest {
     env.put("DATOMIC_EXT_CLASSPATH", "lib/metrics.jar:/opt/other.jar");
     try (Dyno dyno = start(env)) {
       assertTrue(dyno.awaitStarted(60), dyno.output());
-      assertEquals(app.build().resolve("lib/metrics.jar") + ":/opt/other.jar",
-          dyno.argument("ENV_DATOMIC_EXT_CLASSPATH"));
+      assertEquals(app.build().resolve(".datomic/clj") + ":" + app.build().resolve("lib/metrics.jar")
+          + ":/opt/other.jar", dyno.argument("ENV_DATOMIC_EXT_CLASSPATH"));
     }
   }
 
