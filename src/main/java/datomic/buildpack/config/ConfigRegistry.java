@@ -137,8 +137,10 @@ public final class ConfigRegistry {
       return Secrets.MASK;
     }
     if (var.type() == ValueType.URL) {
-      int query = value.indexOf('?');
-      return Secrets.maskUrls(query < 0 ? value : value.substring(0, query) + "?...");
+      // Masked first: a '?' may be inside the password, not the start of the query.
+      String masked = Secrets.maskUrls(value);
+      int query = masked.indexOf('?');
+      return query < 0 ? masked : masked.substring(0, query) + "?...";
     }
     return value;
   }

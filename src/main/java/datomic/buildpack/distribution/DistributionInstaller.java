@@ -238,7 +238,9 @@ public final class DistributionInstaller {
     } catch (URISyntaxException e) {
       throw new UserError(what + " is not a valid https:, http: or file: URL: " + mask(raw),
           "Write it like https://host/path/datomic-pro-1.0.7622.zip or"
-              + " file:///absolute/path/datomic-pro-1.0.7622.zip.");
+              + " file:///absolute/path/datomic-pro-1.0.7622.zip.",
+          "In a user name or password, percent-encode what a URL reserves: a space as %20,"
+              + " # as %23, % as %25, / as %2F, : as %3A, ? as %3F, @ as %40.");
     }
   }
 

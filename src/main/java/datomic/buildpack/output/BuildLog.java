@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * Heroku's build-log style: {@code -----> } for steps, seven spaces for details, and
- * {@code  !     } for warnings and errors on stderr.
+ * {@code  !     } for warnings and errors on stderr. Every line passes through
+ * {@link Secrets#maskUrls}: whatever a caller forgot, no URL password reaches the log.
  */
 public final class BuildLog {
   private static final String STEP = "-----> ";
@@ -25,12 +26,12 @@ public final class BuildLog {
   }
 
   public void step(String text) {
-    out.println(STEP + text);
+    out.println(STEP + Secrets.maskUrls(text));
     out.flush();
   }
 
   public void detail(String text) {
-    out.println(DETAIL + text);
+    out.println(DETAIL + Secrets.maskUrls(text));
     out.flush();
   }
 
@@ -48,9 +49,12 @@ public final class BuildLog {
 
   private void bang(String first, List<String> lines) {
     err.println();
-    err.println(BANG + first);
+    // Masked before splitting: a password may hold a line break.
+    for (String part : Secrets.maskUrls(first).split("\n", -1)) {
+      err.println(part.isEmpty() ? " !" : BANG + part);
+    }
     for (String line : lines) {
-      for (String part : line.split("\n", -1)) {
+      for (String part : Secrets.maskUrls(line).split("\n", -1)) {
         err.println(part.isEmpty() ? " !" : BANG + part);
       }
     }
