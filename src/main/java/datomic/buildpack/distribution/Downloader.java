@@ -118,8 +118,9 @@ public final class Downloader {
     }
     if (size > policy.maxDownloadBytes()) {
       in.close();
-      throw new DownloadException(Kind.TOO_LARGE, path + " is " + size
-          + " bytes, more than the " + policy.maxDownloadBytes() + " a Datomic zip may have");
+      throw new DownloadException(Kind.TOO_LARGE, path + " is "
+          + Units.mbApartFrom(size, policy.maxDownloadBytes()) + ", more than the "
+          + Units.mbApartFrom(policy.maxDownloadBytes(), size) + " a Datomic zip may have");
     }
     return new Download() {
       @Override
@@ -430,8 +431,9 @@ public final class Downloader {
         }
         total = contentLength;
         if (total > policy.maxDownloadBytes()) {
-          throw new DownloadException(Kind.TOO_LARGE, display(origin) + " is " + Units.mb(total)
-              + ", more than the " + Units.mb(policy.maxDownloadBytes()) + " a Datomic zip may have");
+          throw new DownloadException(Kind.TOO_LARGE, display(origin) + " is "
+              + Units.mbApartFrom(total, policy.maxDownloadBytes()) + ", more than the "
+              + Units.mbApartFrom(policy.maxDownloadBytes(), total) + " a Datomic zip may have");
         }
         validator = validatorOf(c);
         open(c, c.getInputStream());

@@ -15,6 +15,28 @@ public final class Units {
     return oneDecimal(bytes / 1e6) + " MB";
   }
 
+  /**
+   * {@code bytes} as {@link #mb}, unless that reads the same as {@code other} when the two differ
+   * (2 GB + 1 byte against 2 GB): then both are given in bytes ({@code 2,147,483,649 bytes}), so
+   * a message comparing them never says "2147.5 MB, more than the 2147.5 MB allowed".
+   */
+  public static String mbApartFrom(long bytes, long other) {
+    return bytes == other || !mb(bytes).equals(mb(other)) ? mb(bytes) : bytes(bytes);
+  }
+
+  /** Whole bytes with thousands separators: {@code 2,147,483,649 bytes}. */
+  public static String bytes(long bytes) {
+    String digits = Long.toString(Math.abs(bytes));
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < digits.length(); i++) {
+      if (i > 0 && (digits.length() - i) % 3 == 0) {
+        out.append(',');
+      }
+      out.append(digits.charAt(i));
+    }
+    return (bytes < 0 ? "-" : "") + out + (bytes == 1 ? " byte" : " bytes");
+  }
+
   /** A rate in decimal megabytes a second: {@code 250.3 MB/s}. */
   public static String mbPerSecond(long bytes, double seconds) {
     return oneDecimal(bytes / 1e6 / Math.max(1e-3, seconds)) + " MB/s";

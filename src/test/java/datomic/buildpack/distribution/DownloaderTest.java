@@ -22,6 +22,7 @@ import datomic.buildpack.testsupport.RefusingPort;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.RandomAccessFile;
 import java.net.Authenticator;
 import java.net.CacheRequest;
 import java.net.CacheResponse;
@@ -35,6 +36,7 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URLConnection;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -46,6 +48,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The downloader on its own, against loopback servers: what it sends, how it follows redirects,
@@ -56,6 +59,8 @@ class DownloaderTest {
   private static final byte[] BODY = random(400_000, 1);
   private static final Credentials CREDENTIALS = new Credentials("me", "pw-not-for-logs");
 
+  @TempDir
+  Path dir;
   private FaultyHttpServer server;
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final List<AutoCloseable> closeAfter = new ArrayList<>();
@@ -375,6 +380,30 @@ class DownloaderTest {
     DownloadException e = fails(Kind.TOO_LARGE, () -> download(small, server.uri(PATH), null));
     assertTrue(e.getMessage().contains("sent more than 0.1 MB"), e.getMessage());
     assertEquals(1, server.count(PATH));
+  }
+
+  /** 2 GB + 1 byte against the 2 GB cap: the two numbers must not read the same. */
+  @Test
+  void oneByteOverTheCapIsShownAsDifferentFromTheCap() {
+    long cap = DownloadPolicy.defaults().maxDownloadBytes();
+    server.on(PATH, okWithoutLength(BODY).header("Content-Length", Long.toString(cap + 1)));
+    DownloadException e = fails(Kind.TOO_LARGE,
+        () -> download(downloader(DownloadPolicy.defaults()), server.uri(PATH), null));
+    assertTrue(e.getMessage().endsWith(" is 2,147,483,649 bytes, more than the 2,147,483,648"
+        + " bytes a Datomic zip may have"), e.getMessage());
+  }
+
+  @Test
+  void aLocalFileOneByteOverTheCapIsShownAsDifferentFromTheCap() throws IOException {
+    long cap = DownloadPolicy.defaults().maxDownloadBytes();
+    Path sparse = dir.resolve("huge.zip");
+    try (RandomAccessFile f = new RandomAccessFile(sparse.toFile(), "rw")) {
+      f.setLength(cap + 1); // sparse: no disk used
+    }
+    DownloadException e = fails(Kind.TOO_LARGE,
+        () -> download(downloader(DownloadPolicy.defaults()), sparse.toUri(), null));
+    assertTrue(e.getMessage().endsWith(" is 2,147,483,649 bytes, more than the 2,147,483,648"
+        + " bytes a Datomic zip may have"), e.getMessage());
   }
 
   @Test

@@ -1,6 +1,7 @@
 package datomic.buildpack.output;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.Locale;
@@ -17,6 +18,27 @@ class UnitsTest {
     assertEquals("250.0 MB/s", Units.mbPerSecond(500_000_000L, 2.0));
     for (long bytes : new long[] {1, 49_999, 123_456_789L, 2_000_000_000L, 987_654_321L}) {
       assertEquals(String.format(Locale.ROOT, "%.1f MB", bytes / 1e6), Units.mb(bytes));
+    }
+  }
+
+  /** Two sizes compared in one message never read the same when they differ. */
+  @Test
+  void sizesThatDifferNeverReadTheSame() {
+    long cap = 2L << 30;
+    assertEquals("2,147,483,649 bytes", Units.mbApartFrom(cap + 1, cap));
+    assertEquals("2,147,483,648 bytes", Units.mbApartFrom(cap, cap + 1));
+    assertEquals("2147.5 MB", Units.mbApartFrom(cap, cap));
+    assertEquals("0.4 MB", Units.mbApartFrom(400_000, 100_000));
+    assertEquals("1 byte", Units.bytes(1));
+    assertEquals("999 bytes", Units.bytes(999));
+    assertEquals("1,000 bytes", Units.bytes(1000));
+    for (long a : new long[] {0, 1, 49_999, 50_000, 2_147_483_647L, cap + 1, 999_999_999L}) {
+      for (long delta : new long[] {-1, 1, 49_999, 50_001}) {
+        long b = a + delta;
+        if (b >= 0) {
+          assertTrue(!Units.mbApartFrom(a, b).equals(Units.mbApartFrom(b, a)), a + " vs " + b);
+        }
+      }
     }
   }
 
