@@ -16,6 +16,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -48,7 +49,12 @@ public final class DistributionInstaller {
     this.registry = registry;
     this.env = env;
     this.log = log;
-    this.policy = policy;
+    // DATOMIC_DOWNLOAD_TIMEOUT, when set, bounds the download; else the policy's deadline (the
+    // registry's default in a real build).
+    this.policy = registry.isSet(env, DownloadPolicy.TIMEOUT_SETTING)
+        ? policy.withDeadline(Duration.ofSeconds(Long.parseLong(
+            registry.value(env, DownloadPolicy.TIMEOUT_SETTING).orElseThrow().strip())))
+        : policy;
     this.catalog = VersionCatalog.load();
     this.secrets = registry.secrets(env);
   }
@@ -632,6 +638,13 @@ public final class DistributionInstaller {
           why + ".", "Use a download URL that stays on https.");
       case CHANGED -> new UserError("The Datomic zip changed while it was being downloaded.",
           why + ".", "Run the build again.");
+      case TIMEOUT -> new UserError("Downloading " + plan.name() + " took longer than "
+              + DownloadPolicy.TIMEOUT_SETTING + " allows (" + Units.shortDuration(policy.deadline())
+              + ").", capitalize(why) + ".",
+          "The server sends too slowly for a build: Heroku stops a whole build at 15 minutes."
+              + " Run the build again; if it stays slow, put the zip where Heroku downloads it"
+              + " fast (an S3 bucket in the app's region) and set DATOMIC_DOWNLOAD_URL to it,"
+              + " or raise " + DownloadPolicy.TIMEOUT_SETTING + " (seconds, up to 3600).");
       case HTTP_STATUS -> new UserError("Could not download " + plan.name() + ".", why + ".",
           urlAdvice);
     };

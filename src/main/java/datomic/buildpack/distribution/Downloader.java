@@ -28,10 +28,13 @@ import java.util.regex.Pattern;
 
 /**
  * Fetches a zip over HTTP(S) with the JDK's {@link HttpURLConnection}, or reads a {@code file:}
- * URL. HTTP downloads have a connect timeout, a read timeout (for the headers and for every read
- * of the body), and a bounded number of tries with backoff for 5xx, 408/429, resets, stalls and
- * truncation (HttpURLConnection itself also sends a request once more when the connection closes
- * before any answer). A body that breaks off is resumed where it stopped (with {@code Range}, else by
+ * URL. HTTP downloads are bounded in time at every scale ({@link DownloadPolicy},
+ * {@link DownloadClock}): a connect timeout; the answer's headers, all of them, within the read
+ * timeout, and each next piece of the body too; a stall rule (too few bytes for too long); a
+ * bounded number of tries with backoff for 5xx, 408/429, resets, stalls and truncation, within a
+ * budget of time that failed tries may lose together (HttpURLConnection itself also sends a
+ * request once more when the connection closes before any answer); and a deadline for the whole
+ * download. A body that breaks off is resumed where it stopped (with {@code Range}, else by
  * skipping what was already read), so the caller sees one unbroken stream. 401, 403, 404 and 410
  * are never retried. Redirects are followed by hand: never from https to http, and credentials
  * only go to the origin they were meant for. Each request asks the server to close its
@@ -82,7 +85,12 @@ public final class Downloader {
       sendable = null;
     }
     HttpDownload download = new HttpDownload(uri, sendable);
-    download.connect();
+    try {
+      download.connect();
+    } catch (IOException | RuntimeException e) {
+      download.close();
+      throw e;
+    }
     return download;
   }
 
@@ -254,6 +262,8 @@ public final class Downloader {
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
     private final URI origin;
     private final Credentials credentials;
+    private final DownloadClock clock = new DownloadClock(policy);
+    private Duration readLimit = policy.readTimeout();
     private HttpURLConnection connection;
     private InputStream body;
     private long position;
@@ -281,6 +291,7 @@ public final class Downloader {
     void connect() throws IOException {
       while (true) {
         tries++;
+        clock.startTry();
         String problem;
         try {
           problem = tryConnect();
@@ -288,6 +299,9 @@ public final class Downloader {
             return;
           }
         } catch (IOException e) {
+          if (clock.pastDeadline()) {
+            throw timedOut();
+          }
           if (!worthRetrying(e)) {
             throw e;
           }
@@ -298,25 +312,50 @@ public final class Downloader {
     }
 
     private void retryOrFail(String problem) throws IOException {
+      clock.tryFailed();
       String at = position > 0 ? " after " + Units.mb(position) : "";
+      String failed = "downloading " + display(origin) + " failed" + at + ": " + problem
+          + " (tried " + tries + (tries == 1 ? " time" : " times");
+      if (clock.pastDeadline()) {
+        throw timedOut();
+      }
       if (tries >= policy.attempts()) {
-        throw new DownloadException(Kind.NETWORK, "downloading " + display(origin) + " failed"
-            + at + ": " + problem + " (tried " + tries + (tries == 1 ? " time)" : " times)"));
+        throw new DownloadException(Kind.NETWORK, failed + ")");
       }
       Duration wait = policy.backoffBefore(tries + 1);
+      if (!clock.budgetAllows(wait)) {
+        throw new DownloadException(Kind.NETWORK, failed + "; gave up after "
+            + Units.shortDuration(clock.lost()) + " without progress)");
+      }
+      if (!clock.deadlineAllows(wait)) {
+        throw timedOut();
+      }
       log.detail(capitalize(problem) + at + "; retrying in " + Units.shortDuration(wait)
           + " (attempt " + (tries + 1) + " of " + policy.attempts() + ")");
       pause(wait);
+      clock.waited(wait);
+    }
+
+    /** The whole download took longer than the policy's deadline: final, never retried. */
+    private DownloadException timedOut() {
+      String arrived = Units.mb(position) + (total >= 0 ? " of " + Units.mb(total) : "")
+          + " arrived (" + Units.mbPerSecond(position, clock.elapsed().toMillis() / 1000.0) + ")";
+      return new DownloadException(Kind.TIMEOUT, "downloading " + display(origin)
+          + " did not finish within " + Units.shortDuration(policy.deadline()) + ": " + arrived);
     }
 
     /** One try; null when the body is open, else why it is worth another try. */
     private String tryConnect() throws IOException {
       URI uri = origin;
       for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-        HttpURLConnection c = request(uri);
+        Duration connectLimit = clock.within(policy.connectTimeout());
+        readLimit = clock.within(policy.readTimeout());
+        HttpURLConnection c = request(uri, connectLimit, readLimit);
         boolean opened = false;
         try {
-          int status = c.getResponseCode(); // connects, sends, reads the headers
+          // Connects, sends, reads the headers: all of it within the connect and read timeouts.
+          int status = clock.awaitAnswer(c, clock.within(policy.connectTimeout()
+              .plus(policy.readTimeout())), readLimit);
           if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) {
             uri = redirect(uri, c, status);
             continue;
@@ -354,15 +393,16 @@ public final class Downloader {
           display(origin) + " redirected more than " + MAX_REDIRECTS + " times");
     }
 
-    private HttpURLConnection request(URI uri) throws IOException {
+    private HttpURLConnection request(URI uri, Duration connectLimit, Duration readLimit)
+        throws IOException {
       HttpURLConnection c;
       try {
         c = (HttpURLConnection) uri.toURL().openConnection();
       } catch (IllegalArgumentException | MalformedURLException e) {
         throw new DownloadException(Kind.HTTP_STATUS, display(uri) + " is not a usable URL");
       }
-      c.setConnectTimeout(millis(policy.connectTimeout()));
-      c.setReadTimeout(millis(policy.readTimeout())); // every read: headers and body
+      c.setConnectTimeout(millis(connectLimit));
+      c.setReadTimeout(millis(readLimit)); // every read: headers and body
       c.setInstanceFollowRedirects(false); // followed by hand: see redirect()
       c.setUseCaches(false);
       c.setAuthenticator(NO_AUTHENTICATOR);
@@ -464,10 +504,20 @@ public final class Downloader {
       long skipped = 0;
       byte[] scratch = new byte[64 * 1024];
       while (skipped < position) {
-        int n = in.read(scratch, 0, (int) Math.min(scratch.length, position - skipped));
+        if (clock.pastDeadline()) {
+          throw timedOut();
+        }
+        clock.checkStall();
+        int n;
+        try {
+          n = in.read(scratch, 0, (int) Math.min(scratch.length, position - skipped));
+        } catch (SocketTimeoutException e) {
+          return sentNothing();
+        }
         if (n < 0) {
           return "the connection closed early";
         }
+        clock.bytes(n);
         skipped += n;
       }
       open(c, in);
@@ -509,8 +559,13 @@ public final class Downloader {
       while (true) {
         String problem;
         try {
+          if (clock.pastDeadline()) {
+            throw timedOut();
+          }
+          clock.checkStall(); // before reading: bytes read are always handed over
           int n = body.read(b, off, len);
           if (n > 0) {
+            clock.bytes(n);
             position += n;
             if (position > policy.maxDownloadBytes()) {
               throw new DownloadException(Kind.TOO_LARGE, display(origin) + " sent more than "
@@ -523,6 +578,8 @@ public final class Downloader {
           }
           // HttpURLConnection ends a body cut short of its Content-Length quietly.
           problem = "the connection closed before the end of the body";
+        } catch (SocketTimeoutException e) {
+          problem = sentNothing();
         } catch (IOException e) {
           if (!worthRetrying(e)) {
             throw e;
@@ -535,10 +592,15 @@ public final class Downloader {
       }
     }
 
+    private String sentNothing() {
+      return "the server sent nothing for " + Units.shortDuration(readLimit);
+    }
+
     @Override
     public void close() {
       closed = true;
       release();
+      clock.close();
     }
   }
 

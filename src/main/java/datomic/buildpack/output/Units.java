@@ -53,9 +53,19 @@ public final class Units {
     return oneDecimal(d.toMillis() / 1000.0) + " s";
   }
 
-  /** Under a second in milliseconds, else whole seconds: {@code 250 ms}, {@code 8 s}. */
+  /**
+   * Under a second in milliseconds, under two minutes in whole seconds, else in minutes and
+   * seconds: {@code 250 ms}, {@code 8 s}, {@code 90 s}, {@code 10 min}, {@code 2 min 5 s}.
+   */
   public static String shortDuration(Duration d) {
-    return d.toMillis() < 1000 ? d.toMillis() + " ms" : Math.round(d.toMillis() / 1000.0) + " s";
+    if (d.toMillis() < 1000) {
+      return d.toMillis() + " ms";
+    }
+    long seconds = Math.round(d.toMillis() / 1000.0);
+    if (seconds < 120) {
+      return seconds + " s";
+    }
+    return seconds / 60 + " min" + (seconds % 60 == 0 ? "" : " " + seconds % 60 + " s");
   }
 
   /** A non-negative value rounded half up to one decimal: 2.25 -> {@code 2.3}. */

@@ -56,6 +56,9 @@ class UnitsTest {
     assertEquals("250 ms", Units.shortDuration(Duration.ofMillis(250)));
     assertEquals("8 s", Units.shortDuration(Duration.ofSeconds(8)));
     assertEquals("3 s", Units.shortDuration(Duration.ofMillis(2500)));
+    assertEquals("90 s", Units.shortDuration(Duration.ofSeconds(90)));
+    assertEquals("10 min", Units.shortDuration(Duration.ofMinutes(10)));
+    assertEquals("2 min 5 s", Units.shortDuration(Duration.ofSeconds(125)));
   }
 
   @Test
