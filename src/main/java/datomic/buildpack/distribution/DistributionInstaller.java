@@ -631,7 +631,8 @@ public final class DistributionInstaller {
           "To build without depending on it, mirror the zip and set DATOMIC_DOWNLOAD_URL"
               + " (https: or file:).");
       case NO_FILE -> new UserError("Could not read the Datomic zip.", why + ".",
-          "Check DATOMIC_DOWNLOAD_URL.");
+          "Check DATOMIC_DOWNLOAD_URL: a file: URL names the zip file itself, as in"
+              + " file:///absolute/path/" + plan.top() + ".zip.");
       case TOO_LARGE -> new UserError("The Datomic download is too large.", why + ".",
           urlAdvice);
       case INSECURE -> new UserError("Refused an unsafe redirect of the Datomic download.",

@@ -18,8 +18,6 @@ import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -114,48 +112,7 @@ public final class Downloader {
       throw new DownloadException(Kind.NO_FILE, display(uri)
           + " is not a usable file: URL (write it as file:///absolute/path/to/file)");
     }
-    InputStream in;
-    long size;
-    try {
-      size = Files.size(path);
-      in = Files.newInputStream(path);
-    } catch (NoSuchFileException e) {
-      throw new DownloadException(Kind.NO_FILE, "there is no file at " + path);
-    } catch (IOException e) {
-      throw new DownloadException(Kind.NO_FILE, "cannot read " + path + ": " + describe(e));
-    }
-    if (size > policy.maxDownloadBytes()) {
-      in.close();
-      throw new DownloadException(Kind.TOO_LARGE, path + " is "
-          + Units.mbApartFrom(size, policy.maxDownloadBytes()) + ", more than the "
-          + Units.mbApartFrom(policy.maxDownloadBytes(), size) + " a Datomic zip may have");
-    }
-    return new Download() {
-      @Override
-      public int read() throws IOException {
-        return in.read();
-      }
-
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        return in.read(b, off, len);
-      }
-
-      @Override
-      public void close() throws IOException {
-        in.close();
-      }
-
-      @Override
-      public long length() {
-        return size;
-      }
-
-      @Override
-      public boolean isNetwork() {
-        return false;
-      }
-    };
+    return FileSource.open(path, policy.maxDownloadBytes());
   }
 
   /** A URL fit for a build log: no password, no query (signed URLs carry tokens there). */
