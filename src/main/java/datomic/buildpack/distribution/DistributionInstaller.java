@@ -671,6 +671,14 @@ public final class DistributionInstaller {
           capitalize(why) + ".", "Check where DATOMIC_DOWNLOAD_URL points.");
       case WRONG_TOP -> wrongTop(plan, from, e.getMessage());
       case LAYOUT -> new UserError("The zip is not a usable Datomic distribution.", why + ".");
+      case NOT_A_ZIP -> new UserError("The download from " + from + " is not a zip.",
+          capitalize(why) + ".", plan.customUrl()
+              ? "Check DATOMIC_DOWNLOAD_URL: it must lead to the zip itself. A page or an error"
+                  + " document in its place usually means the URL needs credentials, has expired"
+                  + " (signed URLs do) or is mistyped; curl -sSI on it shows what the server"
+                  + " answers."
+              : "The download server sent this instead of " + plan.top() + ".zip. Run the build"
+                  + " again later, or mirror the zip and set DATOMIC_DOWNLOAD_URL to it.");
     };
     return error.withCause(e);
   }

@@ -79,9 +79,30 @@ public final class ZipUnpacker {
     // Buffered above the tee: the tee, the digest below it and the source see 64 KB reads, not
     // the 512-byte ones the zip reader makes.
     InputStream buffered = new BufferedInputStream(new TeeInputStream(source, tail), BUFFER);
+    checkItIsAZip(buffered);
     long total = streamEntries(buffered, expectedTop, tree, streamed);
     drain(buffered);
     return finish(tail, expectedTop, tree, streamed, total);
+  }
+
+  /**
+   * Looks at the first bytes (and puts them back): a page, a document or another archive served
+   * in the zip's place is named as what it is, not reported as a zip cut short.
+   */
+  private static void checkItIsAZip(InputStream buffered) throws IOException {
+    buffered.mark(NotAZip.SNIFF);
+    byte[] head = buffered.readNBytes(NotAZip.SNIFF);
+    buffered.reset();
+    if (head.length == 0) {
+      throw new ArchiveException(Kind.NOT_A_ZIP, "it is empty (0 bytes)");
+    }
+    boolean zip = head.length >= 4 && head[0] == 'P' && head[1] == 'K'
+        && (head[2] == 3 && head[3] == 4 // a local entry
+            || head[2] == 5 && head[3] == 6 // the end record of an empty zip
+            || head[2] == 7 && head[3] == 8); // a split zip's marker, then an entry
+    if (!zip) {
+      throw new ArchiveException(Kind.NOT_A_ZIP, NotAZip.describe(head, head.length));
+    }
   }
 
   private long streamEntries(InputStream in, String expectedTop, Path tree,
