@@ -98,7 +98,7 @@ public final class DistributionCache {
     if (Files.isSymbolicLink(root)) {
       throw new IOException(root + " is a symlink");
     }
-    Files.createDirectories(root);
+    Files.createDirectories(root, ZipUnpacker.folderMode());
     if (!Files.isWritable(root)) {
       throw new IOException(root + " is not writable");
     }
@@ -183,7 +183,8 @@ public final class DistributionCache {
 
   /** A fresh staging folder inside the cache (same file system, so the final rename is atomic). */
   Path newStaging() throws IOException {
-    return Files.createDirectory(root.resolve(TEMP_PREFIX + UUID.randomUUID()));
+    return Files.createDirectory(root.resolve(TEMP_PREFIX + UUID.randomUUID()),
+        ZipUnpacker.folderMode());
   }
 
   /**

@@ -89,7 +89,7 @@ public final class DistributionInstaller {
     DatomicVersion version = version(edition, downloader, cache);
     Plan plan = plan(edition, version);
     log.step("Installing " + plan.name());
-    Files.createDirectories(target.getParent());
+    Files.createDirectories(target.getParent(), ZipUnpacker.folderMode());
     removeLeftovers(target);
 
     Optional<Expected> expected = expected(plan, cache);
@@ -394,7 +394,8 @@ public final class DistributionInstaller {
     // only appears by an atomic rename; then moved into place.
     Path built = null;
     try {
-      built = Files.createDirectory(target.resolveSibling(".dist-tmp-" + UUID.randomUUID()));
+      built = Files.createDirectory(target.resolveSibling(".dist-tmp-" + UUID.randomUUID()),
+          ZipUnpacker.folderMode());
       Path tree = built.resolve("tree");
       String sha = fetchWithRetry(downloader, plan, tree);
       verify(plan, expected, sha, cache != null);
