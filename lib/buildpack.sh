@@ -70,6 +70,14 @@ buildpack::detect_without_java() {
   return 1
 }
 
+# Prints a new scratch folder for NAME: in CACHE_DIR when it can be written (the cache's disk),
+# else in TMPDIR (a read-only or full cache is optional, not an error). The caller removes it.
+buildpack::scratch_dir() {
+  local cache_dir="$1" name="$2"
+  mktemp -d "$cache_dir/.$name.XXXXXX" 2> /dev/null ||
+    mktemp -d "${TMPDIR:-/tmp}/datomic-buildpack-$name.XXXXXX"
+}
+
 # Reads one config var from ENV_DIR (empty when unset).
 buildpack::env_var() {
   local env_dir="$1" name="$2"
@@ -95,7 +103,7 @@ buildpack::ensure_jdk() {
   url="${url:-${JVM_COMMON_BUILDPACK:-$JVM_COMMON_DEFAULT_URL}}"
   output::step "Installing a JDK with Heroku's JVM buildpack"
   output::detail "From ${url%%\?*}"
-  work="$(mktemp -d "$cache_dir/.jvm-common.XXXXXX")"
+  work="$(buildpack::scratch_dir "$cache_dir" jvm-common)"
   if ! curl --fail --silent --show-error --location --retry 3 --connect-timeout 10 "$url" |
     tar xzm -C "$work" --strip-components=1; then
     rm -rf "$work"
@@ -145,7 +153,8 @@ buildpack::ensure_jdk() {
 }
 
 # Prints the CLI jar: the prebuilt one, else one built once with the Maven wrapper and cached
-# in CACHE_DIR under a key of the buildpack's sources.
+# in CACHE_DIR under a key of the buildpack's sources. When CACHE_DIR cannot be written (read-only,
+# full), the jar is built in a temporary folder instead, and buildpack::forget_jar removes it.
 buildpack::ensure_jar() {
   local cache_dir="$1" java="$2"
   if buildpack::prebuilt_jar; then return 0; fi
@@ -159,7 +168,7 @@ buildpack::ensure_jar() {
     return 0
   fi
   output::step "Building the buildpack CLI (once per buildpack version; cache key $key)" >&2
-  work="$(mktemp -d "$cache_dir/.datomic-buildpack-build.XXXXXX")"
+  work="$(buildpack::scratch_dir "$cache_dir" datomic-buildpack-build)"
   cp -R "$BP_DIR/pom.xml" "$BP_DIR/mvnw" "$BP_DIR/.mvn" "$work/"
   mkdir -p "$work/src"
   cp -R "$BP_DIR/src/main" "$work/src/"
@@ -178,10 +187,29 @@ buildpack::ensure_jar() {
       "The output above says why. Pin a released buildpack version, or report this."
     return 1
   fi
-  mkdir -p "$jar_dir"
-  find "$jar_dir" -name '*.jar' -delete
-  mv "$work/target/$JAR_NAME" "$jar.tmp"
-  mv "$jar.tmp" "$jar"
+  # Into the cache under a name of its own, then renamed: builds sharing the cache never see a
+  # half-written jar, nor remove the one another build is about to run (same key, same name).
+  local temp="$jar_dir/.$key.jar.$$"
+  if mkdir -p "$jar_dir" 2> /dev/null && cp "$work/target/$JAR_NAME" "$temp" 2> /dev/null &&
+    mv -f "$temp" "$jar" 2> /dev/null; then
+    find "$jar_dir" -name '*.jar' ! -name "$key.jar" -delete 2> /dev/null || true
+    rm -rf "$work"
+    echo "$jar"
+    return 0
+  fi
+  rm -f "$temp" 2> /dev/null || true
+  output::detail "Could not keep the buildpack CLI in CACHE_DIR (read-only or full): it is built again next time" >&2
+  local kept
+  kept="$(mktemp -d "${TMPDIR:-/tmp}/datomic-buildpack-cli.XXXXXX")"
+  mv "$work/target/$JAR_NAME" "$kept/$JAR_NAME"
   rm -rf "$work"
-  echo "$jar"
+  echo "$kept/$JAR_NAME"
+}
+
+# Removes the CLI jar buildpack::ensure_jar built outside CACHE_DIR (nothing else).
+buildpack::forget_jar() {
+  local jar="${1:-}"
+  if [[ "$jar" == */datomic-buildpack-cli.*/"$JAR_NAME" ]]; then
+    rm -rf "$(dirname "$jar")"
+  fi
 }

@@ -48,11 +48,12 @@ final class CompileCommand implements Callable<Integer> {
     ConfigRegistry registry = ConfigRegistry.load();
     Environment env = Environment.fromEnvDir(envDir);
     registry.validate(env, log);
-    CacheMarker.check(cacheDir, System.getenv("STACK"), BuildpackVersion.current(), log);
+    CacheMarker.Outcome cache =
+        CacheMarker.check(cacheDir, System.getenv("STACK"), BuildpackVersion.current(), log);
 
     SlugLayout slug = new SlugLayout(buildDir);
-    InstalledDistribution dist =
-        new DistributionInstaller(registry, env, log).install(cacheDir, slug.distDir());
+    InstalledDistribution dist = new DistributionInstaller(registry, env, log)
+        .install(cache.usable() ? cacheDir : null, slug.distDir());
 
     BuildInfo info = new BuildInfo(dist.edition(), dist.version(), dist.sha256(),
         BuildpackVersion.current());

@@ -283,6 +283,9 @@ public final class DistributionInstaller {
   // Cache
 
   private DistributionCache openCache(Path cacheDir) {
+    if (cacheDir == null) {
+      return null; // the caller said why (a cache that had to be cleared and could not be)
+    }
     try {
       DistributionCache cache = DistributionCache.open(cacheDir);
       cache.removeLeftovers();
@@ -297,7 +300,13 @@ public final class DistributionInstaller {
   private Optional<InstalledDistribution> fromCache(DistributionCache cache, Plan plan,
       Optional<Expected> expected, Path target) throws IOException {
     List<String> notes = new ArrayList<>();
-    List<DistributionCache.Entry> entries = cache.find(plan.edition(), plan.version(), notes);
+    List<DistributionCache.Entry> entries;
+    try {
+      entries = cache.find(plan.edition(), plan.version(), notes);
+    } catch (IOException e) {
+      log.detail("Not using the build cache: reading it failed (" + mask(describe(e)) + ")");
+      return Optional.empty();
+    }
     notes.forEach(log::detail);
     if (entries.isEmpty()) {
       log.detail(plan.name() + " is not in the build cache yet");
@@ -446,7 +455,7 @@ public final class DistributionInstaller {
           + "); installing without it");
       return null;
     } finally {
-      Trees.deleteQuietly(staging);
+      cache.discard(staging);
     }
   }
 
