@@ -6,10 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import datomic.buildpack.testsupport.BuildFixture;
+import datomic.buildpack.testsupport.Repo;
 import datomic.buildpack.testsupport.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -106,6 +110,47 @@ class FileUrlTest {
   void aDeviceIsRefused() {
     assertRefused(install("file:///dev/zero"), "/dev/zero is a character device, not a zip file");
     assertRefused(install("file:///dev/null"), "/dev/null is a character device, not a zip file");
+  }
+
+  /**
+   * A zip the build may not read says so, through the real bin/compile. Root reads anything, so
+   * as root the build runs as nobody (as PostgresServer runs its server); otherwise the file's
+   * modes are removed.
+   */
+  @Test
+  void aFileTheBuildMayNotReadSaysPermissionDenied() throws Exception {
+    boolean root = "root".equals(System.getProperty("user.name"));
+    // Not below @TempDir (0700): nobody must reach the build, cache and env folders.
+    Path base = Files.createTempDirectory(Path.of("/tmp"), "file-url-");
+    try {
+      Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
+      Path zip = Fixture.fake().writeTo(base.resolve("datomic-pro-1.0.7622.zip"));
+      Files.setPosixFilePermissions(zip, PosixFilePermissions.fromString(root ? "rw-------"
+          : "---------"));
+      Path build = base.resolve("build");
+      BuildFixture.copyTree(Repo.app("minimal-transactor"), build);
+      Path cacheDir = Files.createDirectories(base.resolve("cache"));
+      Path env = Files.createDirectories(base.resolve("env"));
+      Files.writeString(env.resolve("DATOMIC_DOWNLOAD_URL"), zip.toUri().toString());
+      List<String> command = new ArrayList<>();
+      if (root) {
+        for (Path p : List.of(build, cacheDir, env)) {
+          assertEquals(0, Run.of("chown", "-R", "65534:65534", p.toString()).go().exitCode());
+        }
+        command.addAll(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+            "--"));
+      }
+      command.addAll(List.of(Repo.bin("compile"), build.toString(), cacheDir.toString(),
+          env.toString()));
+      Run.Result r = Run.of(command).go();
+      assertEquals(1, r.exitCode(), r.toString());
+      assertTrue(r.stderr().contains(" !     Error: Could not read the Datomic zip."), r.toString());
+      assertTrue(r.stderr().contains("cannot read " + zip + ": permission denied (the build runs"
+          + " as " + (root ? "nobody" : System.getProperty("user.name")) + ")"), r.toString());
+      assertFalse(r.all().contains("damaged"), r.toString());
+    } finally {
+      Run.of("rm", "-rf", base.toString()).go();
+    }
   }
 
   /** An I/O error while reading is the file's problem, not a damaged zip. */
