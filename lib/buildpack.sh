@@ -78,6 +78,16 @@ buildpack::scratch_dir() {
     mktemp -d "${TMPDIR:-/tmp}/datomic-buildpack-$name.XXXXXX"
 }
 
+# Prints a URL fit for the build log: its password masked (without parsing it: everything from
+# the first ':' after the user name to the last '@'), then its query left out.
+buildpack::shown_url() {
+  local url="$1"
+  if [[ "$url" =~ ^([A-Za-z][A-Za-z0-9+.-]*://)([^:/@]*):.*@([^@]*)$ ]]; then
+    url="${BASH_REMATCH[1]}${BASH_REMATCH[2]}:********@${BASH_REMATCH[3]}"
+  fi
+  echo "${url%%\?*}"
+}
+
 # Reads one config var from ENV_DIR (empty when unset).
 buildpack::env_var() {
   local env_dir="$1" name="$2"
@@ -102,13 +112,17 @@ buildpack::ensure_jdk() {
   url="$(buildpack::env_var "$env_dir" JVM_COMMON_BUILDPACK)"
   url="${url:-${JVM_COMMON_BUILDPACK:-$JVM_COMMON_DEFAULT_URL}}"
   output::step "Installing a JDK with Heroku's JVM buildpack"
-  output::detail "From ${url%%\?*}"
+  output::detail "From $(buildpack::shown_url "$url")"
   work="$(buildpack::scratch_dir "$cache_dir" jvm-common)"
-  if ! curl --fail --silent --show-error --location --retry 3 --connect-timeout 10 "$url" |
+  # Bounded like the Datomic download: a server that stalls or drips bytes fails the build in
+  # about a minute, not when Heroku stops it (tests shorten the stall with the plumbing var).
+  if ! curl --fail --silent --show-error --location --connect-timeout 10 --max-time 300 \
+    --speed-limit 2048 --speed-time "${DATOMIC_BUILDPACK_STALL_SECONDS:-30}" \
+    --retry 3 --retry-max-time 60 "$url" |
     tar xzm -C "$work" --strip-components=1; then
     rm -rf "$work"
     output::error "Could not download Heroku's JVM buildpack." \
-      "Tried: ${url%%\?*}" \
+      "Tried: $(buildpack::shown_url "$url")" \
       "Set JVM_COMMON_BUILDPACK to a reachable tarball, or add heroku/jvm before this" \
       "buildpack: heroku buildpacks:add --index 1 heroku/jvm"
     return 1
