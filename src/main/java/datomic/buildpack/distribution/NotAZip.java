@@ -2,11 +2,12 @@ package datomic.buildpack.distribution;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What a download that is not a zip looks like, from its first bytes: an HTML page (a login or
+ * What a download that is not a zip (or not the document asked for) looks like, from its first bytes: an HTML page (a login or
  * error page served in the zip's place), an XML or JSON error document (a storage service's
  * answer), another kind of archive, text, or unknown bytes. Everything shown is clipped to a
  * line of printable characters.
@@ -51,19 +52,11 @@ final class NotAZip {
     if (starts(b, 0x28, 0xb5, 0x2f, 0xfd)) {
       return "it is a Zstandard file, not a zip";
     }
-    String text = new String(b, StandardCharsets.UTF_8);
-    if (text.startsWith("\uFEFF")) {
-      text = text.substring(1);
-    }
-    String trimmed = text.stripLeading();
+    String trimmed = text(b);
     String lower = trimmed.toLowerCase(Locale.ROOT);
-    if (lower.startsWith("<!doctype html") || lower.startsWith("<html")
-        || lower.contains("<head") || lower.contains("<body") || lower.contains("<title")) {
-      Matcher title = TITLE.matcher(trimmed);
-      String titled = title.find() && !title.group(1).isBlank()
-          ? " titled \"" + shown(title.group(1)) + "\"" : "";
-      return "it is an HTML page" + titled + ", not a zip: a login or error page sent in the"
-          + " zip's place";
+    Optional<String> page = htmlPage(b);
+    if (page.isPresent()) {
+      return "it is " + page.get() + ", not a zip: a login or error page sent in the zip's place";
     }
     if (lower.startsWith("<?xml") || lower.startsWith("<")) {
       Matcher code = XML_CODE.matcher(trimmed);
@@ -88,6 +81,28 @@ final class NotAZip {
     }
     return "it is not a zip: it starts with the bytes " + hex + " (a zip starts with 50 4b 03 04,"
         + " \"PK\")";
+  }
+
+  /**
+   * "an HTML page titled ..." when the bytes are the start of an HTML page (a login or an error
+   * page, sent in place of what was asked for), else empty.
+   */
+  static Optional<String> htmlPage(byte[] b) {
+    String trimmed = text(b);
+    String lower = trimmed.toLowerCase(Locale.ROOT);
+    if (!lower.startsWith("<!doctype html") && !lower.startsWith("<html")
+        && !lower.contains("<head") && !lower.contains("<body") && !lower.contains("<title")) {
+      return Optional.empty();
+    }
+    Matcher title = TITLE.matcher(trimmed);
+    return Optional.of("an HTML page" + (title.find() && !title.group(1).isBlank()
+        ? " titled \"" + shown(title.group(1)) + "\"" : ""));
+  }
+
+  /** The bytes as UTF-8 text, without a byte-order mark or leading white space. */
+  private static String text(byte[] b) {
+    String text = new String(b, 0, Math.min(b.length, SNIFF), StandardCharsets.UTF_8);
+    return (text.startsWith("\uFEFF") ? text.substring(1) : text).stripLeading();
   }
 
   private static boolean starts(byte[] b, int... magic) {
