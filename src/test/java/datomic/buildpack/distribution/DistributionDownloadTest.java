@@ -302,7 +302,7 @@ class DistributionDownloadTest {
         + " allows (10 s).", run.error().summary());
     assertTrue(run.all().contains(" did not finish within 10 s: "), run.all());
     assertTrue(run.all().contains("raise DATOMIC_DOWNLOAD_TIMEOUT"), run.all());
-    assertTrue(took >= 9.5 && took < 18, took + " s");
+    assertTrue(took >= 9.5 && took < 30, took + " s");
     assertEquals(1, server.count(PATH));
     assertFailedCleanly();
   }

@@ -341,11 +341,12 @@ class DownloaderTest {
     long start = System.nanoTime();
     DownloadException e = failsWithin(Duration.ofSeconds(30), Kind.NETWORK,
         () -> download(downloader(bounded()), server.uri(PATH), null));
-    assertTrue(e.getMessage().matches(".*: the download stalled: \\d+ bytes in the last 1 s \\(the"
-        + " buildpack waits for at least 1 KB in that time\\) \\(tried 2 times\\)"), e.getMessage());
+    assertTrue(e.getMessage().matches(".*: the download stalled: \\d+ bytes? in the last [12] s \\("
+        + "the buildpack waits for at least 1 KB in that time\\) \\(tried 2 times\\)"),
+        e.getMessage());
     assertTrue(log().contains("The download stalled: "), log());
     assertEquals(2, server.count(PATH), "a stall is retried");
-    assertTrue(secondsSince(start) < 8, secondsSince(start) + " s");
+    assertTrue(secondsSince(start) < 12, secondsSince(start) + " s");
   }
 
   /** Headers dripped a byte at a time: the whole answer must come within the timeouts. */
@@ -358,7 +359,7 @@ class DownloaderTest {
     assertTrue(e.getMessage().endsWith(": the server did not answer within 1 s (tried 2 times)"),
         e.getMessage());
     assertEquals(2, server.count(PATH));
-    assertTrue(secondsSince(start) < 8, secondsSince(start) + " s");
+    assertTrue(secondsSince(start) < 12, secondsSince(start) + " s");
   }
 
   /** A steady download that is too slow ends at the deadline, at once and without retrying. */
@@ -374,7 +375,7 @@ class DownloaderTest {
         + " arrived \\([0-9.]+ MB/s\\)"), e.getMessage());
     assertEquals(1, server.count(PATH), "the deadline is final");
     double took = secondsSince(start);
-    assertTrue(took >= 1.9 && took < 6, took + " s");
+    assertTrue(took >= 1.9 && took < 10, took + " s"); // unbounded: 20 s
   }
 
   /**
@@ -390,9 +391,9 @@ class DownloaderTest {
     DownloadException e = failsWithin(Duration.ofSeconds(30), Kind.NETWORK,
         () -> download(downloader(policy), server.uri(PATH), null));
     assertTrue(e.getMessage().matches(".*: the server did not answer within [0-9]+ m?s \\(tried"
-        + " [2-4] times; gave up after 3 s without progress\\)"), e.getMessage());
+        + " [2-4] times; gave up after [2-4] s without progress\\)"), e.getMessage());
     double took = secondsSince(start);
-    assertTrue(took >= 2.3 && took < 5, took + " s");
+    assertTrue(took >= 2.3 && took < 8, took + " s"); // unbounded: over 10 s
   }
 
   /** The same for a body that stops half-way on every try. */
@@ -405,10 +406,10 @@ class DownloaderTest {
     DownloadException e = failsWithin(Duration.ofSeconds(30), Kind.NETWORK,
         () -> download(downloader(policy), server.uri(PATH), null));
     assertTrue(e.getMessage().matches(".* failed after 0\\.0 MB: the server sent nothing for"
-        + " [0-9]+ m?s \\(tried [2-4] times; gave up after 3 s without progress\\)"),
+        + " [0-9]+ m?s \\(tried [2-4] times; gave up after [2-4] s without progress\\)"),
         e.getMessage());
     double took = secondsSince(start);
-    assertTrue(took >= 2.3 && took < 5, took + " s");
+    assertTrue(took >= 2.3 && took < 8, took + " s"); // unbounded: over 10 s
   }
 
   @Test
