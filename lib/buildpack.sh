@@ -323,6 +323,25 @@ buildpack::detect_without_java() {
   return 1
 }
 
+# Prints a new scratch folder for NAME: in CACHE_DIR when it can be written (the cache's disk),
+# else in TMPDIR (a read-only or full cache is optional, not an error). The caller removes it.
+buildpack::scratch_dir() {
+  local cache_dir="$1" name="$2"
+  mktemp -d "${cache_dir}/.${name}.XXXXXX" 2> /dev/null ||
+    mktemp -d "${TMPDIR:-/tmp}/datomic-buildpack-${name}.XXXXXX"
+}
+
+# Prints a URL fit for the build log: its password masked (without parsing it: everything from
+# the first ':' after the user name to the last '@'), then its query left out.
+buildpack::shown_url() {
+  local url="$1"
+  if [[ "${url}" =~ ^([A-Za-z][A-Za-z0-9+.-]*://)([^:/@]*):.*@([^@]*)$ ]]; then
+    url="${BASH_REMATCH[1]}${BASH_REMATCH[2]}:********@${BASH_REMATCH[3]}"
+  fi
+  buildpack::printable "${url%%\?*}"
+  echo
+}
+
 # Reads one config var from ENV_DIR (empty when unset).
 buildpack::env_var() {
   local env_dir="$1" name="$2"
@@ -353,10 +372,14 @@ buildpack::ensure_jdk() {
   url="${url:-${JVM_COMMON_BUILDPACK:-${JVM_COMMON_DEFAULT_URL}}}"
   output::step "Installing a JDK with Heroku's JVM buildpack"
   local shown_url
-  shown_url="$(buildpack::printable "${url%%\?*}")"
+  shown_url="$(buildpack::shown_url "${url}")"
   output::detail "From ${shown_url}"
-  work="$(mktemp -d "${cache_dir}/.jvm-common.XXXXXX")"
-  if ! curl --fail --silent --show-error --location --retry 3 --connect-timeout 10 "${url}" |
+  work="$(buildpack::scratch_dir "${cache_dir}" jvm-common)"
+  # Bounded like the Datomic download: a server that stalls or drips bytes fails the build in
+  # about a minute, not when Heroku stops it (tests shorten the stall with the plumbing var).
+  if ! curl --fail --silent --show-error --location --connect-timeout 10 --max-time 300 \
+    --speed-limit 2048 --speed-time "${DATOMIC_BUILDPACK_STALL_SECONDS:-30}" \
+    --retry 3 --retry-max-time 60 "${url}" |
     tar xzm -C "${work}" --strip-components=1; then
     rm -rf "${work}"
     output::error "Could not download Heroku's JVM buildpack." \
@@ -490,14 +513,17 @@ buildpack::download_jar() {
 # target/); on a release (a checkout whose sources are those the release record names), the
 # release's jar, downloaded once, verified and cached in CACHE_DIR; else (an untagged commit, or
 # the download failed) one built with the Maven wrapper, cached under the key of the sources.
+# When CACHE_DIR cannot be written (read-only, full), the jar goes to a temporary folder instead,
+# and buildpack::forget_jar removes it when compile ends.
 CLI_JAR=""
 buildpack::ensure_jar() {
   local cache_dir="$1" java="$2" key jar_dir why="" version sha url sources cached=""
   if CLI_JAR="$(buildpack::prebuilt_jar)"; then return 0; fi
   key="$(buildpack::source_key)"
   jar_dir="${cache_dir}/datomic-buildpack-jar"
-  mkdir -p "${jar_dir}"
-  rm -f "${jar_dir}"/*.part.* # left by an interrupted build
+  # Best effort: the cache may be read-only or full (then the jar goes to a temporary folder).
+  mkdir -p "${jar_dir}" 2> /dev/null || true
+  rm -f "${jar_dir}"/*.part.* 2> /dev/null || true # left by an interrupted build
   if [[ ! -f "${BP_DIR}/${RELEASE_RECORD}" ]]; then
     why="this checkout records no released CLI (an untagged commit)"
   else
@@ -518,11 +544,16 @@ buildpack::ensure_jar() {
       fi
       output::step "Downloading the buildpack CLI of release v${version}"
       output::detail "From ${url}"
+      if [[ ! -w "${jar_dir}" ]]; then
+        output::detail "CACHE_DIR cannot be written (read-only or full): it is downloaded again next time"
+        CLI_JAR="$(mktemp -d "${TMPDIR:-/tmp}/datomic-buildpack-cli.XXXXXX")/${sha}.jar"
+      fi
       if buildpack::download_jar "${url}" "${sha}" "${CLI_JAR}"; then
-        find "${jar_dir}" -name '*.jar' ! -name "${sha}.jar" -delete
+        find "${jar_dir}" -name '*.jar' ! -name "${sha}.jar" -delete 2> /dev/null || true
         output::detail "Verified: SHA-256 ${sha}"
         return 0
       fi
+      buildpack::forget_jar "${CLI_JAR}"
       output::warning "Could not download the buildpack CLI of release v${version}: ${DOWNLOAD_FAILURE}." \
         "Tried: ${url}" \
         "Building it from source with Maven instead (slower, and needs Maven Central)."
@@ -549,7 +580,7 @@ buildpack::build_jar() {
   pin="$(buildpack::pin_advice)"
   homepage="$(buildpack::toml homepage)"
   output::detail "A release builds without Maven: ${pin}"
-  work="$(mktemp -d "${cache_dir}/.datomic-buildpack-build.XXXXXX")"
+  work="$(buildpack::scratch_dir "${cache_dir}" datomic-buildpack-build)"
   cp -R "${BP_DIR}/pom.xml" "${BP_DIR}/buildpack.toml" "${BP_DIR}/mvnw" "${BP_DIR}/.mvn" "${work}/"
   mkdir -p "${work}/src"
   cp -R "${BP_DIR}/src/main" "${work}/src/"
@@ -570,11 +601,38 @@ buildpack::build_jar() {
       "or report this at ${homepage}/issues."
     return 1
   fi
-  find "${jar_dir}" -name '*.jar' -delete
-  mv "${work}/target/${JAR_NAME}" "${jar}.tmp"
-  mv "${jar}.tmp" "${jar}"
+  # Into the cache under a name of its own, then renamed: builds sharing the cache never see a
+  # half-written jar, nor remove the one another build is about to run (same key, same name).
+  local temp
+  temp="${jar_dir}/.$(basename "${jar}").$$"
+  if mkdir -p "${jar_dir}" 2> /dev/null && cp "${work}/target/${JAR_NAME}" "${temp}" 2> /dev/null &&
+    mv -f "${temp}" "${jar}" 2> /dev/null; then
+    find "${jar_dir}" -name '*.jar' ! -name "$(basename "${jar}")" -delete 2> /dev/null || true
+    rm -rf "${work}"
+    CLI_JAR="${jar}"
+    return 0
+  fi
+  rm -f "${temp}" 2> /dev/null || true
+  output::detail "Could not keep the buildpack CLI in CACHE_DIR (read-only or full): it is built again next time"
+  local kept
+  kept="$(mktemp -d "${TMPDIR:-/tmp}/datomic-buildpack-cli.XXXXXX")"
+  mv "${work}/target/${JAR_NAME}" "${kept}/${JAR_NAME}"
   rm -rf "${work}"
-  CLI_JAR="${jar}"
+  CLI_JAR="${kept}/${JAR_NAME}"
+}
+
+# Removes the CLI jar buildpack::ensure_jar put outside CACHE_DIR (nothing else).
+buildpack::forget_jar() {
+  local jar="${1:-}"
+  if [[ "${jar}" == */datomic-buildpack-cli.*/* ]]; then
+    rm -rf "$(dirname "${jar}")"
+  fi
+}
+
+# bin/compile's exit: the temporary CLI jar removed, the build data closed.
+buildpack::compile_exit() {
+  buildpack::forget_jar "${CLI_JAR:-}"
+  buildpack::build_data_end "$1"
 }
 
 # Build data for bin/report: CACHE_DIR/build-data/datomic.txt, key=value lines (heroku/BuildData

@@ -76,21 +76,21 @@ final class CompileCommand implements Callable<Integer> {
     SlugLayout slug = new SlugLayout(buildDir);
     checkAppFiles(slug);
     TransactorConfig.checkAppProperties(registry, slug.appProperties(), log);
-    List<String> cleared =
+    CacheMarker.Outcome cache =
         CacheMarker.check(cacheDir, System.getenv("STACK"), BuildpackVersion.current(), log);
-    if (!cleared.isEmpty()) {
+    if (!cache.reasons().isEmpty()) {
       data.put("cache_status", "cleared");
-      data.put("cache_reason", String.join("; ", cleared));
+      data.put("cache_reason", String.join("; ", cache.reasons()));
     }
 
     step("datomic", data);
-    InstalledDistribution dist =
-        new DistributionInstaller(registry, env, log).install(cacheDir, slug.distDir());
+    InstalledDistribution dist = new DistributionInstaller(registry, env, log)
+        .install(cache.usable() ? cacheDir : null, slug.distDir());
     StickyVersion.record(cacheDir, dist, log);
     data.put("datomic_edition", dist.edition());
     data.put("datomic_version", dist.version());
     data.put("datomic_sha256", dist.sha256());
-    if (cleared.isEmpty()) {
+    if (cache.reasons().isEmpty()) {
       data.put("cache_status", dist.cache());
       data.put("cache_reason", dist.cacheReason());
     }

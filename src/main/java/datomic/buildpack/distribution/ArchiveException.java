@@ -2,10 +2,13 @@ package datomic.buildpack.distribution;
 
 import java.io.IOException;
 
-/** The zip itself is wrong: incomplete, corrupt, unsafe, too big, or not the expected Datomic. */
+/**
+ * The zip itself is wrong: incomplete, corrupt, unsafe, too big, not the expected Datomic, or not
+ * a zip at all.
+ */
 public final class ArchiveException extends IOException {
   /** What is wrong, so the advice can fit. */
-  public enum Kind { TRUNCATED, CORRUPT, UNSAFE, TOO_BIG, WRONG_TOP, LAYOUT }
+  public enum Kind { TRUNCATED, CORRUPT, UNSAFE, TOO_BIG, WRONG_TOP, LAYOUT, NOT_A_ZIP }
 
   private final Kind kind;
 

@@ -3,14 +3,22 @@ package datomic.buildpack.distribution;
 import datomic.buildpack.files.Json;
 import datomic.buildpack.files.Trees;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +40,9 @@ public final class DistributionCache {
   public static final String INDEX = "index.json";
   private static final String ENTRY = "entry.json";
   private static final String TEMP_PREFIX = ".tmp-";
+  private static final String LOCK_PREFIX = ".lock-";
   private static final int MAX_RECORDS = 200;
+  private static final Duration LEFTOVER_AGE = Duration.ofHours(1);
 
   /** A cached, complete distribution. */
   record Entry(String key, Path dir, String edition, String version, String sha256,
@@ -84,6 +94,8 @@ public final class DistributionCache {
   }
 
   private final Path root;
+  /** This build's staging folders and the locks it holds on them. */
+  private final Map<Path, FileChannel> locks = new HashMap<>();
 
   private DistributionCache(Path root) {
     this.root = root;
@@ -98,7 +110,7 @@ public final class DistributionCache {
     if (Files.isSymbolicLink(root)) {
       throw new IOException(root + " is a symlink");
     }
-    Files.createDirectories(root);
+    Files.createDirectories(root, ZipUnpacker.folderMode());
     if (!Files.isWritable(root)) {
       throw new IOException(root + " is not writable");
     }
@@ -107,6 +119,17 @@ public final class DistributionCache {
 
   Path root() {
     return root;
+  }
+
+  /**
+   * Removes every cached distribution under {@code cacheDir}, keeping the checksums recorded on
+   * first download ({@link #INDEX}) and other builds' work in progress; nothing when there is
+   * no cache yet.
+   */
+  public static void clear(Path cacheDir) throws IOException {
+    if (Files.isDirectory(cacheDir.resolve(FOLDER), LinkOption.NOFOLLOW_LINKS)) {
+      open(cacheDir).prune(null);
+    }
   }
 
   static String key(Edition edition, DatomicVersion version, String sha256) {
@@ -181,9 +204,53 @@ public final class DistributionCache {
     return dirs;
   }
 
-  /** A fresh staging folder inside the cache (same file system, so the final rename is atomic). */
+  /**
+   * A fresh staging folder inside the cache (same file system, so the final rename is atomic),
+   * with a lock that tells other builds sharing the cache it is in use, until
+   * {@link #commit} or {@link #discard}: they never take it for a killed build's leftover.
+   */
   Path newStaging() throws IOException {
-    return Files.createDirectory(root.resolve(TEMP_PREFIX + UUID.randomUUID()));
+    String id = UUID.randomUUID().toString();
+    Path lockFile = root.resolve(LOCK_PREFIX + id);
+    FileChannel lock = FileChannel.open(lockFile, StandardOpenOption.CREATE_NEW,
+        StandardOpenOption.WRITE);
+    try {
+      lock.lock();
+      Path staging = Files.createDirectory(root.resolve(TEMP_PREFIX + id),
+          ZipUnpacker.folderMode());
+      locks.put(staging, lock);
+      return staging;
+    } catch (IOException | RuntimeException e) {
+      lock.close();
+      Files.deleteIfExists(lockFile);
+      throw e;
+    }
+  }
+
+  /** Removes a staging folder that will not be committed, and its lock. */
+  void discard(Path staging) {
+    if (staging == null) {
+      return;
+    }
+    Trees.deleteQuietly(staging);
+    unlock(staging);
+  }
+
+  private void unlock(Path staging) {
+    FileChannel lock = locks.remove(staging);
+    try {
+      if (lock != null) {
+        lock.close();
+      }
+      Files.deleteIfExists(lockFileOf(staging));
+    } catch (IOException ignored) {
+      // a lock file left unlocked is a leftover the next build removes
+    }
+  }
+
+  private static Path lockFileOf(Path staging) {
+    return staging.resolveSibling(LOCK_PREFIX
+        + staging.getFileName().toString().substring(TEMP_PREFIX.length()));
   }
 
   /**
@@ -196,11 +263,32 @@ public final class DistributionCache {
     Json.write(staging.resolve(ENTRY), new EntryFile(edition.id(), version.toString(), sha256,
         counts.files(), counts.bytes(), counts.fingerprint(), Instant.now().toString()).json());
     Path dir = root.resolve(key);
+    Optional<Entry> existing = sameEntry(dir, sha256);
+    if (existing.isPresent()) {
+      discard(staging); // another build sharing the cache committed it meanwhile
+      return existing.get();
+    }
     if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
       Trees.delete(dir);
     }
-    move(staging, dir);
+    try {
+      move(staging, dir);
+    } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+      existing = sameEntry(dir, sha256); // committed by another build between the two steps
+      if (existing.isEmpty()) {
+        throw e;
+      }
+      discard(staging);
+      return existing.get();
+    }
+    unlock(staging);
     return new Entry(key, dir, edition.id(), version.toString(), sha256, counts);
+  }
+
+  /** The complete entry at {@code dir} if it holds the distribution with this checksum. */
+  private Optional<Entry> sameEntry(Path dir, String sha256) {
+    return Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)
+        ? read(dir).filter(e -> e.sha256().equals(sha256)) : Optional.empty();
   }
 
   /** Removes an entry (found changed or damaged). */
@@ -223,15 +311,9 @@ public final class DistributionCache {
     while (index.size() > MAX_RECORDS) {
       index.remove(index.keySet().iterator().next());
     }
-    Path temp = root.resolve(TEMP_PREFIX + "index-" + UUID.randomUUID() + ".json");
-    try {
-      Map<String, Object> checksums = new LinkedHashMap<>();
-      index.forEach((k, v) -> checksums.put(k, v.json()));
-      Json.write(temp, Map.of("checksums", checksums));
-      move(temp, root.resolve(INDEX));
-    } finally {
-      Files.deleteIfExists(temp);
-    }
+    Map<String, Object> checksums = new LinkedHashMap<>();
+    index.forEach((k, v) -> checksums.put(k, v.json()));
+    Json.write(root.resolve(INDEX), Map.of("checksums", checksums)); // whole or not at all
   }
 
   private Map<String, Recorded> readIndex() {
@@ -256,13 +338,17 @@ public final class DistributionCache {
     }
   }
 
-  /** Removes every entry but {@code keep} and any leftover staging folders; returns what went. */
+  /**
+   * Removes every entry but {@code keep}, and what builds that were killed left; returns the
+   * entries that went. Another build's work in progress, a staging folder or a file being
+   * written (both named with a leading dot), is left alone.
+   */
   List<String> prune(String keep) throws IOException {
     List<String> removed = new ArrayList<>();
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(root)) {
       for (Path p : stream) {
         String name = p.getFileName().toString();
-        if (name.equals(INDEX) || name.equals(keep)) {
+        if (name.equals(INDEX) || name.equals(keep) || name.startsWith(".") && !isLeftover(p)) {
           continue;
         }
         Trees.delete(p);
@@ -274,12 +360,58 @@ public final class DistributionCache {
     return removed;
   }
 
-  /** Removes staging folders left by builds that were killed. */
+  /** Removes what builds that were killed left: staging folders and half-written files. */
   void removeLeftovers() throws IOException {
-    try (DirectoryStream<Path> stream = Files.newDirectoryStream(root, TEMP_PREFIX + "*")) {
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(root, ".*")) {
       for (Path p : stream) {
-        Trees.delete(p);
+        if (isLeftover(p)) {
+          Trees.delete(p);
+          if (p.getFileName().toString().startsWith(TEMP_PREFIX)) {
+            Files.deleteIfExists(lockFileOf(p));
+          }
+        }
       }
+    }
+  }
+
+  /**
+   * What a killed build left, as opposed to another build's work in progress on the same cache:
+   * a staging folder (or its lock file) whose lock no build holds, or a file half-written
+   * ({@link datomic.buildpack.files.AtomicFile}) and untouched for an hour.
+   */
+  private boolean isLeftover(Path p) {
+    String name = p.getFileName().toString();
+    if (name.startsWith(TEMP_PREFIX)) {
+      return !locks.containsKey(p) && !heldByAnother(lockFileOf(p));
+    }
+    if (name.startsWith(LOCK_PREFIX)) {
+      return !locks.containsKey(root.resolve(TEMP_PREFIX + name.substring(LOCK_PREFIX.length())))
+          && !heldByAnother(p);
+    }
+    if (name.endsWith(".tmp")) {
+      try {
+        Instant modified = Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant();
+        return modified.isBefore(Instant.now().minus(LEFTOVER_AGE));
+      } catch (IOException e) {
+        return false; // gone already
+      }
+    }
+    return false;
+  }
+
+  /** Whether a build holds this lock file's lock (none when there is no lock file). */
+  private static boolean heldByAnother(Path lockFile) {
+    try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+      FileLock lock = channel.tryLock();
+      if (lock == null) {
+        return true;
+      }
+      lock.release();
+      return false;
+    } catch (OverlappingFileLockException e) {
+      return true; // held in this JVM
+    } catch (IOException e) {
+      return false; // no lock file: a staging folder from before locks, or from a killed build
     }
   }
 

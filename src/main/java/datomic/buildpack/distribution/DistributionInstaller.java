@@ -16,6 +16,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -51,7 +52,12 @@ public final class DistributionInstaller {
     this.registry = registry;
     this.env = env;
     this.log = log;
-    this.policy = policy;
+    // DATOMIC_DOWNLOAD_TIMEOUT, when set, bounds the download; else the policy's deadline (the
+    // registry's default in a real build).
+    this.policy = registry.isSet(env, DownloadPolicy.TIMEOUT_SETTING)
+        ? policy.withDeadline(Duration.ofSeconds(Long.parseLong(
+            registry.value(env, DownloadPolicy.TIMEOUT_SETTING).orElseThrow().strip())))
+        : policy;
     this.catalog = VersionCatalog.load();
     this.secrets = registry.secrets(env);
   }
@@ -86,7 +92,7 @@ public final class DistributionInstaller {
     DatomicVersion version = version(edition, downloader, cache, cacheDir);
     Plan plan = plan(edition, version);
     log.step("Installing " + plan.name());
-    Files.createDirectories(target.getParent());
+    Files.createDirectories(target.getParent(), ZipUnpacker.folderMode());
     removeLeftovers(target);
 
     Optional<Expected> expected = expected(plan, cache);
@@ -242,7 +248,9 @@ public final class DistributionInstaller {
     } catch (URISyntaxException e) {
       throw new UserError(what + " is not a valid https:, http: or file: URL: " + mask(raw),
           "Write it like https://host/path/datomic-pro-1.0.7622.zip or"
-              + " file:///absolute/path/datomic-pro-1.0.7622.zip.");
+              + " file:///absolute/path/datomic-pro-1.0.7622.zip.",
+          "In a user name or password, percent-encode what a URL reserves: a space as %20,"
+              + " # as %23, % as %25, / as %2F, : as %3A, ? as %3F, @ as %40.");
     }
   }
 
@@ -279,6 +287,9 @@ public final class DistributionInstaller {
   // Cache
 
   private DistributionCache openCache(Path cacheDir) {
+    if (cacheDir == null) {
+      return null; // the caller said why (a cache that had to be cleared and could not be)
+    }
     try {
       DistributionCache cache = DistributionCache.open(cacheDir);
       cache.removeLeftovers();
@@ -295,7 +306,13 @@ public final class DistributionInstaller {
   private Optional<InstalledDistribution> fromCache(DistributionCache cache, Plan plan,
       Optional<Expected> expected, Path target) throws IOException {
     List<String> notes = new ArrayList<>();
-    List<DistributionCache.Entry> entries = cache.find(plan.edition(), plan.version(), notes);
+    List<DistributionCache.Entry> entries;
+    try {
+      entries = cache.find(plan.edition(), plan.version(), notes);
+    } catch (IOException e) {
+      log.detail("Not using the build cache: reading it failed (" + mask(describe(e)) + ")");
+      return Optional.empty();
+    }
     notes.forEach(log::detail);
     if (entries.isEmpty()) {
       log.detail(plan.name() + " is not in the build cache yet");
@@ -397,7 +414,8 @@ public final class DistributionInstaller {
     // only appears by an atomic rename; then moved into place.
     Path built = null;
     try {
-      built = Files.createDirectory(target.resolveSibling(".dist-tmp-" + UUID.randomUUID()));
+      built = Files.createDirectory(target.resolveSibling(".dist-tmp-" + UUID.randomUUID()),
+          ZipUnpacker.folderMode());
       Path tree = built.resolve("tree");
       String sha = fetchWithRetry(downloader, plan, tree);
       verify(plan, expected, sha, cache != null);
@@ -448,7 +466,7 @@ public final class DistributionInstaller {
           + "); installing without it");
       return null;
     } finally {
-      Trees.deleteQuietly(staging);
+      cache.discard(staging);
     }
   }
 
@@ -634,13 +652,21 @@ public final class DistributionInstaller {
           "To build without depending on it, mirror the zip and set DATOMIC_DOWNLOAD_URL"
               + " (https: or file:).");
       case NO_FILE -> new UserError("Could not read the Datomic zip.", why + ".",
-          "Check DATOMIC_DOWNLOAD_URL.");
+          "Check DATOMIC_DOWNLOAD_URL: a file: URL names the zip file itself, as in"
+              + " file:///absolute/path/" + plan.top() + ".zip.");
       case TOO_LARGE -> new UserError("The Datomic download is too large.", why + ".",
           urlAdvice);
       case INSECURE -> new UserError("Refused an unsafe redirect of the Datomic download.",
           why + ".", "Use a download URL that stays on https.");
       case CHANGED -> new UserError("The Datomic zip changed while it was being downloaded.",
           why + ".", "Run the build again.");
+      case TIMEOUT -> new UserError("Downloading " + plan.name() + " took longer than "
+              + DownloadPolicy.TIMEOUT_SETTING + " allows (" + Units.shortDuration(policy.deadline())
+              + ").", capitalize(why) + ".",
+          "The server sends too slowly for a build: Heroku stops a whole build at 15 minutes."
+              + " Run the build again; if it stays slow, put the zip where Heroku downloads it"
+              + " fast (an S3 bucket in the app's region) and set DATOMIC_DOWNLOAD_URL to it,"
+              + " or raise " + DownloadPolicy.TIMEOUT_SETTING + " (seconds, up to 3600).");
       case HTTP_STATUS -> new UserError("Could not download " + plan.name() + ".", why + ".",
           urlAdvice);
     };
@@ -666,6 +692,14 @@ public final class DistributionInstaller {
           capitalize(why) + ".", "Check where DATOMIC_DOWNLOAD_URL points.");
       case WRONG_TOP -> wrongTop(plan, from, e.getMessage());
       case LAYOUT -> new UserError("The zip is not a usable Datomic distribution.", why + ".");
+      case NOT_A_ZIP -> new UserError("The download from " + from + " is not a zip.",
+          capitalize(why) + ".", plan.customUrl()
+              ? "Check DATOMIC_DOWNLOAD_URL: it must lead to the zip itself. A page or an error"
+                  + " document in its place usually means the URL needs credentials, has expired"
+                  + " (signed URLs do) or is mistyped; curl -sSI on it shows what the server"
+                  + " answers."
+              : "The download server sent this instead of " + plan.top() + ".zip. Run the build"
+                  + " again later, or mirror the zip and set DATOMIC_DOWNLOAD_URL to it.");
     };
     return error.withCause(e);
   }

@@ -10,7 +10,9 @@ import java.io.IOException;
 public final class DownloadException extends IOException {
   /** What went wrong, so the advice can fit. */
   public enum Kind {
-    NOT_FOUND, UNAUTHORIZED, FORBIDDEN, HTTP_STATUS, NETWORK, TOO_LARGE, NO_FILE, INSECURE, CHANGED
+    NOT_FOUND, UNAUTHORIZED, FORBIDDEN, HTTP_STATUS, NETWORK, TOO_LARGE, NO_FILE, INSECURE, CHANGED,
+    /** The whole download took longer than its deadline. */
+    TIMEOUT
   }
 
   private final Kind kind;

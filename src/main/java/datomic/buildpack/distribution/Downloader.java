@@ -18,8 +18,6 @@ import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -28,10 +26,13 @@ import java.util.regex.Pattern;
 
 /**
  * Fetches a zip over HTTP(S) with the JDK's {@link HttpURLConnection}, or reads a {@code file:}
- * URL. HTTP downloads have a connect timeout, a read timeout (for the headers and for every read
- * of the body), and a bounded number of tries with backoff for 5xx, 408/429, resets, stalls and
- * truncation (HttpURLConnection itself also sends a request once more when the connection closes
- * before any answer). A body that breaks off is resumed where it stopped (with {@code Range}, else by
+ * URL. HTTP downloads are bounded in time at every scale ({@link DownloadPolicy},
+ * {@link DownloadClock}): a connect timeout; the answer's headers, all of them, within the read
+ * timeout, and each next piece of the body too; a stall rule (too few bytes for too long); a
+ * bounded number of tries with backoff for 5xx, 408/429, resets, stalls and truncation, within a
+ * budget of time that failed tries may lose together (HttpURLConnection itself also sends a
+ * request once more when the connection closes before any answer); and a deadline for the whole
+ * download. A body that breaks off is resumed where it stopped (with {@code Range}, else by
  * skipping what was already read), so the caller sees one unbroken stream. 401, 403, 404 and 410
  * are never retried. Redirects are followed by hand: never from https to http, and credentials
  * only go to the origin they were meant for. Each request asks the server to close its
@@ -82,7 +83,12 @@ public final class Downloader {
       sendable = null;
     }
     HttpDownload download = new HttpDownload(uri, sendable);
-    download.connect();
+    try {
+      download.connect();
+    } catch (IOException | RuntimeException e) {
+      download.close();
+      throw e;
+    }
     return download;
   }
 
@@ -106,47 +112,7 @@ public final class Downloader {
       throw new DownloadException(Kind.NO_FILE, display(uri)
           + " is not a usable file: URL (write it as file:///absolute/path/to/file)");
     }
-    InputStream in;
-    long size;
-    try {
-      size = Files.size(path);
-      in = Files.newInputStream(path);
-    } catch (NoSuchFileException e) {
-      throw new DownloadException(Kind.NO_FILE, "there is no file at " + path);
-    } catch (IOException e) {
-      throw new DownloadException(Kind.NO_FILE, "cannot read " + path + ": " + describe(e));
-    }
-    if (size > policy.maxDownloadBytes()) {
-      in.close();
-      throw new DownloadException(Kind.TOO_LARGE, path + " is " + size
-          + " bytes, more than the " + policy.maxDownloadBytes() + " a Datomic zip may have");
-    }
-    return new Download() {
-      @Override
-      public int read() throws IOException {
-        return in.read();
-      }
-
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        return in.read(b, off, len);
-      }
-
-      @Override
-      public void close() throws IOException {
-        in.close();
-      }
-
-      @Override
-      public long length() {
-        return size;
-      }
-
-      @Override
-      public boolean isNetwork() {
-        return false;
-      }
-    };
+    return FileSource.open(path, policy.maxDownloadBytes());
   }
 
   /** A URL fit for a build log: no password, no query (signed URLs carry tokens there). */
@@ -253,6 +219,8 @@ public final class Downloader {
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
     private final URI origin;
     private final Credentials credentials;
+    private final DownloadClock clock = new DownloadClock(policy);
+    private Duration readLimit = policy.readTimeout();
     private HttpURLConnection connection;
     private InputStream body;
     private long position;
@@ -280,6 +248,7 @@ public final class Downloader {
     void connect() throws IOException {
       while (true) {
         tries++;
+        clock.startTry();
         String problem;
         try {
           problem = tryConnect();
@@ -287,6 +256,9 @@ public final class Downloader {
             return;
           }
         } catch (IOException e) {
+          if (clock.pastDeadline()) {
+            throw timedOut();
+          }
           if (!worthRetrying(e)) {
             throw e;
           }
@@ -297,25 +269,50 @@ public final class Downloader {
     }
 
     private void retryOrFail(String problem) throws IOException {
+      clock.tryFailed();
       String at = position > 0 ? " after " + Units.mb(position) : "";
+      String failed = "downloading " + display(origin) + " failed" + at + ": " + problem
+          + " (tried " + tries + (tries == 1 ? " time" : " times");
+      if (clock.pastDeadline()) {
+        throw timedOut();
+      }
       if (tries >= policy.attempts()) {
-        throw new DownloadException(Kind.NETWORK, "downloading " + display(origin) + " failed"
-            + at + ": " + problem + " (tried " + tries + (tries == 1 ? " time)" : " times)"));
+        throw new DownloadException(Kind.NETWORK, failed + ")");
       }
       Duration wait = policy.backoffBefore(tries + 1);
+      if (!clock.budgetAllows(wait)) {
+        throw new DownloadException(Kind.NETWORK, failed + "; gave up after "
+            + Units.shortDuration(clock.lost()) + " without progress)");
+      }
+      if (!clock.deadlineAllows(wait)) {
+        throw timedOut();
+      }
       log.detail(capitalize(problem) + at + "; retrying in " + Units.shortDuration(wait)
           + " (attempt " + (tries + 1) + " of " + policy.attempts() + ")");
       pause(wait);
+      clock.waited(wait);
+    }
+
+    /** The whole download took longer than the policy's deadline: final, never retried. */
+    private DownloadException timedOut() {
+      String arrived = Units.mb(position) + (total >= 0 ? " of " + Units.mb(total) : "")
+          + " arrived (" + Units.mbPerSecond(position, clock.elapsed().toMillis() / 1000.0) + ")";
+      return new DownloadException(Kind.TIMEOUT, "downloading " + display(origin)
+          + " did not finish within " + Units.shortDuration(policy.deadline()) + ": " + arrived);
     }
 
     /** One try; null when the body is open, else why it is worth another try. */
     private String tryConnect() throws IOException {
       URI uri = origin;
       for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-        HttpURLConnection c = request(uri);
+        Duration connectLimit = clock.within(policy.connectTimeout());
+        readLimit = clock.within(policy.readTimeout());
+        HttpURLConnection c = request(uri, connectLimit, readLimit);
         boolean opened = false;
         try {
-          int status = c.getResponseCode(); // connects, sends, reads the headers
+          // Connects, sends, reads the headers: all of it within the connect and read timeouts.
+          int status = clock.awaitAnswer(c, clock.within(policy.connectTimeout()
+              .plus(policy.readTimeout())), readLimit);
           if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) {
             uri = redirect(uri, c, status);
             continue;
@@ -353,15 +350,16 @@ public final class Downloader {
           display(origin) + " redirected more than " + MAX_REDIRECTS + " times");
     }
 
-    private HttpURLConnection request(URI uri) throws IOException {
+    private HttpURLConnection request(URI uri, Duration connectLimit, Duration readLimit)
+        throws IOException {
       HttpURLConnection c;
       try {
         c = (HttpURLConnection) uri.toURL().openConnection();
       } catch (IllegalArgumentException | MalformedURLException e) {
         throw new DownloadException(Kind.HTTP_STATUS, display(uri) + " is not a usable URL");
       }
-      c.setConnectTimeout(millis(policy.connectTimeout()));
-      c.setReadTimeout(millis(policy.readTimeout())); // every read: headers and body
+      c.setConnectTimeout(millis(connectLimit));
+      c.setReadTimeout(millis(readLimit)); // every read: headers and body
       c.setInstanceFollowRedirects(false); // followed by hand: see redirect()
       c.setUseCaches(false);
       c.setAuthenticator(NO_AUTHENTICATOR);
@@ -430,8 +428,9 @@ public final class Downloader {
         }
         total = contentLength;
         if (total > policy.maxDownloadBytes()) {
-          throw new DownloadException(Kind.TOO_LARGE, display(origin) + " is " + Units.mb(total)
-              + ", more than the " + Units.mb(policy.maxDownloadBytes()) + " a Datomic zip may have");
+          throw new DownloadException(Kind.TOO_LARGE, display(origin) + " is "
+              + Units.mbApartFrom(total, policy.maxDownloadBytes()) + ", more than the "
+              + Units.mbApartFrom(policy.maxDownloadBytes(), total) + " a Datomic zip may have");
         }
         validator = validatorOf(c);
         open(c, c.getInputStream());
@@ -462,10 +461,20 @@ public final class Downloader {
       long skipped = 0;
       byte[] scratch = new byte[64 * 1024];
       while (skipped < position) {
-        int n = in.read(scratch, 0, (int) Math.min(scratch.length, position - skipped));
+        if (clock.pastDeadline()) {
+          throw timedOut();
+        }
+        clock.checkStall();
+        int n;
+        try {
+          n = in.read(scratch, 0, (int) Math.min(scratch.length, position - skipped));
+        } catch (SocketTimeoutException e) {
+          return sentNothing();
+        }
         if (n < 0) {
           return "the connection closed early";
         }
+        clock.bytes(n);
         skipped += n;
       }
       open(c, in);
@@ -507,8 +516,13 @@ public final class Downloader {
       while (true) {
         String problem;
         try {
+          if (clock.pastDeadline()) {
+            throw timedOut();
+          }
+          clock.checkStall(); // before reading: bytes read are always handed over
           int n = body.read(b, off, len);
           if (n > 0) {
+            clock.bytes(n);
             position += n;
             if (position > policy.maxDownloadBytes()) {
               throw new DownloadException(Kind.TOO_LARGE, display(origin) + " sent more than "
@@ -521,6 +535,8 @@ public final class Downloader {
           }
           // HttpURLConnection ends a body cut short of its Content-Length quietly.
           problem = "the connection closed before the end of the body";
+        } catch (SocketTimeoutException e) {
+          problem = sentNothing();
         } catch (IOException e) {
           if (!worthRetrying(e)) {
             throw e;
@@ -533,10 +549,15 @@ public final class Downloader {
       }
     }
 
+    private String sentNothing() {
+      return "the server sent nothing for " + Units.shortDuration(readLimit);
+    }
+
     @Override
     public void close() {
       closed = true;
       release();
+      clock.close();
     }
   }
 

@@ -29,6 +29,11 @@ final class LatestVersion {
   }
 
   static DatomicVersion parse(byte[] xml) throws IOException {
+    Optional<String> page = NotAZip.htmlPage(xml);
+    if (page.isPresent()) {
+      throw new IOException("it answered with " + page.get() + ", not Maven metadata (a login or"
+          + " error page?)");
+    }
     Document doc;
     try {
       DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();

@@ -8,15 +8,19 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -24,6 +28,7 @@ import java.util.EnumSet;
 import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.zip.CRC32;
@@ -45,6 +50,18 @@ import org.apache.commons.compress.archivers.zip.ZipFile;
 public final class ZipUnpacker {
   private static final int BUFFER = 64 * 1024;
   private static final int MAX_LINK_TARGET = 1024;
+  private static final int FILE_MODE = 0644;
+  private static final int DIR_MODE = 0755;
+  /** Linux's NAME_MAX and PATH_MAX (less its NUL): the longest name and path it can create. */
+  private static final int NAME_MAX = 255;
+  private static final int PATH_MAX = 4095;
+  /**
+   * An entry past its first {@link #RATIO_FLOOR} bytes that expands more than this many times is
+   * a zip bomb: a Datomic distribution's files (jars, scripts, text) expand at most about 10
+   * times; zeros expand about 1000 times.
+   */
+  private static final int MAX_RATIO = 100;
+  private static final long RATIO_FLOOR = 1 << 20;
 
   private final long maxExpandedBytes;
   private final int maxEntries;
@@ -73,20 +90,42 @@ public final class ZipUnpacker {
    * {@code tree}.
    */
   public Result unpack(InputStream source, String expectedTop, Path tree) throws IOException {
-    Files.createDirectory(tree);
+    Files.createDirectory(tree, folderMode());
     Map<String, Streamed> streamed = new HashMap<>();
     ZipTail tail = new ZipTail(maxCentralDirectory);
     // Buffered above the tee: the tee, the digest below it and the source see 64 KB reads, not
     // the 512-byte ones the zip reader makes.
     InputStream buffered = new BufferedInputStream(new TeeInputStream(source, tail), BUFFER);
+    checkItIsAZip(buffered);
     long total = streamEntries(buffered, expectedTop, tree, streamed);
     drain(buffered);
     return finish(tail, expectedTop, tree, streamed, total);
   }
 
+  /**
+   * Looks at the first bytes (and puts them back): a page, a document or another archive served
+   * in the zip's place is named as what it is, not reported as a zip cut short.
+   */
+  private static void checkItIsAZip(InputStream buffered) throws IOException {
+    buffered.mark(NotAZip.SNIFF);
+    byte[] head = buffered.readNBytes(NotAZip.SNIFF);
+    buffered.reset();
+    if (head.length == 0) {
+      throw new ArchiveException(Kind.NOT_A_ZIP, "it is empty (0 bytes)");
+    }
+    boolean zip = head.length >= 4 && head[0] == 'P' && head[1] == 'K'
+        && (head[2] == 3 && head[3] == 4 // a local entry
+            || head[2] == 5 && head[3] == 6 // the end record of an empty zip
+            || head[2] == 7 && head[3] == 8); // a split zip's marker, then an entry
+    if (!zip) {
+      throw new ArchiveException(Kind.NOT_A_ZIP, NotAZip.describe(head, head.length));
+    }
+  }
+
   private long streamEntries(InputStream in, String expectedTop, Path tree,
       Map<String, Streamed> streamed) throws IOException {
     long total = 0;
+    long skippedBytes = 0;
     byte[] buffer = new byte[BUFFER];
     CRC32 crc = new CRC32();
     @SuppressWarnings("resource") // closing it would close `in`, which the caller drains
@@ -120,7 +159,12 @@ public final class ZipUnpacker {
       boolean excluded = isExcluded(rel);
       if (excluded) {
         streamed.put(name, new Streamed(0, 0, entry.isDirectory(), true));
-        continue; // the next getNextZipEntry skips the data without writing it
+        if (!entry.isDirectory() && entry.getGeneralPurposeBit().usesDataDescriptor()) {
+          // Without sizes in its header, only inflating it finds its end: done here, within the
+          // same limits, rather than by the next getNextZipEntry without any.
+          skippedBytes += expand(zip, entry, name, buffer, null, null, skippedBytes);
+        }
+        continue; // else the next getNextZipEntry skips its compressed bytes unread
       }
       Path out;
       try {
@@ -134,6 +178,7 @@ public final class ZipUnpacker {
       if (!out.startsWith(tree) || out.equals(tree)) {
         throw new ArchiveException(Kind.UNSAFE, "entry '" + name + "' would be written outside the distribution");
       }
+      checkNameLengths(name, rel, out);
       if (entry.isDirectory()) {
         ensureDirectory(out, name);
         streamed.put(name, new Streamed(0, 0, true, false));
@@ -144,33 +189,98 @@ public final class ZipUnpacker {
       }
       ensureDirectory(out.getParent(), name);
       crc.reset();
-      long size = 0;
-      try (OutputStream file = Files.newOutputStream(out, StandardOpenOption.CREATE_NEW,
-          StandardOpenOption.WRITE)) {
-        while (true) {
-          int n;
-          try {
-            n = zip.readNBytes(buffer, 0, buffer.length); // whole buffers: few, large writes
-          } catch (IOException e) {
-            throw archiveProblem(e, "reading '" + name + "'");
-          }
-          if (n <= 0) {
-            break;
-          }
-          size += n;
-          total += n;
-          if (total > maxExpandedBytes) {
-            throw tooBig(name);
-          }
-          crc.update(buffer, 0, n);
-          file.write(buffer, 0, n);
-        }
+      long size;
+      // Created rw-r--r-- whatever the umask (000 would leave it writable by anyone); the
+      // central directory's mode, cleaned the same way, comes later.
+      try (OutputStream file = Channels.newOutputStream(Files.newByteChannel(out,
+          EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+          PosixFilePermissions.asFileAttribute(permissions(FILE_MODE))))) {
+        size = expand(zip, entry, name, buffer, crc, file, total);
       } catch (FileAlreadyExistsException e) {
         throw new ArchiveException(Kind.UNSAFE, "the zip lists '" + name + "' twice");
+      } catch (FileSystemException e) {
+        throw tooLongOr(e, name);
       }
+      total += size;
       streamed.put(name, new Streamed(crc.getValue(), size, false, false));
     }
     return total;
+  }
+
+  /**
+   * Inflates the current entry into {@code file} (or nowhere, for an entry left out), counting
+   * the bytes as they come: the expanded total ({@code before} plus this entry) stays within the
+   * cap, the entry within the size its header declares, and past its first megabyte within
+   * {@link #MAX_RATIO} times the compressed bytes read for it. An entry without sizes in its
+   * header (a data descriptor) is so stopped within a few megabytes, not at the cap.
+   */
+  private long expand(ZipArchiveInputStream zip, ZipArchiveEntry entry, String name,
+      byte[] buffer, CRC32 crc, OutputStream file, long before) throws IOException {
+    long declared = entry.getGeneralPurposeBit().usesDataDescriptor() ? -1 : entry.getSize();
+    long size = 0;
+    while (true) {
+      int n;
+      try {
+        n = zip.readNBytes(buffer, 0, buffer.length); // whole buffers: few, large writes
+      } catch (IOException e) {
+        throw archiveProblem(e, "reading '" + name + "'");
+      }
+      if (n <= 0) {
+        return size;
+      }
+      size += n;
+      if (before + size > maxExpandedBytes) {
+        throw tooBig(name);
+      }
+      if (declared >= 0 && size > declared) {
+        throw new ArchiveException(Kind.UNSAFE, "'" + printable(name) + "' holds more than the "
+            + Units.bytes(declared) + " its header declares");
+      }
+      if (size > RATIO_FLOOR) {
+        long compressed = zip.getCompressedCount();
+        if (compressed > 0 && size > MAX_RATIO * compressed) {
+          throw new ArchiveException(Kind.TOO_BIG, "'" + printable(name) + "' expands more than "
+              + MAX_RATIO + " times (" + Units.mb(size) + " from " + Units.bytes(compressed)
+              + " so far), far more than a Datomic distribution's files do (a zip bomb?)");
+        }
+      }
+      if (file != null) {
+        crc.update(buffer, 0, n);
+        file.write(buffer, 0, n);
+      }
+    }
+  }
+
+  /**
+   * Names that no file system here could create are refused before anything is written, with
+   * that reason (it was a misleading "disk full"): a part of a path longer than 255 bytes, or a
+   * whole path longer than 4,095.
+   */
+  private static void checkNameLengths(String name, String rel, Path out)
+      throws ArchiveException {
+    for (String part : rel.split("/")) {
+      int bytes = part.getBytes(StandardCharsets.UTF_8).length;
+      if (bytes > NAME_MAX) {
+        throw new ArchiveException(Kind.UNSAFE, "entry '" + printable(name) + "' has a name too"
+            + " long for a file system: '" + printable(part) + "' is " + Units.bytes(bytes)
+            + ", a file or folder name may have at most " + NAME_MAX);
+      }
+    }
+    int bytes = out.toString().getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > PATH_MAX) {
+      throw new ArchiveException(Kind.UNSAFE, "entry '" + printable(name) + "' has a path too"
+          + " long for a file system: unpacked, it is " + Units.bytes(bytes) + ", a path may have"
+          + " at most " + Units.bytes(PATH_MAX));
+    }
+  }
+
+  /** ENAMETOOLONG (this file system's limits are lower) as such; anything else as it is. */
+  private static IOException tooLongOr(FileSystemException e, String name) {
+    if (String.valueOf(e.getReason()).toLowerCase(Locale.ROOT).contains("name too long")) {
+      return new ArchiveException(Kind.UNSAFE, "entry '" + printable(name) + "' has a name or path"
+          + " too long for the build's file system (" + e.getReason() + ")", e);
+    }
+    return e;
   }
 
   private void ensureDirectory(Path dir, String entryName) throws IOException {
@@ -178,16 +288,19 @@ public final class ZipUnpacker {
       return;
     }
     try {
-      Files.createDirectories(dir);
+      Files.createDirectories(dir, folderMode());
     } catch (FileAlreadyExistsException e) {
       throw new ArchiveException(Kind.UNSAFE, "entry '" + entryName
           + "' is inside something that is not a folder");
+    } catch (FileSystemException e) {
+      throw tooLongOr(e, entryName);
     }
   }
 
   private ArchiveException tooBig(String name) {
-    return new ArchiveException(Kind.TOO_BIG, "unpacking '" + name + "' would take the files past "
-        + maxExpandedBytes / 1_000_000 + " MB, more than a Datomic distribution needs (a zip bomb?)");
+    return new ArchiveException(Kind.TOO_BIG, "unpacking '" + printable(name) + "' would take the"
+        + " files past " + Units.mb(maxExpandedBytes) + ", more than a Datomic distribution needs"
+        + " (a zip bomb?)");
   }
 
   private static IOException archiveProblem(IOException e, String doing) {
@@ -374,12 +487,27 @@ public final class ZipUnpacker {
 
   private static void applyMode(Path path, ZipArchiveEntry entry, boolean directory)
       throws IOException {
-    int mode = entry.getPlatform() == ZipArchiveEntry.PLATFORM_UNIX ? entry.getUnixMode() & 0777 : 0;
-    if (mode == 0) {
-      return; // no Unix mode recorded: keep the defaults (rw-r--r--, rwxr-xr-x for folders)
+    int recorded = entry.getPlatform() == ZipArchiveEntry.PLATFORM_UNIX
+        ? entry.getUnixMode() & 0777 : 0;
+    Files.setPosixFilePermissions(path, permissions(mode(recorded, directory)));
+  }
+
+  /**
+   * The mode a file or folder gets from the one its entry records: the owner's bits, always
+   * with read and write (and search, for a folder); the group's and others' without write, so
+   * nothing in the slug or the cache is writable by anyone but its owner (a 0777 entry becomes
+   * 0755); setuid, setgid and sticky bits dropped. No mode recorded: rw-r--r--, rwxr-xr-x.
+   */
+  static int mode(int recorded, boolean directory) {
+    if ((recorded & 0777) == 0) {
+      return directory ? DIR_MODE : FILE_MODE;
     }
-    mode |= directory ? 0700 : 0600; // always readable and writable by us
-    Files.setPosixFilePermissions(path, permissions(mode));
+    return recorded & 0755 | (directory ? 0700 : 0600);
+  }
+
+  /** rwxr-xr-x at creation, narrowed by the umask but never widened (a umask of 000 would). */
+  static FileAttribute<Set<PosixFilePermission>> folderMode() {
+    return PosixFilePermissions.asFileAttribute(permissions(DIR_MODE));
   }
 
   static Set<PosixFilePermission> permissions(int mode) {

@@ -36,14 +36,14 @@ public final class Json {
     return present(READER.mapFrom(in));
   }
 
-  /** Writes {@code object} indented, two spaces a level. */
+  /** Writes {@code object} indented, two spaces a level, whole or not at all ({@link AtomicFile}). */
   public static void write(Path file, Map<String, ?> object) throws IOException {
-    INDENTED.write(object, file.toFile());
+    AtomicFile.write(file, INDENTED.asBytes(object));
   }
 
-  /** Writes {@code object} on one line. */
+  /** Writes {@code object} on one line, whole or not at all ({@link AtomicFile}). */
   public static void writeCompact(Path file, Map<String, ?> object) throws IOException {
-    COMPACT.write(object, file.toFile());
+    AtomicFile.write(file, COMPACT.asBytes(object));
   }
 
   public static String string(Map<String, ?> object, String field) throws IOException {

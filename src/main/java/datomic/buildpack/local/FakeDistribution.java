@@ -90,19 +90,33 @@ public final class FakeDistribution {
    * tests can also write hostile names such as {@code ../evil} or {@code /tmp/evil}).
    */
   public FakeDistribution extraEntry(String name, byte[] content) {
-    extras.add(new Object[] {name, content, null, 0L});
+    return extraEntry(name, content, 0100644);
+  }
+
+  /**
+   * Appends a file entry with this Unix mode ({@code 0100777}, say), or with no Unix mode at all
+   * (as zips made on Windows) when {@code unixMode} is 0.
+   */
+  public FakeDistribution extraEntry(String name, byte[] content, int unixMode) {
+    extras.add(new Object[] {name, content, null, 0L, unixMode});
+    return this;
+  }
+
+  /** Appends a folder entry ({@code name} ends with {@code /}) with this Unix mode (0: none). */
+  public FakeDistribution extraFolder(String name, int unixMode) {
+    extras.add(new Object[] {name, null, null, -1L, unixMode});
     return this;
   }
 
   /** Appends a symlink entry {@code name} pointing to {@code target}. */
   public FakeDistribution symlink(String name, String target) {
-    extras.add(new Object[] {name, null, target, 0L});
+    extras.add(new Object[] {name, null, target, 0L, 0120777});
     return this;
   }
 
   /** Appends an entry of {@code bytes} zeros (it compresses to almost nothing: a zip bomb). */
   public FakeDistribution zeros(String name, long bytes) {
-    extras.add(new Object[] {name, null, null, bytes});
+    extras.add(new Object[] {name, null, null, bytes, 0100644});
     return this;
   }
 
@@ -156,16 +170,18 @@ public final class FakeDistribution {
       }
       for (Object[] extra : extras) {
         ZipArchiveEntry entry = new ZipArchiveEntry((String) extra[0]);
+        if ((Integer) extra[4] != 0) {
+          entry.setUnixMode((Integer) extra[4]);
+        }
         if (extra[2] != null) {
-          entry.setUnixMode(0120777);
           out.putArchiveEntry(stamped(entry));
           out.write(((String) extra[2]).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         } else if (extra[1] != null) {
-          entry.setUnixMode(0100644);
           out.putArchiveEntry(stamped(entry));
           out.write((byte[]) extra[1]);
+        } else if ((Long) extra[3] < 0) {
+          out.putArchiveEntry(stamped(entry));
         } else {
-          entry.setUnixMode(0100644);
           out.putArchiveEntry(stamped(entry));
           byte[] zeros = new byte[64 * 1024];
           for (long left = (Long) extra[3]; left > 0; left -= zeros.length) {

@@ -12,7 +12,8 @@ import java.util.Map;
  * {@code  !     } on every line of warnings and errors, on stderr. Errors are bold red and
  * warnings bold yellow, as in Heroku's own buildpacks (and lib/buildpack.sh), when stderr is a
  * terminal or a Heroku build's log (STACK set, no DYNO); plain otherwise, and always under
- * {@code NO_COLOR}.
+ * {@code NO_COLOR}. Every line passes through {@link Secrets#maskUrls}: whatever a caller
+ * forgot, no URL password reaches the log.
  */
 public final class BuildLog {
   private static final String STEP = "-----> ";
@@ -60,12 +61,12 @@ public final class BuildLog {
   }
 
   public void step(String text) {
-    out.println(STEP + text);
+    out.println(STEP + Secrets.maskUrls(text));
     out.flush();
   }
 
   public void detail(String text) {
-    out.println(DETAIL + text);
+    out.println(DETAIL + Secrets.maskUrls(text));
     out.flush();
   }
 
@@ -91,8 +92,9 @@ public final class BuildLog {
     err.flush();
   }
 
+  /** Masked before splitting: a password may hold a line break. */
   private void bangLines(String colourCode, String text) {
-    for (String part : text.split("\n", -1)) {
+    for (String part : Secrets.maskUrls(text).split("\n", -1)) {
       String line = part.isEmpty() ? " !" : BANG + part;
       err.println(colour ? colourCode + line + RESET : line);
     }

@@ -15,6 +15,28 @@ public final class Units {
     return oneDecimal(bytes / 1e6) + " MB";
   }
 
+  /**
+   * {@code bytes} as {@link #mb}, unless that reads the same as {@code other} when the two differ
+   * (2 GB + 1 byte against 2 GB): then both are given in bytes ({@code 2,147,483,649 bytes}), so
+   * a message comparing them never says "2147.5 MB, more than the 2147.5 MB allowed".
+   */
+  public static String mbApartFrom(long bytes, long other) {
+    return bytes == other || !mb(bytes).equals(mb(other)) ? mb(bytes) : bytes(bytes);
+  }
+
+  /** Whole bytes with thousands separators: {@code 2,147,483,649 bytes}. */
+  public static String bytes(long bytes) {
+    String digits = Long.toString(Math.abs(bytes));
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < digits.length(); i++) {
+      if (i > 0 && (digits.length() - i) % 3 == 0) {
+        out.append(',');
+      }
+      out.append(digits.charAt(i));
+    }
+    return (bytes < 0 ? "-" : "") + out + (bytes == 1 ? " byte" : " bytes");
+  }
+
   /** A rate in decimal megabytes a second: {@code 250.3 MB/s}. */
   public static String mbPerSecond(long bytes, double seconds) {
     return oneDecimal(bytes / 1e6 / Math.max(1e-3, seconds)) + " MB/s";
@@ -31,9 +53,19 @@ public final class Units {
     return oneDecimal(d.toMillis() / 1000.0) + " s";
   }
 
-  /** Under a second in milliseconds, else whole seconds: {@code 250 ms}, {@code 8 s}. */
+  /**
+   * Under a second in milliseconds, under two minutes in whole seconds, else in minutes and
+   * seconds: {@code 250 ms}, {@code 8 s}, {@code 90 s}, {@code 10 min}, {@code 2 min 5 s}.
+   */
   public static String shortDuration(Duration d) {
-    return d.toMillis() < 1000 ? d.toMillis() + " ms" : Math.round(d.toMillis() / 1000.0) + " s";
+    if (d.toMillis() < 1000) {
+      return d.toMillis() + " ms";
+    }
+    long seconds = Math.round(d.toMillis() / 1000.0);
+    if (seconds < 120) {
+      return seconds + " s";
+    }
+    return seconds / 60 + " min" + (seconds % 60 == 0 ? "" : " " + seconds % 60 + " s");
   }
 
   /** A non-negative value rounded half up to one decimal: 2.25 -> {@code 2.3}. */

@@ -96,4 +96,67 @@ class DistributionCacheFilesTest {
       assertEquals(SHA, cache.recorded(PRO, VERSION).orElseThrow().sha256(), damaged);
     }
   }
+
+  private static Path staged(DistributionCache cache) throws Exception {
+    Path staging = cache.newStaging();
+    Files.createDirectories(staging.resolve("tree/bin"));
+    Files.writeString(staging.resolve("tree/bin/transactor"), "#!/bin/sh\n");
+    return staging;
+  }
+
+  /**
+   * Another build sharing the cache, starting or pruning while this one stages an entry, leaves
+   * the staging folder alone (its lock is held); what a killed build left (no lock, or a lock
+   * no one holds) is removed.
+   */
+  @Test
+  void anotherBuildLeavesAStagingFolderInUseAloneAndRemovesLeftovers() throws Exception {
+    DistributionCache mine = DistributionCache.open(cacheDir);
+    Path staging = staged(mine);
+    Path killed = Files.createDirectories(mine.root().resolve(".tmp-killed/tree"));
+    Path killedWithLock = Files.createDirectories(mine.root().resolve(".tmp-killed2/tree"));
+    Files.writeString(mine.root().resolve(".lock-killed2"), "");
+    Path oldTemp = Files.writeString(mine.root().resolve(".index.json.123.tmp"), "{");
+    Files.setLastModifiedTime(oldTemp, java.nio.file.attribute.FileTime.from(
+        java.time.Instant.now().minus(java.time.Duration.ofHours(2))));
+    Path newTemp = Files.writeString(mine.root().resolve(".index.json.456.tmp"), "{");
+
+    DistributionCache other = DistributionCache.open(cacheDir);
+    other.removeLeftovers();
+    other.prune("pro-1.0.7556-000000000000");
+    assertTrue(Files.isDirectory(staging), "another build's staging folder was removed");
+    assertTrue(Files.exists(newTemp), "a file being written was removed");
+    for (Path gone : List.of(killed, killedWithLock.getParent(), oldTemp,
+        mine.root().resolve(".lock-killed2"))) {
+      assertFalse(Files.exists(gone), gone + " left over");
+    }
+    DistributionCache.Entry entry = mine.commit(staging, PRO, VERSION, SHA,
+        new Trees.Counts(1, 10, "c0ffee"));
+    assertTrue(Files.isRegularFile(entry.tree().resolve("bin/transactor")));
+    try (var names = Files.list(mine.root())) {
+      assertEquals(List.of(".index.json.456.tmp", entry.key()),
+          names.map(p -> p.getFileName().toString()).sorted().toList(), "the lock went too");
+    }
+  }
+
+  /** Two builds caching the same distribution at once: the second keeps the first's entry. */
+  @Test
+  void aSecondCommitOfTheSameEntryKeepsTheFirst() throws Exception {
+    DistributionCache first = DistributionCache.open(cacheDir);
+    DistributionCache second = DistributionCache.open(cacheDir);
+    Path a = staged(first);
+    Path b = staged(second);
+    DistributionCache.Entry one = first.commit(a, PRO, VERSION, SHA, new Trees.Counts(1, 10, "1"));
+    // A build may be linking its slug from this very entry: it must not be replaced under it.
+    Object inode = Files.getAttribute(one.tree().resolve("bin/transactor"), "unix:ino");
+    DistributionCache.Entry two = second.commit(b, PRO, VERSION, SHA,
+        new Trees.Counts(1, 10, "1"));
+    assertEquals(one.dir(), two.dir());
+    assertEquals(inode, Files.getAttribute(two.tree().resolve("bin/transactor"), "unix:ino"),
+        "the first entry was replaced");
+    assertFalse(Files.exists(b), "the second staging folder is removed");
+    try (var names = Files.list(first.root())) {
+      assertEquals(List.of(one.key()), names.map(p -> p.getFileName().toString()).toList());
+    }
+  }
 }

@@ -276,7 +276,7 @@ class DistributionDownloadTest {
     server.on(PATH, stall(zip, zip.length / 4, Duration.ofSeconds(5)), ok(zip));
     Fixture.Run run = run(env());
     assertInstalled(run);
-    assertTrue(run.out().contains("stopped sending data"), run.out());
+    assertTrue(run.out().contains("The server sent nothing for 2 s"), run.out());
   }
 
   @Test
@@ -284,7 +284,26 @@ class DistributionDownloadTest {
     server.on(PATH, stall(zip, 1000, Duration.ofSeconds(5)));
     Fixture.Run run = run(env());
     assertNotNull(run.error());
-    assertTrue(run.all().contains("stopped sending data"), run.all());
+    assertTrue(run.all().contains("the server sent nothing for 2 s"), run.all());
+    assertFailedCleanly();
+  }
+
+  /** DATOMIC_DOWNLOAD_TIMEOUT bounds the whole download, with a message naming it. */
+  @Test
+  void downloadTimeoutBoundsASlowDownload() {
+    server.on(PATH, ok(zip).throttle(100_000)); // about 20 s
+    Map<String, String> env = env();
+    env.put("DATOMIC_DOWNLOAD_TIMEOUT", "10");
+    long start = System.nanoTime();
+    Fixture.Run run = run(env);
+    double took = (System.nanoTime() - start) / 1e9;
+    assertNotNull(run.error(), run::all);
+    assertEquals("Downloading Datomic Pro 1.0.7622 took longer than DATOMIC_DOWNLOAD_TIMEOUT"
+        + " allows (10 s).", run.error().summary());
+    assertTrue(run.all().contains(" did not finish within 10 s: "), run.all());
+    assertTrue(run.all().contains("raise DATOMIC_DOWNLOAD_TIMEOUT"), run.all());
+    assertTrue(took >= 9.5 && took < 30, took + " s");
+    assertEquals(1, server.count(PATH));
     assertFailedCleanly();
   }
 

@@ -122,6 +122,19 @@ class DistributionVersionTest {
     assertFalse(run.all().contains("root:"), run.all());
   }
 
+  /** A login page in place of the metadata is named as such, as one in place of the zip is. */
+  @Test
+  void aLoginPageInPlaceOfTheMetadataIsNamed() {
+    server.on("/maven-metadata.xml", ok(("<!DOCTYPE html><html><head><title>Proxy login"
+        + "</title></head><body><form></form></body></html>").getBytes(StandardCharsets.UTF_8)));
+    Fixture.Run run = run(Map.of("DATOMIC_VERSION", "latest",
+        "DATOMIC_METADATA_URL", server.url("/maven-metadata.xml")));
+    assertNotNull(run.error());
+    assertEquals("Could not resolve DATOMIC_VERSION=latest.", run.error().summary());
+    assertTrue(run.all().contains("failed: it answered with an HTML page titled \"Proxy login\","
+        + " not Maven metadata (a login or error page?)"), run.all());
+  }
+
   @Test
   void metadataWithAHostileVersionIsRejected() {
     server.on("/m.xml", ok("<metadata><versioning><release>1.0/../../etc</release></versioning></metadata>"

@@ -1,5 +1,7 @@
 package datomic.buildpack.distribution;
 
+import static datomic.buildpack.testsupport.FaultyHttpServer.drip;
+import static datomic.buildpack.testsupport.FaultyHttpServer.dripHeaders;
 import static datomic.buildpack.testsupport.FaultyHttpServer.gzip;
 import static datomic.buildpack.testsupport.FaultyHttpServer.hangUp;
 import static datomic.buildpack.testsupport.FaultyHttpServer.ok;
@@ -13,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import datomic.buildpack.distribution.DownloadException.Kind;
@@ -22,6 +25,7 @@ import datomic.buildpack.testsupport.RefusingPort;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.RandomAccessFile;
 import java.net.Authenticator;
 import java.net.CacheRequest;
 import java.net.CacheResponse;
@@ -35,6 +39,7 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URLConnection;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -46,6 +51,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The downloader on its own, against loopback servers: what it sends, how it follows redirects,
@@ -56,6 +62,8 @@ class DownloaderTest {
   private static final byte[] BODY = random(400_000, 1);
   private static final Credentials CREDENTIALS = new Credentials("me", "pw-not-for-logs");
 
+  @TempDir
+  Path dir;
   private FaultyHttpServer server;
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final List<AutoCloseable> closeAfter = new ArrayList<>();
@@ -287,24 +295,121 @@ class DownloaderTest {
   // Timeouts and broken connections
 
   @Test
-  void headersThatNeverComeAreAReadTimeout() {
+  void headersThatNeverComeAreNoAnswer() {
     server.on(PATH, ok(BODY).delay(Duration.ofSeconds(5)));
     DownloadException e = fails(Kind.NETWORK,
         () -> download(downloader(impatient()), server.uri(PATH), null));
     assertTrue(e.getMessage().endsWith(
-        ": the server stopped sending data (read timeout) (tried 2 times)"), e.getMessage());
+        ": the server did not answer within 500 ms (tried 2 times)"), e.getMessage());
     assertEquals(2, server.count(PATH), "one request per try");
   }
 
   @Test
-  void aBodyThatStallsIsAReadTimeout() {
+  void aBodyThatGoesSilentIsAReadTimeout() {
     server.on(PATH, stall(BODY, 1000, Duration.ofSeconds(5)));
     DownloadException e = fails(Kind.NETWORK,
         () -> download(downloader(impatient()), server.uri(PATH), null));
     assertTrue(e.getMessage().endsWith(
-        ": the server stopped sending data (read timeout) (tried 2 times)"), e.getMessage());
-    assertTrue(log().contains("The server stopped sending data (read timeout) after 0.0 MB;"
-        + " retrying"), log());
+        ": the server sent nothing for 500 ms (tried 2 times)"), e.getMessage());
+    assertTrue(log().contains("The server sent nothing for 500 ms after 0.0 MB; retrying"),
+        log());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Bounds on the whole download: stalls, the retry budget, the deadline
+
+  /** Every time rule short enough that it fires within a few seconds. */
+  private static DownloadPolicy bounded() {
+    return Fixture.fast().withTimeouts(Duration.ofMillis(500), Duration.ofMillis(800))
+        .withStall(Duration.ofSeconds(1), 1024).withRetries(2, Duration.ofMillis(10));
+  }
+
+  /** Fails the test instead of hanging it when a bound does not hold. */
+  private static DownloadException failsWithin(Duration limit, Kind kind, Executable download) {
+    return assertTimeoutPreemptively(limit, () -> fails(kind, download),
+        "the download was not bounded");
+  }
+
+  private static double secondsSince(long start) {
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  /** One byte every 100 ms never trips a read timeout: the stall rule ends it. */
+  @Test
+  void aBodyDrippedAByteAtATimeIsAStall() {
+    server.on(PATH, drip(BODY, Duration.ofMillis(100)));
+    long start = System.nanoTime();
+    DownloadException e = failsWithin(Duration.ofSeconds(30), Kind.NETWORK,
+        () -> download(downloader(bounded()), server.uri(PATH), null));
+    assertTrue(e.getMessage().matches(".*: the download stalled: \\d+ bytes? in the last [12] s \\("
+        + "the buildpack waits for at least 1 KB in that time\\) \\(tried 2 times\\)"),
+        e.getMessage());
+    assertTrue(log().contains("The download stalled: "), log());
+    assertEquals(2, server.count(PATH), "a stall is retried");
+    assertTrue(secondsSince(start) < 12, secondsSince(start) + " s");
+  }
+
+  /** Headers dripped a byte at a time: the whole answer must come within the timeouts. */
+  @Test
+  void headersDrippedAByteAtATimeAreNoAnswer() {
+    server.on(PATH, dripHeaders(BODY, Duration.ofMillis(50)));
+    long start = System.nanoTime();
+    DownloadException e = failsWithin(Duration.ofSeconds(30), Kind.NETWORK,
+        () -> download(downloader(bounded()), server.uri(PATH), null));
+    assertTrue(e.getMessage().endsWith(": the server did not answer within 1 s (tried 2 times)"),
+        e.getMessage());
+    assertEquals(2, server.count(PATH));
+    assertTrue(secondsSince(start) < 12, secondsSince(start) + " s");
+  }
+
+  /** A steady download that is too slow ends at the deadline, at once and without retrying. */
+  @Test
+  void aSlowButSteadyDownloadEndsAtTheDeadline() {
+    server.on(PATH, ok(random(2_000_000, 3)).throttle(100_000));
+    DownloadPolicy policy = bounded().withTimeouts(Duration.ofMillis(500), Duration.ofSeconds(3))
+        .withDeadline(Duration.ofSeconds(2));
+    long start = System.nanoTime();
+    DownloadException e = failsWithin(Duration.ofSeconds(30), Kind.TIMEOUT,
+        () -> download(downloader(policy), server.uri(PATH), null));
+    assertTrue(e.getMessage().matches(".* did not finish within 2 s: [0-9.]+ MB of 2\\.0 MB"
+        + " arrived \\([0-9.]+ MB/s\\)"), e.getMessage());
+    assertEquals(1, server.count(PATH), "the deadline is final");
+    double took = secondsSince(start);
+    assertTrue(took >= 1.9 && took < 10, took + " s"); // unbounded: 20 s
+  }
+
+  /**
+   * A server that never answers costs the retry budget, not tries x timeouts: ten tries of a
+   * 1 s timeout would take 10 s; a 2.5 s budget stops after about three.
+   */
+  @Test
+  void aServerThatNeverAnswersCostsAtMostTheRetryBudget() {
+    server.on(PATH, ok(BODY).delay(Duration.ofSeconds(30)));
+    DownloadPolicy policy = bounded().withTimeouts(Duration.ofMillis(500), Duration.ofSeconds(1))
+        .withRetries(10, Duration.ofMillis(10)).withRetryBudget(Duration.ofMillis(2500));
+    long start = System.nanoTime();
+    DownloadException e = failsWithin(Duration.ofSeconds(30), Kind.NETWORK,
+        () -> download(downloader(policy), server.uri(PATH), null));
+    assertTrue(e.getMessage().matches(".*: the server did not answer within [0-9]+ m?s \\(tried"
+        + " [2-4] times; gave up after [2-4] s without progress\\)"), e.getMessage());
+    double took = secondsSince(start);
+    assertTrue(took >= 2.3 && took < 8, took + " s"); // unbounded: over 10 s
+  }
+
+  /** The same for a body that stops half-way on every try. */
+  @Test
+  void aServerThatStopsMidBodyCostsAtMostTheRetryBudget() {
+    server.on(PATH, stall(BODY, 1000, Duration.ofSeconds(30)));
+    DownloadPolicy policy = bounded().withTimeouts(Duration.ofMillis(500), Duration.ofSeconds(1))
+        .withRetries(10, Duration.ofMillis(10)).withRetryBudget(Duration.ofMillis(2500));
+    long start = System.nanoTime();
+    DownloadException e = failsWithin(Duration.ofSeconds(30), Kind.NETWORK,
+        () -> download(downloader(policy), server.uri(PATH), null));
+    assertTrue(e.getMessage().matches(".* failed after 0\\.0 MB: the server sent nothing for"
+        + " [0-9]+ m?s \\(tried [2-4] times; gave up after [2-4] s without progress\\)"),
+        e.getMessage());
+    double took = secondsSince(start);
+    assertTrue(took >= 2.3 && took < 8, took + " s"); // unbounded: over 10 s
   }
 
   @Test
@@ -375,6 +480,30 @@ class DownloaderTest {
     DownloadException e = fails(Kind.TOO_LARGE, () -> download(small, server.uri(PATH), null));
     assertTrue(e.getMessage().contains("sent more than 0.1 MB"), e.getMessage());
     assertEquals(1, server.count(PATH));
+  }
+
+  /** 2 GB + 1 byte against the 2 GB cap: the two numbers must not read the same. */
+  @Test
+  void oneByteOverTheCapIsShownAsDifferentFromTheCap() {
+    long cap = DownloadPolicy.defaults().maxDownloadBytes();
+    server.on(PATH, okWithoutLength(BODY).header("Content-Length", Long.toString(cap + 1)));
+    DownloadException e = fails(Kind.TOO_LARGE,
+        () -> download(downloader(DownloadPolicy.defaults()), server.uri(PATH), null));
+    assertTrue(e.getMessage().endsWith(" is 2,147,483,649 bytes, more than the 2,147,483,648"
+        + " bytes a Datomic zip may have"), e.getMessage());
+  }
+
+  @Test
+  void aLocalFileOneByteOverTheCapIsShownAsDifferentFromTheCap() throws IOException {
+    long cap = DownloadPolicy.defaults().maxDownloadBytes();
+    Path sparse = dir.resolve("huge.zip");
+    try (RandomAccessFile f = new RandomAccessFile(sparse.toFile(), "rw")) {
+      f.setLength(cap + 1); // sparse: no disk used
+    }
+    DownloadException e = fails(Kind.TOO_LARGE,
+        () -> download(downloader(DownloadPolicy.defaults()), sparse.toUri(), null));
+    assertTrue(e.getMessage().endsWith(" is 2,147,483,649 bytes, more than the 2,147,483,648"
+        + " bytes a Datomic zip may have"), e.getMessage());
   }
 
   @Test

@@ -2,7 +2,13 @@ package datomic.buildpack.output;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -17,6 +23,16 @@ class SecretsTest {
     "jdbc:postgresql://h/d?user=u&password=hunter2 | jdbc:postgresql://h/d?user=u&password=********",
     "https://host:8443/path/x.zip | https://host:8443/path/x.zip",
     "no url here | no url here",
+    // Passwords that make the URL unparsable are masked all the same.
+    "https://me:pa ss@host/x.zip | https://me:********@host/x.zip",
+    "https://me:pa#ss@host/x.zip | https://me:********@host/x.zip",
+    "https://me:50%off@host/x.zip | https://me:********@host/x.zip",
+    "https://me:p@s s/w?rd#x@127.0.0.1:8080/x.zip | https://me:********@127.0.0.1:8080/x.zip",
+    "https://me:pw@[::1]:8080/x.zip | https://me:********@[::1]:8080/x.zip",
+    "DATOMIC_DOWNLOAD_URL=https://me:a b@h/x: expected a URL | DATOMIC_DOWNLOAD_URL=https://me:********@h/x: expected a URL",
+    "from https://a:x y@h1/z to https://b:q#r@h2/w | from https://a:********@h1/z to https://b:********@h2/w",
+    "https://host/x.zip failed: connection refused | https://host/x.zip failed: connection refused",
+    "https://user@host/x.zip | https://user@host/x.zip",
   })
   void masksPasswordsInUrlsAndQueries(String text, String masked) {
     assertEquals(masked, Secrets.maskUrls(text));
@@ -29,5 +45,30 @@ class SecretsTest {
     String masked = new Secrets().add(secret).mask(text);
     assertFalse(masked.contains(secret), masked);
     assertEquals("failed with ******** in the middle", masked);
+  }
+
+  @Test
+  void aLineBreakInThePasswordIsMaskedToo() {
+    String masked = Secrets.maskUrls("https://me:first-half\nsecond-half@host/x.zip failed");
+    assertEquals("https://me:********@host/x.zip failed", masked);
+  }
+
+  /** Every line the build log prints is masked, whatever the caller passed. */
+  @Test
+  void theBuildLogMasksEveryLineWhateverTheCallerForgot() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
+    BuildLog log = new BuildLog(ps, ps);
+    log.step("Step https://u:step pw@h/x");
+    log.detail("Detail https://u:detail#pw@h/x");
+    log.warning("Warning https://u:warn%pw@h/x", "line https://u:ln1\npw2@h/x");
+    log.error(new UserError("Error https://u:err pw@h/x", "advice https://u:adv@pw@h/x"));
+    String printed = out.toString(StandardCharsets.UTF_8);
+    for (String secret : List.of("step pw", "detail#pw", "warn%pw", "ln1", "pw2", "err pw",
+        "adv@pw", "pw@h")) {
+      assertFalse(printed.contains(secret), secret + " printed:\n" + printed);
+    }
+    assertTrue(printed.contains("-----> Step https://u:********@h/x"), printed);
+    assertTrue(printed.contains(" !     line https://u:********@h/x"), printed);
   }
 }

@@ -1,6 +1,7 @@
 package datomic.buildpack.output;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.Locale;
@@ -20,6 +21,27 @@ class UnitsTest {
     }
   }
 
+  /** Two sizes compared in one message never read the same when they differ. */
+  @Test
+  void sizesThatDifferNeverReadTheSame() {
+    long cap = 2L << 30;
+    assertEquals("2,147,483,649 bytes", Units.mbApartFrom(cap + 1, cap));
+    assertEquals("2,147,483,648 bytes", Units.mbApartFrom(cap, cap + 1));
+    assertEquals("2147.5 MB", Units.mbApartFrom(cap, cap));
+    assertEquals("0.4 MB", Units.mbApartFrom(400_000, 100_000));
+    assertEquals("1 byte", Units.bytes(1));
+    assertEquals("999 bytes", Units.bytes(999));
+    assertEquals("1,000 bytes", Units.bytes(1000));
+    for (long a : new long[] {0, 1, 49_999, 50_000, 2_147_483_647L, cap + 1, 999_999_999L}) {
+      for (long delta : new long[] {-1, 1, 49_999, 50_001}) {
+        long b = a + delta;
+        if (b >= 0) {
+          assertTrue(!Units.mbApartFrom(a, b).equals(Units.mbApartFrom(b, a)), a + " vs " + b);
+        }
+      }
+    }
+  }
+
   @Test
   void capsInBinaryUnits() {
     assertEquals("16 MB", Units.binarySize(16 * 1024 * 1024));
@@ -34,6 +56,9 @@ class UnitsTest {
     assertEquals("250 ms", Units.shortDuration(Duration.ofMillis(250)));
     assertEquals("8 s", Units.shortDuration(Duration.ofSeconds(8)));
     assertEquals("3 s", Units.shortDuration(Duration.ofMillis(2500)));
+    assertEquals("90 s", Units.shortDuration(Duration.ofSeconds(90)));
+    assertEquals("10 min", Units.shortDuration(Duration.ofMinutes(10)));
+    assertEquals("2 min 5 s", Units.shortDuration(Duration.ofSeconds(125)));
   }
 
   @Test

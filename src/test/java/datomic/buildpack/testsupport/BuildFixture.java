@@ -88,6 +88,11 @@ public final class BuildFixture implements AutoCloseable {
     return Run.of(Repo.bin("release"), build.toString()).go();
   }
 
+  /** The URL the fake distribution is served at (set as DATOMIC_DOWNLOAD_URL). */
+  public String downloadUrl() {
+    return server.url();
+  }
+
   public int downloads() {
     return server == null ? 0 : server.requests();
   }

@@ -50,6 +50,8 @@ public final class FaultyHttpServer implements AutoCloseable {
     boolean gzipUnlessRefused;
     boolean hangUp;
     Duration delay;
+    Duration drip;
+    boolean dripHeaders;
 
     private Response(int status, byte[] body) {
       this.status = status;
@@ -142,6 +144,23 @@ public final class FaultyHttpServer implements AutoCloseable {
     Response r = new Response(200, body);
     r.sendBytes = sent;
     r.stall = stall;
+    return r;
+  }
+
+  /**
+   * Sends the headers (with the full Content-Length), then the body one byte every
+   * {@code every}: never silent long enough for a read timeout, and never done.
+   */
+  public static Response drip(byte[] body, Duration every) {
+    Response r = new Response(200, body);
+    r.drip = every;
+    return r;
+  }
+
+  /** Sends the status line and headers one byte every {@code every}, then drips the body. */
+  public static Response dripHeaders(byte[] body, Duration every) {
+    Response r = drip(body, every);
+    r.dripHeaders = true;
     return r;
   }
 
@@ -332,8 +351,18 @@ public final class FaultyHttpServer implements AutoCloseable {
           .append('/').append(body.length).append("\r\n");
     }
     head.append(r.keepAlive ? "\r\n" : "Connection: close\r\n\r\n");
-    out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+    byte[] headBytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
     int end = r.sendBytes < 0 ? body.length : Math.min(body.length, from + r.sendBytes);
+    if (r.drip != null) {
+      if (r.dripHeaders) {
+        drip(out, headBytes, 0, headBytes.length, r.drip);
+      } else {
+        out.write(headBytes);
+      }
+      drip(out, body, from, end, r.drip);
+      return;
+    }
+    out.write(headBytes);
     write(out, r, body, from, end);
     out.flush();
     if (r.stall != null) {
@@ -346,6 +375,16 @@ public final class FaultyHttpServer implements AutoCloseable {
       // before any body", a different case.
       sleep(Duration.ofMillis(500));
       socket.setSoLinger(true, 0); // close() now sends RST
+    }
+  }
+
+  /** Writes bytes one at a time, {@code every} apart, until done or the client leaves. */
+  private void drip(OutputStream out, byte[] bytes, int from, int end, Duration every)
+      throws IOException {
+    for (int i = from; i < end && !closed; i++) {
+      out.write(bytes[i]);
+      out.flush();
+      sleep(every);
     }
   }
 
