@@ -154,6 +154,11 @@ public final class Memcached {
     return options;
   }
 
+  /** Where the servers (and so the credentials that go with them) came from. */
+  public String summarySource() {
+    return servers.source();
+  }
+
   /** The boot summary's line: servers and where they came from; the password never. */
   public String summary() {
     return "memcached " + servers.value() + " (" + servers.source() + ")"

@@ -77,6 +77,14 @@ public final class PeerOptions {
     return props;
   }
 
+  /** Where the value of system property {@code name} came from, for a boot summary. */
+  public String sourceOf(String name) {
+    if (name.equals(MetricsCallback.PEER_SYSTEM_PROPERTY)) {
+      return metrics.map(MetricsCallback::source).orElse("");
+    }
+    return memcached.map(m -> m.summarySource()).orElse("");
+  }
+
   /** The non-secret ones as {@code -Dname=value}: safe for a command line. */
   public List<String> jvmOptions() {
     List<String> options = new ArrayList<>();

@@ -12,6 +12,7 @@ import datomic.buildpack.dyno.RuntimeDir;
 import datomic.buildpack.files.Edn;
 import datomic.buildpack.heroku.BuildInfo;
 import datomic.buildpack.heroku.SlugLayout;
+import datomic.buildpack.peers.PeerOptions;
 import datomic.buildpack.output.BuildLog;
 import datomic.buildpack.output.Secrets;
 import datomic.buildpack.output.UserError;
@@ -49,9 +50,19 @@ public final class PeerServerBoot {
     this.log = log;
   }
 
-  /** The {@code peer-server} process: settings read, summary printed, command returned. */
+  /**
+   * The {@code peer-server} process: settings read, summary printed, command returned. The
+   * peer-side options every peer of this app gets (the shipped metrics callback, the memcached
+   * of MemCachier or {@code DATOMIC_MEMCACHED*}) become system properties the main sets: in the
+   * private plan, so the memcached password is in no process argument.
+   */
   public List<String> serve(DynoMemory dyno) {
-    return serve(dyno, config -> config);
+    PeerOptions peers = PeerOptions.of(registry, env, slug);
+    return serve(dyno, config -> {
+      peers.systemProperties().forEach((name, value) -> config.withSystemProperty(name, value,
+          peers.sourceOf(name), PeerOptions.SECRET_PROPERTIES.contains(name)));
+      return config;
+    });
   }
 
   /**

@@ -159,6 +159,36 @@ class PeerServerBootTest {
   }
 
   @Test
+  void metricsAndTheAppsMemcachedReachThePeerServerAsSystemPropertiesOutOfTheProcessList()
+      throws IOException {
+    Database db = PG.newDatabase();
+    String cachePassword = "mc-" + PostgresServer.randomToken();
+    Map<String, String> env = dyno(GB, db);
+    env.put("MEMCACHIER_SERVERS", "mc1.example.net,mc2.example.net:11212");
+    env.put("MEMCACHIER_USERNAME", "mcuser");
+    env.put("MEMCACHIER_PASSWORD", cachePassword);
+    try (Dyno dyno = started(env)) {
+      Object props = EdnData.get(EdnData.map(dyno.runPlan()), "system-properties");
+      assertEquals(Map.of("datomic.metricsCallback", "datomic-buildpack.metrics/handler",
+          "datomic.memcachedServers", "mc1.example.net:11211,mc2.example.net:11212",
+          "datomic.memcachedUsername", "mcuser",
+          "datomic.memcachedPassword", cachePassword), props, "set by the main, from the plan");
+      String cmdline = Files.readString(Path.of("/proc/" + dyno.pid() + "/cmdline"));
+      assertFalse(cmdline.contains(cachePassword), cmdline);
+      assertFalse(dyno.output().contains(cachePassword), dyno.output());
+      assertTrue(dyno.stdout().contains("-Ddatomic.memcachedServers"), dyno.stdout());
+      assertEquals(0, dyno.stop());
+    }
+    env.put("DATOMIC_METRICS", "off");
+    env.remove("MEMCACHIER_SERVERS");
+    try (Dyno dyno = started(env)) {
+      assertEquals(Map.of(), EdnData.get(EdnData.map(dyno.runPlan()), "system-properties"),
+          "DATOMIC_METRICS=off and no memcached: nothing to set");
+      assertEquals(0, dyno.stop());
+    }
+  }
+
+  @Test
   void aPreviousKeyIsASecondPairSoKeysRotateWithoutDowntime() throws IOException {
     Map<String, String> env = dyno(GB, PG.newDatabase());
     env.put("DATOMIC_PEER_SERVER_PREVIOUS_ACCESS_KEY", "ak-old");
