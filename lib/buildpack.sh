@@ -298,6 +298,26 @@ buildpack::link_leaves_app() {
   [[ "${real}" != "${root}" && "${real}" != "${root}"/* ]]
 }
 
+# Prints TEXT as the CLI's Echo.value shows user text in the log: line breaks and tabs as \n, \r,
+# \t, other control characters as \uXXXX, so no file name can forge a line of the build log.
+buildpack::echo_value() {
+  local text="$1" out="" c i
+  for ((i = 0; i < ${#text}; i++)); do
+    c="${text:i:1}"
+    case "${c}" in
+      $'\n') out+='\n' ;;
+      $'\r') out+='\r' ;;
+      $'\t') out+='\t' ;;
+      [[:cntrl:]])
+        printf -v c '\\u%04X' "'${c}"
+        out+="${c}"
+        ;;
+      *) out+="${c}" ;;
+    esac
+  done
+  printf '%s' "${out}"
+}
+
 # The detection rule, in bash, for a build image without a JVM. Same rule and same words as the
 # Java Detector (a test runs every fixture app through both).
 buildpack::detect_without_java() {
@@ -309,10 +329,10 @@ buildpack::detect_without_java() {
     return 0
   fi
   # The root's first 20 entries, folders with a /, in the Java detector's order; control
-  # characters in names shown as '?'.
-  root="$(find "${build_dir}" -mindepth 1 -maxdepth 1 -printf '%f\t%Y\n' 2> /dev/null |
-    while IFS=$'\t' read -r name type; do
-      name="${name//[[:cntrl:]]/?}"
+  # characters in names shown as the CLI's Echo shows them (\n, \u001B).
+  root="$(find "${build_dir}" -mindepth 1 -maxdepth 1 -printf '%Y\t%f\0' 2> /dev/null |
+    while IFS=$'\t' read -r -d '' type name; do
+      name="$(buildpack::echo_value "${name}")"
       if [[ "${type}" == d ]]; then echo "${name}/"; else echo "${name}"; fi
     done | LC_ALL=C sort | sed -n 1,20p | paste -sd ' ' -)"
   output::error "This app is not a Datomic transactor app: no transactor.properties and no transactor: or peer-server: process in a Procfile." \

@@ -73,6 +73,11 @@ final class CompileCommand implements Callable<Integer> {
     ConfigRegistry registry = ConfigRegistry.load();
     Environment env = Environment.fromEnvDir(envDir);
     registry.validate(env, log);
+    // A failure no user can cause, on purpose: how the tests see the unexpected-error path end to
+    // end. Only the build's own process environment holds it (bin/compile exports no config var).
+    if ("compile".equals(System.getenv("DATOMIC_BUILDPACK_FAILPOINT"))) {
+      throw new IllegalStateException("DATOMIC_BUILDPACK_FAILPOINT=compile");
+    }
     SlugLayout slug = new SlugLayout(buildDir);
     checkAppFiles(slug);
     TransactorConfig.checkAppProperties(registry, slug.appProperties(), log);

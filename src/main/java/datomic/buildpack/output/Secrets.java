@@ -12,9 +12,12 @@ public final class Secrets {
   private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://");
   /** A user name worth keeping in sight: nothing a password or a path would hold. */
   private static final Pattern USER = Pattern.compile("[^\\s/?#@:]*");
-  /** Query parameters that carry credentials: passwords, keys, signed-URL signatures, tokens. */
+  /**
+   * Query parameters that carry credentials: passwords, keys, signed-URL signatures, tokens; a
+   * whole name only ({@code ACCESS_KEY=} in a {@code heroku config:set} hint is not one).
+   */
   private static final Pattern QUERY_PASSWORD = Pattern.compile(
-      "((?:password|sql-password|license-key|x-amz-signature|x-amz-credential"
+      "(?<![A-Za-z0-9_-])((?:password|sql-password|license-key|x-amz-signature|x-amz-credential"
           + "|x-amz-security-token|signature|sig|token|access_token|key)=)[^&;\\s]*",
       Pattern.CASE_INSENSITIVE);
 

@@ -52,6 +52,9 @@ public final class DatabaseUrlVar {
           "It must hold the name of the config var that holds the Postgres URL, such as"
               + " HEROKU_POSTGRESQL_RED_URL.");
     }
+    if (env.undecodable().contains(name)) {
+      throw Environment.notUtf8(name); // never read as "not set" (dev storage)
+    }
     String raw = env.asMap().get(name);
     if (raw == null) {
       if (!named) {

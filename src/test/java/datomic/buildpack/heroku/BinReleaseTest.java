@@ -40,19 +40,25 @@ class BinReleaseTest {
         .withDistribution();
         BuildFixture custom = BuildFixture.of("procfile-custom", tmp.resolve("custom"))
             .withDistribution();
+        BuildFixture queryGroup = BuildFixture.of("query-group", tmp.resolve("query-group"))
+            .withDistribution();
         BuildFixture free = BuildFixture.of("minimal-transactor", tmp.resolve("free"))
             .withDistribution(FakeDistribution.from(Repo.distSources()).edition("free")
                 .version("0.9.5703"), "free")) {
       free.setVar("DATOMIC_VERSION", "0.9.5703");
-      for (BuildFixture app : new BuildFixture[] {pro, custom, free}) {
+      for (BuildFixture app : new BuildFixture[] {pro, custom, queryGroup, free}) {
         app.compileOk();
       }
       assertSameAsTheCli("pro", pro.build(), Map.of());
       assertSameAsTheCli("custom Procfile", custom.build(), Map.of());
+      assertSameAsTheCli("query group (a peer server, no transactor)", queryGroup.build(),
+          Map.of());
       assertSameAsTheCli("free", free.build(), Map.of());
       Run.Result yaml = Run.of(Repo.bin("release"), pro.build().toString()).go();
       assertEquals("---\naddons:\n- heroku-postgresql\ndefault_process_types:\n"
-          + "  transactor: .datomic/bin/datomic-buildpack launch\n", yaml.stdout());
+          + "  transactor: .datomic/bin/datomic-buildpack launch\n"
+          + "  peer-server: .datomic/bin/datomic-buildpack peer-server\n"
+          + "  console: .datomic/bin/datomic-buildpack console\n", yaml.stdout());
       assertTrue(!Run.of(Repo.bin("release"), free.build().toString()).go().stdout()
           .contains("addons"), "Free keeps its data on the dyno: no database");
 

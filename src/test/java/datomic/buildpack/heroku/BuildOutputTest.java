@@ -11,6 +11,7 @@ import datomic.buildpack.testsupport.Repo;
 import datomic.buildpack.testsupport.Run;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.Map;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -120,16 +121,17 @@ class BuildOutputTest {
     }
   }
 
-  /** A CACHE_DIR whose marker is a folder: a failure no user causes, so "unexpected". */
-  private static BuildFixture brokenCache(BuildFixture app) throws IOException {
-    Files.createDirectories(app.cache().resolve(CacheMarker.MARKER));
-    return app;
-  }
+  /**
+   * A failure no user can cause: the CLI's failpoint, a variable of the build's own process
+   * environment (config vars never reach it), so the error is "unexpected".
+   */
+  private static final Map<String, String> FAILPOINT =
+      Map.of("DATOMIC_BUILDPACK_FAILPOINT", "compile");
 
   @Test
   void anUnexpectedErrorSaysWhatToReportAndWhere() throws IOException {
-    try (BuildFixture app = brokenCache(BuildFixture.of("minimal-transactor", tmp))) {
-      Run.Result r = app.compile();
+    try (BuildFixture app = BuildFixture.of("minimal-transactor", tmp)) {
+      Run.Result r = app.compile(FAILPOINT);
       assertEquals(70, r.exitCode(), r.toString());
       String err = r.stderr();
       assertTrue(err.contains(" !     Error: The Datomic buildpack failed unexpectedly."), err);
@@ -145,9 +147,9 @@ class BuildOutputTest {
 
   @Test
   void debuggingSwitchesWorkAsConfigVarsAndFromTheEnvironment() throws IOException {
-    try (BuildFixture app = brokenCache(BuildFixture.of("minimal-transactor", tmp))) {
+    try (BuildFixture app = BuildFixture.of("minimal-transactor", tmp)) {
       app.setVar("DATOMIC_BUILDPACK_DEBUG", "1");
-      Run.Result debug = app.compile();
+      Run.Result debug = app.compile(FAILPOINT);
       assertEquals(70, debug.exitCode(), debug.toString());
       assertTrue(debug.stderr().contains("\tat datomic.buildpack."), "a stack trace: " + debug);
       assertTrue(debug.stderr().contains("the stack trace below included"), debug.stderr());
@@ -155,7 +157,7 @@ class BuildOutputTest {
 
       app.setVar("DATOMIC_BUILDPACK_DEBUG", "0");
       app.setVar("BUILDPACK_XTRACE", "1");
-      Run.Result xtrace = app.compile();
+      Run.Result xtrace = app.compile(FAILPOINT);
       assertTrue(xtrace.stderr().startsWith("+ buildpack::check_stack\n"), xtrace.stderr());
       assertTrue(xtrace.stderr().contains("+ buildpack::cli "), xtrace.stderr());
       assertFalse(xtrace.stderr().contains("\tat "), "debug is off: " + xtrace.stderr());

@@ -72,7 +72,13 @@ public final class BuildFixture implements AutoCloseable {
   }
 
   public Run.Result compile() {
-    return Run.of(Repo.bin("compile"), build.toString(), cache.toString(), env.toString()).go();
+    return compile(Map.of());
+  }
+
+  /** bin/compile with {@code processEnv} added to its process environment (not config vars). */
+  public Run.Result compile(Map<String, String> processEnv) {
+    return Run.of(Repo.bin("compile"), build.toString(), cache.toString(), env.toString())
+        .env(processEnv).go();
   }
 
   /** Compiles and fails the test unless it worked. */
