@@ -48,6 +48,11 @@ public final class PeerStorage {
         : url.peerUri(dbName, false);
   }
 
+  /** Whether the distribution's driver reads a pgpass file, and the jar that decided. */
+  public PgPassFile.Support support() {
+    return support;
+  }
+
   public boolean passwordInFile() {
     return pgpass != null;
   }

@@ -16,6 +16,7 @@ import datomic.buildpack.peers.PeerOptions;
 import datomic.buildpack.output.BuildLog;
 import datomic.buildpack.output.Secrets;
 import datomic.buildpack.output.UserError;
+import datomic.buildpack.storage.PgPassFile;
 import datomic.buildpack.storage.PostgresUrl;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,6 +78,7 @@ public final class PeerServerBoot {
     PostgresUrl url = requirePostgres(build);
     RuntimeDir runtime = RuntimeDir.forBoot(env, "peer-server", slug.appDir());
     PeerStorage storage = PeerStorage.prepare(url, slug.distDir(), runtime);
+    refusePasswordInServingLines(storage);
     Secrets secrets = registry.secrets(env).add(url.password().orElse(null));
     config.systemProperties().values().stream().filter(PeerServerConfig.SystemProperty::secret)
         .forEach(p -> secrets.add(p.value()));
@@ -151,6 +153,22 @@ public final class PeerServerBoot {
           "heroku addons:attach <transactor-app>::DATABASE --as DATABASE -a <this app>");
     }
     return PostgresUrl.fromEnvironment(registry, env);
+  }
+
+  /**
+   * Datomic's peer server prints "Serving URI as NAME" for each database at start, past any
+   * masking of ours: with a driver too old for pgpass files the URI would carry the password
+   * into the log (the Console refuses for the same reason).
+   */
+  private static void refusePasswordInServingLines(PeerStorage storage) {
+    if (storage.url().password().isPresent() && !storage.passwordInFile()) {
+      PgPassFile.Support support = storage.support();
+      throw new UserError("The peer server would print the storage password in the log.",
+          "It prints each database's URI at start, and this Datomic's PostgreSQL driver ("
+              + support.evidence() + ") cannot read",
+          "the password from a file instead (pgjdbc 42.3 or later can). Use a newer Datomic:"
+              + " heroku config:set DATOMIC_VERSION=...");
+    }
   }
 
   private List<String> summary(PeerServerConfig config, PeerStorage storage, Secrets secrets) {
