@@ -241,6 +241,14 @@ public final class Backups {
       log.detail(BootSummary.line("databases", String.join(", ", names), given.isEmpty()
           ? (registry.value(env, DATABASES_SETTING).isPresent() ? "config var "
               + DATABASES_SETTING : "config var " + PEER_SERVER_DATABASES) : "command line"));
+      if (!s.location.s3() && env.get("DYNO").isPresent()) {
+        log.warning("The backups go to this dyno's own disk (" + s.location.base() + "),"
+                + " discarded when the dyno ends.",
+            "A file: location is for a local run. On Heroku, back up to S3:",
+            "heroku addons:create bucketeer:hobbyist, or heroku config:set " + URL_SETTING
+                + "=s3://my-bucket/datomic AWS_ACCESS_KEY_ID=... AWS_SECRET_ACCESS_KEY=..."
+                + " AWS_REGION=...");
+      }
       List<String> failed = new ArrayList<>();
       for (String name : names) {
         String to = s.location.forDatabase(name);

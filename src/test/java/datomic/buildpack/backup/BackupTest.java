@@ -77,6 +77,25 @@ class BackupTest {
     return env;
   }
 
+  /**
+   * A file: location on a Heroku dyno is the dyno's own disk, discarded when a one-off or
+   * Scheduler dyno ends: the backup "succeeds" and is gone minutes later. Said, not silent.
+   */
+  @Test
+  void aFileLocationOnADynoWarnsThatTheBackupIsLostWithTheDyno() throws IOException {
+    Run.Result onDyno = run(fileBackups(), "backup", "a-db");
+    assertEquals(0, onDyno.exitCode(), onDyno.toString());
+    assertTrue(onDyno.stderr().contains(" !     Warning: The backups go to this dyno's own disk"
+        + " (file:" + tmp.resolve("backups") + "), discarded when the dyno ends."),
+        onDyno.stderr());
+    assertTrue(onDyno.stderr().contains("DATOMIC_BACKUP_URL=s3://"), onDyno.stderr());
+    Map<String, String> local = fileBackups();
+    local.remove("DYNO");
+    Run.Result r = run(local, "backup", "a-db");
+    assertEquals(0, r.exitCode(), r.toString());
+    assertFalse(r.stderr().contains("Warning"), "a local run keeps its files:\n" + r.stderr());
+  }
+
   static Run.Result run(BuildFixture app, Map<String, String> env, String... args) {
     List<String> command = new ArrayList<>();
     command.add(app.build().resolve(".datomic/bin/datomic-buildpack").toString());
