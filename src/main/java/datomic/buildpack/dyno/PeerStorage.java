@@ -70,7 +70,7 @@ public final class PeerStorage {
     return passwordInFile()
         ? BootSummary.line("password", "read from PGPASSFILE, in no URI or process argument",
             support.evidence() + " reads it")
-        : BootSummary.line("password", "in the storage URIs (not in process arguments)",
+        : BootSummary.line("password", "in the storage URI",
             support.evidence() + ": it cannot read a pgpass file");
   }
 }
