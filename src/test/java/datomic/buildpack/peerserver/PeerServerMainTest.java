@@ -47,11 +47,15 @@ class PeerServerMainTest {
     api = Clojure.var(NS, "datomic-api").invoke(); // loads datomic.api (once: it is slow)
   }
 
-  /** A slug with a distribution whose lib/ has no driver jar: the URIs carry the password. */
+  /**
+   * A slug whose lib/ names a pgjdbc that reads pgpass files (the peer server refuses an older
+   * one): the URIs carry no password; this JVM's driver reads the plan's pgpass file.
+   */
   Map<String, String> env(Database db, String databases) throws IOException {
     Path app = tmp.resolve("app");
     SlugLayout slug = new SlugLayout(app);
     Files.createDirectories(slug.distDir().resolve("lib"));
+    Files.writeString(slug.distDir().resolve("lib/postgresql-42.5.1.jar"), "");
     new BuildInfo("pro", "1.0.7622", "0".repeat(64), "test").write(slug.buildInfo());
     Map<String, String> env = new HashMap<>();
     env.put("TMPDIR", Files.createDirectories(tmp.resolve("dyno-tmp")).toString());
@@ -78,6 +82,8 @@ class PeerServerMainTest {
 
   static Outcome run(List<String> command) {
     Path plan = Path.of(command.get(command.size() - 1));
+    // What PGPASSFILE does for the real process (pgjdbc reads this property first).
+    System.setProperty("org.postgresql.pgpassfile", plan.resolveSibling("pgpass").toString());
     Object readPlan = Clojure.var(NS, "read-plan!").invoke(plan.toString());
     assertFalse(Files.exists(plan), "the main deletes the plan once read");
     IFn eval = Clojure.var("clojure.core", "eval");
