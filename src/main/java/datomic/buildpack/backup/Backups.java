@@ -102,7 +102,7 @@ public final class Backups {
       location = location();
       aws = location.s3() ? Optional.of(AwsCredentials.forS3(env, location)) : Optional.empty();
       heap = heap();
-      RuntimeDir runtime = RuntimeDir.open(env, "backup", slug.appDir());
+      RuntimeDir runtime = RuntimeDir.forCommand(env, "backup", slug.appDir());
       storage = PeerStorage.prepare(url, slug.distDir(), runtime);
       Secrets secrets = registry.secrets(env);
       url.password().ifPresent(secrets::add);
@@ -140,10 +140,11 @@ public final class Backups {
 
     @Override
     public void close() {
-      // The password file is for this command's bin/datomic runs only.
+      // The password file is for this command's bin/datomic runs only, in a folder of its own.
       storage.environment().values().forEach(file -> {
         try {
           Files.deleteIfExists(Path.of(file));
+          Files.deleteIfExists(Path.of(file).getParent());
         } catch (IOException e) {
           log.detail("Could not delete " + file + ": " + e.getMessage());
         }

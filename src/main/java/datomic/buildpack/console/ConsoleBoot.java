@@ -104,8 +104,10 @@ public final class ConsoleBoot {
 
   /** A web dyno is on the internet through Heroku's router: no Console there. */
   private void refuseWeb() {
-    boolean web = env.get("DYNO").map(d -> d.startsWith("web.")).orElse(false)
-        || env.get("PORT").isPresent();
+    // On Heroku only web dynos get PORT; heroku local and foreman set it for every process, so
+    // there (no DYNO) it says nothing.
+    boolean web = env.get("DYNO").map(d -> d.startsWith("web.") || env.get("PORT").isPresent())
+        .orElse(false);
     if (web) {
       throw new UserError("The Datomic Console must not run as a web process.",
           "It has no login: as " + env.get("DYNO").orElse("a web dyno")

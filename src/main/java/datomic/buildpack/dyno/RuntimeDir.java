@@ -53,6 +53,16 @@ public final class RuntimeDir {
     return at(tmp.resolve("datomic-" + dyno + "-" + shortHash(appDir)));
   }
 
+  /**
+   * A private folder of its own for one run of a one-off command (a backup), inside this dyno's
+   * folder: it never replaces or deletes the files of a process already running there (a peer
+   * server's pgpass), nor those of the same command running at the same time.
+   */
+  public static RuntimeDir forCommand(Environment env, String command, Path appDir) {
+    RuntimeDir dyno = open(env, command, appDir);
+    return at(dyno.path.resolve(command + "-" + ProcessHandle.current().pid()));
+  }
+
   /** The folder at {@code path}, created private if missing, refused unless it is ours. */
   static RuntimeDir at(Path path) {
     try {

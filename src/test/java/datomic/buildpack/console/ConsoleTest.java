@@ -115,7 +115,7 @@ class ConsoleTest {
       assertTrue(out.contains("heroku ps:forward 8080 --dyno console.1, then open"
           + " http://localhost:8080/browse"), out);
       assertTrue(out.contains("Stop it when done: heroku ps:scale console=0"), out);
-      assertTrue(out.contains("read from PGPASSFILE, in no URI or argument"), out);
+      assertTrue(out.contains("read from PGPASSFILE, in no URI or process argument"), out);
       assertEquals(0, dyno.stop());
     }
   }
@@ -142,6 +142,23 @@ class ConsoleTest {
       assertTrue(dyno.stderr().contains(" !     Error: The Datomic Console must not run as a web"
           + " process."), dyno.stderr());
       assertFalse(Files.exists(tmp.resolve("console.record")), "bin/console never ran");
+    }
+  }
+
+  @Test
+  void underHerokuLocalPortAloneIsNoWebDyno() throws Exception {
+    // heroku local and foreman set PORT for every process and no DYNO.
+    Map<String, String> env = dyno(PG.newDatabase());
+    env.remove("DYNO");
+    env.put("PORT", "5000");
+    try (Dyno dyno = Dyno.command(app.build(), Procfile.CONSOLE_COMMAND, env, tmp.resolve("d"))) {
+      assertTrue(awaitLine(dyno, "Console started on port: 8080", 90), dyno.output());
+    }
+    // On Heroku only a routed (web) dyno has PORT: any other dyno with it is refused too.
+    env.put("DYNO", "console.1");
+    try (Dyno dyno = Dyno.command(app.build(), Procfile.CONSOLE_COMMAND, env, tmp.resolve("e"))) {
+      assertNotEquals(0, dyno.awaitExit(90), dyno.output());
+      assertTrue(dyno.stderr().contains("must not run as a web process"), dyno.stderr());
     }
   }
 
