@@ -151,6 +151,32 @@ class BackupTest {
     }
   }
 
+  /**
+   * A backup run on a dyno whose process is running (heroku ps:exec into a peer server) shares
+   * its runtime folder: it must not replace or delete that process's pgpass.
+   */
+  @Test
+  void aBackupLeavesTheFilesOfAProcessRunningOnTheSameDynoAlone() throws IOException {
+    Map<String, String> env = fileBackups();
+    env.put("DYNO", "peer-server.1");
+    Run.Result first = run(env, "backup", "a-db");
+    assertEquals(0, first.exitCode(), first.toString());
+    Path dynoTmp = Path.of(env.get("TMPDIR"));
+    Path runtime;
+    try (var dirs = Files.list(dynoTmp)) {
+      runtime = dirs.filter(d -> d.getFileName().toString().startsWith("datomic-peer-server.1-"))
+          .findFirst().orElseThrow(() -> new AssertionError("no runtime folder in " + dynoTmp));
+    }
+    Path running = Files.writeString(runtime.resolve("pgpass"), "the peer server's own\n");
+    Run.Result second = run(env, "backup", "a-db");
+    assertEquals(0, second.exitCode(), second.toString());
+    assertEquals("the peer server's own\n", Files.readString(running),
+        "the running process's pgpass is untouched");
+    try (var left = Files.list(runtime)) {
+      assertEquals(List.of(running), left.toList(), "the backup's own folder is gone");
+    }
+  }
+
   @Test
   void eachDatabaseGoesToItsOwnLocationWithThePasswordInAPrivateFileAndRepeatsAreIncremental()
       throws IOException {
