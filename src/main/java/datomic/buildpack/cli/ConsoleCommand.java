@@ -3,7 +3,6 @@ package datomic.buildpack.cli;
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
 import datomic.buildpack.console.ConsoleBoot;
-import datomic.buildpack.dyno.JavaExec;
 import datomic.buildpack.heroku.SlugLayout;
 import datomic.buildpack.output.BuildLog;
 import java.nio.file.Path;
@@ -11,7 +10,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * The {@code console} process: prepares Datomic's Console against the app's storage and hands
@@ -22,16 +20,14 @@ import picocli.CommandLine.Option;
 final class ConsoleCommand implements Callable<Integer> {
   @Mixin DynoOptions dyno;
 
-  @Option(names = "--exec-plan", paramLabel = "FILE", required = true,
-      description = "Where to write the command (NUL-separated) for the launcher script to exec.")
-  Path execPlan;
+  @Mixin ExecPlanOption execPlan;
 
   @Override
   public Integer call() throws Exception {
     SlugLayout slug = new SlugLayout(dyno.appDir.toAbsolutePath().normalize());
     List<String> command = new ConsoleBoot(ConfigRegistry.load(), Environment.system(), slug,
         BuildLog.system()).prepare();
-    JavaExec.writePlan(execPlan, command);
+    execPlan.write(command);
     return 0;
   }
 }

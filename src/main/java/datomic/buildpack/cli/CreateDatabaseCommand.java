@@ -3,7 +3,6 @@ package datomic.buildpack.cli;
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
 import datomic.buildpack.dyno.DynoMemory;
-import datomic.buildpack.dyno.JavaExec;
 import datomic.buildpack.heroku.SlugLayout;
 import datomic.buildpack.output.BuildLog;
 import datomic.buildpack.peerserver.PeerServerBoot;
@@ -13,7 +12,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -26,9 +24,7 @@ import picocli.CommandLine.Parameters;
 final class CreateDatabaseCommand implements Callable<Integer> {
   @Mixin DynoOptions dyno;
 
-  @Option(names = "--exec-plan", paramLabel = "FILE", required = true,
-      description = "Where to write the command (NUL-separated) for the launcher script to exec.")
-  Path execPlan;
+  @Mixin ExecPlanOption execPlan;
 
   @Parameters(paramLabel = "NAME", arity = "0..*", description = "Datomic database names.")
   List<String> names = new ArrayList<>();
@@ -38,7 +34,7 @@ final class CreateDatabaseCommand implements Callable<Integer> {
     SlugLayout slug = new SlugLayout(dyno.appDir.toAbsolutePath().normalize());
     List<String> command = new PeerServerBoot(ConfigRegistry.load(), Environment.system(), slug,
         BuildLog.system()).create(names, DynoMemory.detect(dyno.cgroupRoot));
-    JavaExec.writePlan(execPlan, command);
+    execPlan.write(command);
     return 0;
   }
 }

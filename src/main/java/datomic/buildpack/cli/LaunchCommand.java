@@ -16,7 +16,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * The {@code transactor} process: renders the properties for this boot into a private file and
@@ -26,9 +25,7 @@ import picocli.CommandLine.Option;
 final class LaunchCommand implements Callable<Integer> {
   @Mixin DynoOptions dyno;
 
-  @Option(names = "--exec-plan", paramLabel = "FILE", required = true,
-      description = "Where to write the command (NUL-separated) for the launcher script to exec.")
-  Path execPlan;
+  @Mixin ExecPlanOption execPlan;
 
   @Override
   public Integer call() throws Exception {
@@ -42,7 +39,7 @@ final class LaunchCommand implements Callable<Integer> {
     Path properties = Launcher.writeProperties(
         RuntimeDir.forBoot(env, "transactor", slug.appDir()), config);
     List<String> command = Launcher.command(slug, config, properties, env.asMap());
-    Launcher.writePlan(execPlan, command);
+    execPlan.write(command);
     log.detail("Starting " + slug.appDir().relativize(slug.distDir()) + "/bin/transactor");
     return 0;
   }

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /**
  * The {@code peer-server} process: checks its settings, writes the peer server's real arguments
@@ -23,9 +22,7 @@ import picocli.CommandLine.Option;
 final class PeerServerCommand implements Callable<Integer> {
   @Mixin DynoOptions dyno;
 
-  @Option(names = "--exec-plan", paramLabel = "FILE", required = true,
-      description = "Where to write the command (NUL-separated) for the launcher script to exec.")
-  Path execPlan;
+  @Mixin ExecPlanOption execPlan;
 
   @Override
   public Integer call() throws Exception {
@@ -36,7 +33,7 @@ final class PeerServerCommand implements Callable<Integer> {
     JavaExec.PASSED_ON.forEach(env::get);
     List<String> command = new PeerServerBoot(ConfigRegistry.load(), env, slug, log)
         .serve(DynoMemory.detect(dyno.cgroupRoot));
-    JavaExec.writePlan(execPlan, command);
+    execPlan.write(command);
     log.detail("Starting " + slug.appDir().relativize(slug.distDir()) + "/bin/run -m "
         + PeerServerBoot.MAIN_NS);
     return 0;

@@ -46,9 +46,4 @@ public final class Launcher {
   static String withoutHeapOptions(String options) {
     return JavaExec.withoutHeapOptions(options);
   }
-
-  /** Writes argv NUL-separated for the launcher script's {@code mapfile -d ''}. */
-  public static void writePlan(Path plan, List<String> argv) throws IOException {
-    JavaExec.writePlan(plan, argv);
-  }
 }
