@@ -1,10 +1,10 @@
 import com.sun.net.httpserver.HttpServer;
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
-import datomic.buildpack.distribution.DistributionInstaller;
-import datomic.buildpack.distribution.InstalledDistribution;
+import datomic.buildpack.build.distribution.DistributionInstaller;
+import datomic.buildpack.build.distribution.InstalledDistribution;
 import datomic.buildpack.local.FakeDistribution;
-import datomic.buildpack.output.BuildLog;
+import datomic.buildpack.output.Log;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -36,7 +36,7 @@ public final class BenchMain {
       case "serve" -> serve(Path.of(args[1]), Path.of(args[2]), Long.parseLong(args[3]));
       case "install" -> {
         InstalledDistribution d = new DistributionInstaller(ConfigRegistry.load(),
-            Environment.of(Map.of("DATOMIC_DOWNLOAD_URL", args[3])), BuildLog.system())
+            Environment.of(Map.of("DATOMIC_DOWNLOAD_URL", args[3])), Log.system())
             .install(Path.of(args[1]), Path.of(args[2]));
         System.out.println("installed " + d.version() + " " + d.sizeBytes());
       }

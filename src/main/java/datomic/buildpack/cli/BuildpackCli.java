@@ -1,11 +1,12 @@
 package datomic.buildpack.cli;
 
+import datomic.buildpack.build.BuildpackVersion;
 import datomic.buildpack.output.Echo;
 import datomic.buildpack.output.UserError;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * Entry point of the buildpack's CLI. The bin/ shims call the build-time commands; the slug's
@@ -33,8 +34,7 @@ import picocli.CommandLine.Command;
       ListBackupsCommand.class,
       VerifyBackupCommand.class,
       RestoreCommand.class,
-      ConfigVarsCommand.class,
-      DryRunCommand.class
+      ConfigVarsCommand.class
     })
 public final class BuildpackCli implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -50,7 +50,15 @@ public final class BuildpackCli implements Runnable {
 
   /** Runs the CLI and returns the exit code; all failures are turned into messages here. */
   public static int execute(String... args) {
-    CommandLine cli = new CommandLine(new BuildpackCli());
+    return execute(new BuildpackCli(), args);
+  }
+
+  /**
+   * Runs {@code command} (a picocli command) with the CLI's converters and error handling: for
+   * tools outside the shipped jar (the dry run) that must fail the way the CLI does.
+   */
+  public static int execute(Object command, String... args) {
+    CommandLine cli = new CommandLine(command);
     cli.registerConverter(Path.class, BuildpackCli::path);
     ErrorHandler handler = new ErrorHandler();
     cli.setExecutionExceptionHandler(handler);

@@ -2,8 +2,8 @@ package datomic.buildpack.cli;
 
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
-import datomic.buildpack.output.BuildLog;
-import datomic.buildpack.peerserver.ClientConfig;
+import datomic.buildpack.dyno.peerserver.ClientConfig;
+import datomic.buildpack.output.Log;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,7 +22,7 @@ final class ClientConfigCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ClientConfig config = ClientConfig.read(ConfigRegistry.load(), Environment.system(),
-        BuildLog.system());
+        Log.system());
     System.out.print(config.render(showSecret));
     return 0;
   }

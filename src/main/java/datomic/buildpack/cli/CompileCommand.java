@@ -1,27 +1,28 @@
 package datomic.buildpack.cli;
 
+import datomic.buildpack.build.BuildData;
+import datomic.buildpack.build.BuildpackVersion;
+import datomic.buildpack.build.CacheMarker;
+import datomic.buildpack.build.JdkTrim;
+import datomic.buildpack.build.SlugSize;
+import datomic.buildpack.build.SlugWriter;
+import datomic.buildpack.build.distribution.DistributionInstaller;
+import datomic.buildpack.build.distribution.InstalledDistribution;
+import datomic.buildpack.build.distribution.version.StickyVersion;
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
-import datomic.buildpack.distribution.DistributionInstaller;
-import datomic.buildpack.distribution.InstalledDistribution;
-import datomic.buildpack.distribution.StickyVersion;
-import datomic.buildpack.heroku.AppFiles;
-import datomic.buildpack.heroku.BuildData;
-import datomic.buildpack.heroku.BuildInfo;
-import datomic.buildpack.heroku.CacheMarker;
-import datomic.buildpack.heroku.JdkTrim;
-import datomic.buildpack.heroku.SlugLayout;
-import datomic.buildpack.heroku.SlugSize;
-import datomic.buildpack.heroku.SlugWriter;
-import datomic.buildpack.output.BuildLog;
+import datomic.buildpack.dyno.transactor.StorageSelector;
+import datomic.buildpack.dyno.transactor.TransactorConfig;
+import datomic.buildpack.heroku.ProcfileStep;
+import datomic.buildpack.output.Log;
 import datomic.buildpack.output.UserError;
-import datomic.buildpack.transactor.StorageSelector;
-import datomic.buildpack.transactor.TransactorConfig;
+import datomic.buildpack.slug.AppFiles;
+import datomic.buildpack.slug.BuildInfo;
+import datomic.buildpack.slug.SlugLayout;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -50,7 +51,7 @@ final class CompileCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    BuildLog log = BuildLog.system();
+    Log log = Log.system();
     if (!Files.isDirectory(buildDir)) {
       throw new UserError("BUILD_DIR " + buildDir + " is not a folder.",
           "Usage: bin/compile BUILD_DIR CACHE_DIR ENV_DIR");
@@ -66,7 +67,7 @@ final class CompileCommand implements Callable<Integer> {
     }
   }
 
-  private int compile(BuildLog log, BuildData data) throws Exception {
+  private int compile(Log log, BuildData data) throws Exception {
     data.step(step);
     log.step("Datomic transactor buildpack " + BuildpackVersion.current());
     data.put("buildpack_version", BuildpackVersion.current());
@@ -105,7 +106,7 @@ final class CompileCommand implements Callable<Integer> {
         BuildpackVersion.current());
     SlugWriter writer = new SlugWriter(slug, log);
     writer.writeLauncher(ownJar(), info);
-    writer.writeProcfile();
+    ProcfileStep.apply(slug, log);
 
     step("slug", data);
     String jdkNote = jdk(slug, data, log);
@@ -151,7 +152,7 @@ final class CompileCommand implements Callable<Integer> {
    * Trims the JDK when this buildpack installed it (the shim recorded so), never one an earlier
    * buildpack installed; returns what the size table says about it.
    */
-  private static String jdk(SlugLayout slug, BuildData data, BuildLog log) {
+  private static String jdk(SlugLayout slug, BuildData data, Log log) {
     Path jdk = slug.jdkDir();
     String installedBy = data.get("jdk_installed_by").orElse("");
     if (Files.isSymbolicLink(jdk)) {

@@ -2,10 +2,9 @@ package datomic.buildpack.cli;
 
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
-import datomic.buildpack.console.ConsoleBoot;
-import datomic.buildpack.heroku.SlugLayout;
-import datomic.buildpack.output.BuildLog;
-import java.nio.file.Path;
+import datomic.buildpack.dyno.console.ConsoleBoot;
+import datomic.buildpack.output.Log;
+import datomic.buildpack.slug.SlugLayout;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,7 +25,7 @@ final class ConsoleCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     SlugLayout slug = new SlugLayout(dyno.appDir.toAbsolutePath().normalize());
     List<String> command = new ConsoleBoot(ConfigRegistry.load(), Environment.system(), slug,
-        BuildLog.system()).prepare();
+        Log.system()).prepare();
     execPlan.write(command);
     return 0;
   }

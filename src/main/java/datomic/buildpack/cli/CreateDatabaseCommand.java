@@ -3,10 +3,9 @@ package datomic.buildpack.cli;
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
 import datomic.buildpack.dyno.DynoMemory;
-import datomic.buildpack.heroku.SlugLayout;
-import datomic.buildpack.output.BuildLog;
-import datomic.buildpack.peerserver.PeerServerBoot;
-import java.nio.file.Path;
+import datomic.buildpack.dyno.peerserver.PeerServerBoot;
+import datomic.buildpack.output.Log;
+import datomic.buildpack.slug.SlugLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -33,7 +32,7 @@ final class CreateDatabaseCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     SlugLayout slug = new SlugLayout(dyno.appDir.toAbsolutePath().normalize());
     List<String> command = new PeerServerBoot(ConfigRegistry.load(), Environment.system(), slug,
-        BuildLog.system()).create(names, DynoMemory.detect(dyno.cgroupRoot));
+        Log.system()).create(names, DynoMemory.detect(dyno.cgroupRoot));
     execPlan.write(command);
     return 0;
   }

@@ -1,7 +1,8 @@
 package datomic.buildpack.cli;
 
 import datomic.buildpack.heroku.Detector;
-import datomic.buildpack.output.BuildLog;
+import datomic.buildpack.output.Log;
+import datomic.buildpack.slug.SlugLayout;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -22,13 +23,13 @@ final class DetectCommand implements Callable<Integer> {
       return 0;
     }
     // The same words as bin/detect's bash rule (DetectWithoutJavaTest compares them).
-    BuildLog.system().error("This app is not a Datomic transactor app: " + result.reason() + ".",
-        List.of("The Datomic buildpack looks in the app's root for a " + Detector.PROPERTIES_FILE
+    Log.system().error("This app is not a Datomic transactor app: " + result.reason() + ".",
+        List.of("The Datomic buildpack looks in the app's root for a " + SlugLayout.PROPERTIES_FILE
             + " file (optional transactor settings, may be empty)",
         "or a Procfile with a 'transactor:' (or, for a query-group app, 'peer-server:') process.",
         "The root holds: " + (result.rootEntries().isEmpty() ? "(nothing)"
             : String.join(" ", result.rootEntries())),
-        "To deploy a transactor, commit an empty " + Detector.PROPERTIES_FILE + " to the app."));
+        "To deploy a transactor, commit an empty " + SlugLayout.PROPERTIES_FILE + " to the app."));
     return 1;
   }
 }

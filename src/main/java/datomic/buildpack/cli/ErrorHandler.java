@@ -1,6 +1,7 @@
 package datomic.buildpack.cli;
 
-import datomic.buildpack.output.BuildLog;
+import datomic.buildpack.build.BuildpackVersion;
+import datomic.buildpack.output.Log;
 import datomic.buildpack.output.Secrets;
 import datomic.buildpack.output.UserError;
 import java.util.ArrayList;
@@ -20,7 +21,7 @@ final class ErrorHandler
   @Override
   public int handleExecutionException(
       Exception ex, CommandLine commandLine, CommandLine.ParseResult parseResult) {
-    BuildLog log = BuildLog.system();
+    Log log = Log.system();
     UserError user = findUserError(ex);
     if (user != null) {
       log.error(user);
@@ -65,11 +66,11 @@ final class ErrorHandler
   public int handleParseException(CommandLine.ParameterException ex, String[] args) {
     UserError user = findUserError(ex);
     if (user != null) { // an argument that cannot be converted, with a message of its own
-      BuildLog.system().error(user);
+      Log.system().error(user);
       return user.exitCode();
     }
     CommandLine cmd = ex.getCommandLine();
-    BuildLog.system().error(ex.getMessage(), List.of(
+    Log.system().error(ex.getMessage(), List.of(
         "Usage: " + cmd.getHelp().synopsis(0).strip(),
         "Run '" + cmd.getCommandSpec().qualifiedName() + " --help' for more."));
     return USAGE;

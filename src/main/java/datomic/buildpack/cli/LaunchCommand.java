@@ -2,14 +2,14 @@ package datomic.buildpack.cli;
 
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
+import datomic.buildpack.dyno.DynoMemory;
 import datomic.buildpack.dyno.JavaExec;
 import datomic.buildpack.dyno.RuntimeDir;
-import datomic.buildpack.heroku.SlugLayout;
-import datomic.buildpack.output.BuildLog;
-import datomic.buildpack.transactor.BootPlan;
-import datomic.buildpack.dyno.DynoMemory;
-import datomic.buildpack.transactor.Launcher;
-import datomic.buildpack.transactor.TransactorConfig;
+import datomic.buildpack.dyno.transactor.BootPlan;
+import datomic.buildpack.dyno.transactor.Launcher;
+import datomic.buildpack.dyno.transactor.TransactorConfig;
+import datomic.buildpack.output.Log;
+import datomic.buildpack.slug.SlugLayout;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -29,7 +29,7 @@ final class LaunchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    BuildLog log = BuildLog.system();
+    Log log = Log.system();
     SlugLayout slug = new SlugLayout(dyno.appDir.toAbsolutePath().normalize());
     Environment env = Environment.system();
     TransactorConfig config = new BootPlan(ConfigRegistry.load(), env, slug, log)

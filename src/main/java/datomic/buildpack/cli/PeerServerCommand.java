@@ -4,10 +4,9 @@ import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
 import datomic.buildpack.dyno.DynoMemory;
 import datomic.buildpack.dyno.JavaExec;
-import datomic.buildpack.heroku.SlugLayout;
-import datomic.buildpack.output.BuildLog;
-import datomic.buildpack.peerserver.PeerServerBoot;
-import java.nio.file.Path;
+import datomic.buildpack.dyno.peerserver.PeerServerBoot;
+import datomic.buildpack.output.Log;
+import datomic.buildpack.slug.SlugLayout;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,7 +25,7 @@ final class PeerServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    BuildLog log = BuildLog.system();
+    Log log = Log.system();
     SlugLayout slug = new SlugLayout(dyno.appDir.toAbsolutePath().normalize());
     Environment env = Environment.system();
     // What Datomic gets from this environment must be text, never silently dropped.

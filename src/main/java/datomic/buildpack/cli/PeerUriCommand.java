@@ -2,8 +2,8 @@ package datomic.buildpack.cli;
 
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
-import datomic.buildpack.heroku.SlugLayout;
-import datomic.buildpack.peers.PeerOptions;
+import datomic.buildpack.dyno.peerserver.PeerOptions;
+import datomic.buildpack.slug.SlugLayout;
 import datomic.buildpack.storage.PostgresUrl;
 import java.util.List;
 import java.util.concurrent.Callable;

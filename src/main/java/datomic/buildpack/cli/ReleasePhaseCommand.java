@@ -2,9 +2,9 @@ package datomic.buildpack.cli;
 
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
-import datomic.buildpack.heroku.SlugLayout;
-import datomic.buildpack.output.BuildLog;
-import datomic.buildpack.transactor.BootPlan;
+import datomic.buildpack.dyno.transactor.BootPlan;
+import datomic.buildpack.output.Log;
+import datomic.buildpack.slug.SlugLayout;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -21,7 +21,7 @@ final class ReleasePhaseCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    BuildLog log = BuildLog.system();
+    Log log = Log.system();
     SlugLayout slug = new SlugLayout(dyno.appDir.toAbsolutePath().normalize());
     // The release phase runs on its own dyno: the transactor's memory is checked at its boot.
     new BootPlan(ConfigRegistry.load(), Environment.system(), slug, log).prepare(Optional.empty());

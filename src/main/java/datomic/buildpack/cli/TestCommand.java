@@ -1,9 +1,9 @@
 package datomic.buildpack.cli;
 
-import datomic.buildpack.ci.CiChecks;
 import datomic.buildpack.config.Environment;
-import datomic.buildpack.heroku.SlugLayout;
-import datomic.buildpack.output.BuildLog;
+import datomic.buildpack.heroku.CiChecks;
+import datomic.buildpack.output.Log;
+import datomic.buildpack.slug.SlugLayout;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -41,6 +41,6 @@ final class TestCommand implements Callable<Integer> {
     vars.putAll(Environment.fromEnvDir(envDir).asMap());
     SlugLayout slug = new SlugLayout(buildDir.toAbsolutePath().normalize());
     return new CiChecks(slug, Environment.of(vars), vars, Duration.ofSeconds(bootTimeoutSeconds),
-        BuildLog.system()).run();
+        Log.system()).run();
   }
 }

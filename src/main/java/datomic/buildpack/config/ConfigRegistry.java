@@ -1,8 +1,8 @@
 package datomic.buildpack.config;
 
 import datomic.buildpack.files.Json;
-import datomic.buildpack.output.BuildLog;
 import datomic.buildpack.output.Echo;
+import datomic.buildpack.output.Log;
 import datomic.buildpack.output.Secrets;
 import datomic.buildpack.output.UserError;
 import java.io.IOException;
@@ -97,7 +97,7 @@ public final class ConfigRegistry {
    * Checks every {@code DATOMIC_*} var: an invalid value is an error (all are listed at once), an
    * unknown name is a warning with the closest known name.
    */
-  public void validate(Environment env, BuildLog log) {
+  public void validate(Environment env, Log log) {
     List<String> problems = new ArrayList<>();
     for (String name : env.undecodable()) {
       if (name.startsWith(ConfigVar.PREFIX) && !name.startsWith(INTERNAL_PREFIX)) {

@@ -2,6 +2,7 @@ package datomic.buildpack.heroku;
 
 import datomic.buildpack.output.Echo;
 import datomic.buildpack.output.UserError;
+import datomic.buildpack.slug.SlugLayout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -17,8 +18,7 @@ import java.util.stream.Stream;
  */
 public final class Detector {
   public static final String NAME = "Datomic";
-  public static final String PROPERTIES_FILE = "transactor.properties";
-
+  
   /** The outcome, with what was looked for and found, for a failed detect's explanation. */
   public record Result(boolean detected, String reason, List<String> rootEntries) {}
 
@@ -30,10 +30,10 @@ public final class Detector {
    * nothing is not read.
    */
   public static Result detect(Path appDir) {
-    Path properties = appDir.resolve(PROPERTIES_FILE);
+    Path properties = appDir.resolve(SlugLayout.PROPERTIES_FILE);
     if (Files.isRegularFile(properties, LinkOption.NOFOLLOW_LINKS)
         || Files.isSymbolicLink(properties)) {
-      return new Result(true, "found " + PROPERTIES_FILE, List.of());
+      return new Result(true, "found " + SlugLayout.PROPERTIES_FILE, List.of());
     }
     try {
       Procfile found = Procfile.read(appDir);
@@ -47,7 +47,7 @@ public final class Detector {
       // A Procfile that cannot be read (a link leaving the app, not UTF-8) has no process here;
       // compile explains it. The refusal keeps bin/detect's bash words (DetectWithoutJavaTest).
     }
-    return new Result(false, "no " + PROPERTIES_FILE
+    return new Result(false, "no " + SlugLayout.PROPERTIES_FILE
         + " and no transactor: or peer-server: process in a Procfile", listRoot(appDir));
   }
 

@@ -1,5 +1,6 @@
 package datomic.buildpack.heroku;
 
+import datomic.buildpack.slug.AppFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -2,7 +2,7 @@ package datomic.buildpack.metrics;
 
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
-import datomic.buildpack.heroku.SlugLayout;
+import datomic.buildpack.slug.SlugLayout;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;

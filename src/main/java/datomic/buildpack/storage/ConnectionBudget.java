@@ -1,7 +1,7 @@
 package datomic.buildpack.storage;
 
 import datomic.buildpack.files.Json;
-import datomic.buildpack.output.BuildLog;
+import datomic.buildpack.output.Log;
 import datomic.buildpack.output.Secrets;
 import java.io.IOException;
 import java.io.InputStream;
@@ -130,7 +130,7 @@ public final class ConnectionBudget {
   }
 
   /** Reads through a connection of {@code bootstrap}; empty (with a detail line) on failure. */
-  public static Optional<Usage> read(KvsBootstrap bootstrap, BuildLog log) {
+  public static Optional<Usage> read(KvsBootstrap bootstrap, Log log) {
     try (Connection c = bootstrap.connect()) {
       return Optional.of(read(c));
     } catch (SQLException e) {
@@ -148,7 +148,7 @@ public final class ConnectionBudget {
    * @param urlVar the config var of the database URL, naming the add-on in the upgrade advice
    */
   public static void report(Usage usage, Need need, boolean releasePhase, String urlVar,
-      BuildLog log) {
+      Log log) {
     Limit binding = usage.binding();
     log.detail("postgres  connections: " + usage.inUse() + " in use of " + usage.maxConnections()
         + " (" + usage.reserved() + " reserved)" + (usage.limits().size() > 1 ? ", "

@@ -2,7 +2,7 @@ package datomic.buildpack.storage;
 
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
-import datomic.buildpack.output.BuildLog;
+import datomic.buildpack.output.Log;
 import datomic.buildpack.output.Secrets;
 import datomic.buildpack.output.Units;
 import datomic.buildpack.output.UserError;
@@ -106,7 +106,7 @@ public final class KvsBootstrap {
   private int socketTimeoutSeconds = 60;
   private Sleeper sleeper = d -> Thread.sleep(d.toMillis());
   private Window window = c -> { };
-  private BuildLog log;
+  private Log log;
 
   public KvsBootstrap(PostgresUrl url) {
     this.url = Objects.requireNonNull(url, "url");
@@ -177,7 +177,7 @@ public final class KvsBootstrap {
   }
 
   /** Where to report retries and warnings (optional). */
-  public KvsBootstrap log(BuildLog log) {
+  public KvsBootstrap log(Log log) {
     this.log = log;
     return this;
   }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import datomic.buildpack.output.BuildLog;
+import datomic.buildpack.output.Log;
 import datomic.buildpack.output.UserError;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ConfigRegistryTest {
   private final ConfigRegistry registry = ConfigRegistry.load();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private final BuildLog log = new BuildLog(new PrintStream(new ByteArrayOutputStream()),
+  private final Log log = new Log(new PrintStream(new ByteArrayOutputStream()),
       new PrintStream(err, true, StandardCharsets.UTF_8));
 
   @Test

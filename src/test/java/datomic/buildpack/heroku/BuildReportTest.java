@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import datomic.buildpack.build.BuildData;
+import datomic.buildpack.build.CacheMarker;
 import datomic.buildpack.testsupport.BuildFixture;
 import datomic.buildpack.testsupport.Machine;
 import datomic.buildpack.testsupport.Repo;

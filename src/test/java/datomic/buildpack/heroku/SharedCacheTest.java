@@ -4,8 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import datomic.buildpack.build.CacheMarker;
 import datomic.buildpack.files.Json;
-import datomic.buildpack.output.BuildLog;
+import datomic.buildpack.output.Log;
 import datomic.buildpack.testsupport.BuildFixture;
 import datomic.buildpack.testsupport.Repo;
 import datomic.buildpack.testsupport.Run;
@@ -40,9 +41,9 @@ class SharedCacheTest {
 
   @TempDir Path tmp;
 
-  private static BuildLog quietLog(ByteArrayOutputStream out) {
+  private static Log quietLog(ByteArrayOutputStream out) {
     PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
-    return new BuildLog(ps, ps);
+    return new Log(ps, ps);
   }
 
   /**

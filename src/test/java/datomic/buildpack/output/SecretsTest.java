@@ -58,7 +58,7 @@ class SecretsTest {
   void theBuildLogMasksEveryLineWhateverTheCallerForgot() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
-    BuildLog log = new BuildLog(ps, ps);
+    Log log = new Log(ps, ps);
     log.step("Step https://u:step pw@h/x");
     log.detail("Detail https://u:detail#pw@h/x");
     log.warning("Warning https://u:warn%pw@h/x", "line https://u:ln1\npw2@h/x");

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import datomic.buildpack.local.PostgresServer.Database;
+import datomic.buildpack.local.PostgresServer;
 import datomic.buildpack.storage.KvsBootstrap.Outcome;
 import datomic.buildpack.storage.KvsBootstrap.Result;
-import datomic.buildpack.local.PostgresServer;
-import datomic.buildpack.local.PostgresServer.Database;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

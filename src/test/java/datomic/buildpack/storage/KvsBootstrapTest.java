@@ -8,12 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
-import datomic.buildpack.output.BuildLog;
+import datomic.buildpack.local.PostgresServer.Database;
+import datomic.buildpack.local.PostgresServer;
+import datomic.buildpack.output.Log;
 import datomic.buildpack.output.UserError;
 import datomic.buildpack.storage.KvsBootstrap.Outcome;
 import datomic.buildpack.storage.KvsBootstrap.Result;
-import datomic.buildpack.local.PostgresServer;
-import datomic.buildpack.local.PostgresServer.Database;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -324,7 +324,7 @@ class KvsBootstrapTest {
           "DATABASE_URL").withSslMode("disable");
       List<Duration> waits = Collections.synchronizedList(new ArrayList<>());
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      BuildLog log = new BuildLog(new PrintStream(out, true, StandardCharsets.UTF_8),
+      Log log = new Log(new PrintStream(out, true, StandardCharsets.UTF_8),
           new PrintStream(out, true, StandardCharsets.UTF_8));
 
       UserError e = assertThrows(UserError.class, () -> new KvsBootstrap(url).attempts(4)
@@ -379,7 +379,7 @@ class KvsBootstrapTest {
       PostgresUrl url = PostgresUrl.parse("postgres://app:"
           + java.net.URLEncoder.encode(password, StandardCharsets.UTF_8) + "@127.0.0.1:" + server.getLocalPort() + "/db", "DATABASE_URL").withSslMode("disable");
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      BuildLog log = new BuildLog(new PrintStream(out, true, StandardCharsets.UTF_8),
+      Log log = new Log(new PrintStream(out, true, StandardCharsets.UTF_8),
           new PrintStream(out, true, StandardCharsets.UTF_8));
 
       UserError e = assertThrows(UserError.class, () -> new KvsBootstrap(url).attempts(2)

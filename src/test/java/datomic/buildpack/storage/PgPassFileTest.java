@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import datomic.buildpack.local.PostgresServer;
 import datomic.buildpack.local.PostgresServer.Database;
+import datomic.buildpack.local.PostgresServer;
 import datomic.buildpack.output.UserError;
 import datomic.buildpack.testsupport.PeerLibrary;
 import datomic.buildpack.testsupport.Run;

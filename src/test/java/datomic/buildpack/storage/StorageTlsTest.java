@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
-import datomic.buildpack.local.PostgresServer;
 import datomic.buildpack.local.PostgresServer.Database;
+import datomic.buildpack.local.PostgresServer;
 import datomic.buildpack.output.UserError;
 import java.nio.file.Path;
 import java.sql.Connection;

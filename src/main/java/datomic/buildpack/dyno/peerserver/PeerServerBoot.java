@@ -1,0 +1,286 @@
+package datomic.buildpack.dyno.peerserver;
+
+import datomic.buildpack.config.ConfigRegistry;
+import datomic.buildpack.config.Environment;
+import datomic.buildpack.dyno.BootSummary;
+import datomic.buildpack.dyno.DynoMemory;
+import datomic.buildpack.dyno.DynoNetwork;
+import datomic.buildpack.dyno.Heap;
+import datomic.buildpack.dyno.JavaExec;
+import datomic.buildpack.dyno.PeerStorage;
+import datomic.buildpack.dyno.RuntimeDir;
+import datomic.buildpack.files.Edn;
+import datomic.buildpack.output.Log;
+import datomic.buildpack.output.Secrets;
+import datomic.buildpack.output.UserError;
+import datomic.buildpack.slug.BuildInfo;
+import datomic.buildpack.slug.SlugLayout;
+import datomic.buildpack.storage.PgPassFile;
+import datomic.buildpack.storage.PostgresUrl;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * A {@code peer-server} dyno's boot, and {@code create-database}, in order: check config vars,
+ * require Postgres, decide the settings, prepare the storage password (pgpass file), print a
+ * summary that says where each value came from, write the plan for the shipped Clojure main into
+ * the dyno's private runtime folder, and return the command the launcher script {@code exec}s:
+ * the distribution's {@code bin/run -m datomic-buildpack.peer-server PLAN}. Secrets (access
+ * keys' secrets, database URIs) are in the plan file only, never in the command.
+ */
+public final class PeerServerBoot {
+  /** The shipped Clojure namespace bin/run starts (resources slug/clj/datomic_buildpack/). */
+  public static final String MAIN_NS = "datomic-buildpack.peer-server";
+  static final String PLAN_FILE = "peer-server.edn";
+  static final String CREATE_COMMAND = "datomic-buildpack create-database";
+
+  private final ConfigRegistry registry;
+  private final Environment env;
+  private final SlugLayout slug;
+  private final Log log;
+
+  public PeerServerBoot(ConfigRegistry registry, Environment env, SlugLayout slug, Log log) {
+    this.registry = registry;
+    this.env = env;
+    this.slug = slug;
+    this.log = log;
+  }
+
+  /**
+   * The {@code peer-server} process: settings read, summary printed, command returned. The
+   * peer-side options every peer of this app gets (the shipped metrics callback, the memcached
+   * of MemCachier or {@code DATOMIC_MEMCACHED*}) become system properties the main sets: in the
+   * private plan, so the memcached password is in no process argument.
+   */
+  public List<String> serve(DynoMemory dyno) {
+    PeerOptions peers = PeerOptions.of(registry, env, slug);
+    return serve(dyno, config -> {
+      peers.systemProperties().forEach((name, value) -> config.withSystemProperty(name, value,
+          peers.sourceOf(name), PeerOptions.SECRET_PROPERTIES.contains(name)));
+      return config;
+    });
+  }
+
+  /**
+   * As {@link #serve(DynoMemory)}, with {@code extend} adding to the settings before the plan is
+   * written (e.g. {@link PeerServerConfig#withSystemProperty} for a metrics callback).
+   */
+  public List<String> serve(DynoMemory dyno,
+      UnaryOperator<PeerServerConfig> extend) {
+    registry.validate(env, log);
+    BuildInfo build = BuildInfo.read(slug);
+    PeerServerConfig config = extend.apply(PeerServerConfig.read(registry, env, dyno));
+    PostgresUrl url = requirePostgres(build);
+    RuntimeDir runtime = RuntimeDir.forBoot(env, "peer-server", slug.appDir());
+    PeerStorage storage = PeerStorage.prepare(url, slug.distDir(), runtime);
+    refusePasswordInServingLines(storage);
+    Secrets secrets = registry.secrets(env).add(url.password().orElse(null));
+    config.systemProperties().values().stream().filter(PeerServerConfig.SystemProperty::secret)
+        .forEach(p -> secrets.add(p.value()));
+
+    log.step("Datomic " + build.displayEdition() + " " + build.version() + " peer server"
+        + env.get("DYNO").map(d -> " on " + d).orElse(""));
+    summary(config, storage, secrets).forEach(line -> log.detail(secrets.mask(line)));
+    warnings(config, dyno);
+
+    Map<String, Object> plan = plan("serve", config.databases(), storage,
+        config.createsDatabases(), config.transactorWaitSeconds(), secrets(config, url));
+    plan.put(":peer-server-args", peerServerArgs(config, storage));
+    Map<String, String> properties = new LinkedHashMap<>();
+    config.systemProperties().forEach((k, p) -> properties.put(k, p.value()));
+    plan.put(":system-properties", properties);
+    Path planFile = runtime.write(PLAN_FILE, Edn.write(plan) + "\n");
+    return command(config.heap(), storage, planFile);
+  }
+
+  /** {@code create-database NAME...}: the same main, told to create the databases and exit. */
+  public List<String> create(List<String> names, DynoMemory dyno) {
+    registry.validate(env, log);
+    if (names.isEmpty()) {
+      throw new UserError("Name the databases to create.",
+          "Usage: datomic-buildpack create-database NAME...");
+    }
+    List<String> databases = DatabaseNames.check(names, "the command line");
+    BuildInfo build = BuildInfo.read(slug);
+    PostgresUrl url = requirePostgres(build);
+    RuntimeDir runtime = RuntimeDir.forBoot(env, "create-database", slug.appDir());
+    PeerStorage storage = PeerStorage.prepare(url, slug.distDir(), runtime);
+    int wait = Integer.parseInt(
+        registry.value(env, PeerServerConfig.TRANSACTOR_WAIT).orElseThrow());
+    Heap heap = new Heap(Heap.forDyno(dyno.megabytes()),
+        "derived from " + dyno.megabytes() + " MB (" + dyno.source() + ")");
+    log.step("Datomic " + build.displayEdition() + " " + build.version()
+        + ": creating " + String.join(", ", databases) + " through the distribution's peer library");
+    log.detail(BootSummary.line("storage", storageDescription(url), "config var " + url.source()));
+    log.detail(storage.passwordSummary());
+    log.detail(BootSummary.line("transactor wait", wait + " s",
+        source(PeerServerConfig.TRANSACTOR_WAIT)));
+    Map<String, Object> plan = plan("create", databases, storage, true, wait,
+        url.password().map(List::of).orElse(List.of()));
+    plan.put(":peer-server-args", List.of());
+    plan.put(":system-properties", Map.of());
+    Path planFile = runtime.write(PLAN_FILE, Edn.write(plan) + "\n");
+    return command(heap, storage, planFile);
+  }
+
+  /**
+   * The Postgres URL, or a refusal: a peer server on its own dyno cannot share the dev/free
+   * storage a transactor keeps on its own disk.
+   */
+  PostgresUrl requirePostgres(BuildInfo build) {
+    if (build.isFree()) {
+      throw new UserError("Datomic Free cannot serve peers from other dynos.",
+          "Free keeps its data on the transactor dyno's own disk (it cannot use Postgres), and a"
+              + " peer server",
+          "on another dyno cannot share that disk. Use Datomic Pro (no-cost licence) with Heroku"
+              + " Postgres:",
+          "heroku config:unset DATOMIC_EDITION");
+    }
+    String var = registry.value(env, PostgresUrl.URL_VAR_SETTING)
+        .orElse(PostgresUrl.DEFAULT_URL_VAR);
+    if (env.get(var).isEmpty()) {
+      throw new UserError("No Postgres: config var " + var + " is not set.",
+          "A peer server reads the storage the transactor writes. Without Postgres the transactor"
+              + " keeps dev",
+          "storage on its own dyno's disk, which a peer server on another dyno cannot share.",
+          "In the transactor's app: heroku addons:create heroku-postgresql",
+          "In a separate (query-group) app, attach the transactor app's database:",
+          "heroku addons:attach <transactor-app>::DATABASE --as DATABASE -a <this app>");
+    }
+    return PostgresUrl.fromEnvironment(registry, env);
+  }
+
+  /**
+   * Datomic's peer server prints "Serving URI as NAME" for each database at start, past any
+   * masking of ours: with a driver too old for pgpass files the URI would carry the password
+   * into the log (the Console refuses for the same reason).
+   */
+  private static void refusePasswordInServingLines(PeerStorage storage) {
+    if (storage.url().password().isPresent() && !storage.passwordInFile()) {
+      PgPassFile.Support support = storage.support();
+      throw new UserError("The peer server would print the storage password in the log.",
+          "It prints each database's URI at start, and this Datomic's PostgreSQL driver ("
+              + support.evidence() + ") cannot read",
+          "the password from a file instead (pgjdbc 42.3 or later can). Use a newer Datomic:"
+              + " heroku config:set DATOMIC_VERSION=...");
+    }
+  }
+
+  private List<String> summary(PeerServerConfig config, PeerStorage storage, Secrets secrets) {
+    List<String> lines = new ArrayList<>();
+    PostgresUrl url = storage.url();
+    lines.add(BootSummary.line("storage", storageDescription(url), "config var " + url.source()));
+    lines.add(storage.passwordSummary());
+    lines.add(BootSummary.line("heap", config.heap().xmx() + " " + config.heap().xms(),
+        config.heap().source()));
+    lines.add(BootSummary.line("listen", config.host().host() + ":" + config.port().value(),
+        "host from " + config.host().source() + ", port " + config.port().source()));
+    config.concurrency().ifPresent(c ->
+        lines.add(BootSummary.line("concurrency", c.value(), c.source())));
+    for (String db : config.databases()) {
+      lines.add(BootSummary.line("database " + db, storage.shownUri(db),
+          "config var " + PeerServerConfig.DATABASES));
+    }
+    lines.add(BootSummary.line("create missing databases", config.createDatabases().value(),
+        config.createDatabases().source()));
+    List<PeerServerConfig.AccessKey> keys = config.accessKeys();
+    for (int i = 0; i < keys.size(); i++) {
+      PeerServerConfig.AccessKey k = keys.get(i);
+      lines.add(BootSummary.line(i == 0 ? "access key" : "previous access key",
+          k.key() + " / " + Secrets.MASK, k.source()));
+    }
+    lines.add(BootSummary.line("transactor wait", config.transactorWaitSeconds() + " s",
+        source(PeerServerConfig.TRANSACTOR_WAIT)));
+    config.systemProperties().forEach((name, p) -> lines.add(BootSummary.line("-D" + name,
+        p.secret() ? Secrets.MASK : p.value(), p.source())));
+    return lines;
+  }
+
+  private void warnings(PeerServerConfig config, DynoMemory dyno) {
+    if (dyno.megabytes() < 1024) {
+      log.warning("This dyno has " + dyno.megabytes() + " MB of memory; a peer server needs at"
+              + " least 1 GB.",
+          "It is a full peer: object cache and the memory index of every database it serves.",
+          "Use a larger dyno: heroku ps:type peer-server=standard-2x (or performance-m).");
+    }
+    if (!DynoNetwork.inPrivateSpace(env) && env.get("DYNO").isPresent()) {
+      log.warning("This dyno is not in a Private Space: Client API apps on other dynos cannot"
+              + " reach this peer server.",
+          "Run the app in a Heroku Private Space (heroku apps:create -s <space>).");
+    }
+  }
+
+  private String source(String var) {
+    return registry.isSet(env, var) ? "config var " + var : "default";
+  }
+
+  private static String storageDescription(PostgresUrl url) {
+    return "Postgres " + url.host() + ":" + url.port() + "/" + url.database() + " as "
+        + url.user() + " (sslmode=" + url.sslMode() + ")";
+  }
+
+  /** Secrets the main masks in any message it prints. */
+  private static List<String> secrets(PeerServerConfig config, PostgresUrl url) {
+    List<String> secrets = new ArrayList<>();
+    url.password().ifPresent(secrets::add);
+    config.accessKeys().forEach(k -> secrets.add(k.secret()));
+    config.systemProperties().values().stream().filter(PeerServerConfig.SystemProperty::secret)
+        .forEach(p -> secrets.add(p.value()));
+    return secrets;
+  }
+
+  private Map<String, Object> plan(String mode, List<String> databases, PeerStorage storage,
+      boolean create, int waitSeconds, List<String> secrets) {
+    Map<String, Object> plan = new LinkedHashMap<>();
+    plan.put(":mode", mode);
+    List<Object> dbs = new ArrayList<>();
+    databases.forEach(db -> dbs.add(List.of(db, storage.uri(db))));
+    plan.put(":databases", dbs);
+    plan.put(":create-databases", create);
+    plan.put(":wait-ms", waitSeconds * 1000L);
+    plan.put(":backoff-ms", env.get("DATOMIC_BUILDPACK_BACKOFF_MS").map(Long::parseLong)
+        .orElse(500L));
+    plan.put(":create-command", CREATE_COMMAND);
+    plan.put(":secrets", secrets);
+    return plan;
+  }
+
+  /** The real peer server's arguments, exactly as Datomic documents them. */
+  static List<String> peerServerArgs(PeerServerConfig config, PeerStorage storage) {
+    List<String> args = new ArrayList<>(List.of("-h", config.host().host(),
+        "-p", config.port().value()));
+    config.concurrency().ifPresent(c -> {
+      args.add("-c");
+      args.add(c.value());
+    });
+    for (PeerServerConfig.AccessKey k : config.accessKeys()) {
+      args.add("-a");
+      args.add(k.key() + "," + k.secret());
+    }
+    for (String db : config.databases()) {
+      args.add("-d");
+      args.add(db + "," + storage.uri(db));
+    }
+    return args;
+  }
+
+  /** {@code env ... bin/run -Xmx.. -Xms.. GC -D.. -m datomic-buildpack.peer-server PLAN}. */
+  private List<String> command(Heap heap, PeerStorage storage, Path planFile) {
+    List<String> argv = JavaExec.environment(env.asMap(), slug.appDir(),
+        List.of(slug.cljDir()), storage.environment());
+    argv.add(slug.distDir().resolve("bin/run").toString());
+    argv.add(heap.xmx());
+    argv.add(heap.xms());
+    argv.addAll(JavaExec.GC_OPTIONS);
+    argv.add("-Ddatomic.printConnectionInfo=false");
+    argv.add("-Dlogback.configurationFile=" + slug.logbackConfig());
+    argv.add("-m");
+    argv.add(MAIN_NS);
+    argv.add(planFile.toString());
+    return argv;
+  }
+}
