@@ -1,11 +1,7 @@
 package datomic.buildpack.cli;
 
-import datomic.buildpack.config.ConfigRegistry;
-import datomic.buildpack.config.Environment;
-import datomic.buildpack.dyno.DynoMemory;
+import datomic.buildpack.dyno.BootContext;
 import datomic.buildpack.dyno.peerserver.PeerServerBoot;
-import datomic.buildpack.output.Log;
-import datomic.buildpack.slug.SlugLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -23,17 +19,13 @@ import picocli.CommandLine.Parameters;
 final class CreateDatabaseCommand implements Callable<Integer> {
   @Mixin DynoOptions dyno;
 
-  @Mixin ExecPlanOption execPlan;
-
   @Parameters(paramLabel = "NAME", arity = "0..*", description = "Datomic database names.")
   List<String> names = new ArrayList<>();
 
   @Override
   public Integer call() throws Exception {
-    SlugLayout slug = new SlugLayout(dyno.appDir.toAbsolutePath().normalize());
-    List<String> command = new PeerServerBoot(ConfigRegistry.load(), Environment.system(), slug,
-        Log.system()).create(names, DynoMemory.detect(dyno.cgroupRoot));
-    execPlan.write(command);
+    BootContext boot = dyno.context();
+    dyno.exec(new PeerServerBoot(boot).create(names, boot.memory()));
     return 0;
   }
 }

@@ -1,40 +1,24 @@
 package datomic.buildpack.cli;
 
-import datomic.buildpack.config.ConfigRegistry;
-import datomic.buildpack.config.Environment;
-import datomic.buildpack.dyno.DynoMemory;
-import datomic.buildpack.dyno.JavaExec;
+import datomic.buildpack.dyno.BootContext;
 import datomic.buildpack.dyno.peerserver.PeerServerBoot;
-import datomic.buildpack.output.Log;
-import datomic.buildpack.slug.SlugLayout;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /**
  * The {@code peer-server} process: checks its settings, writes the peer server's real arguments
- * into a private file and hands the launcher script the {@code bin/run} command to exec.
+ * into a private file and hands the launcher script the {@code bin/run} plan to exec.
  */
 @Command(name = "peer-server",
-    description = "Prepare this dyno's Datomic peer server and print its command.")
+    description = "Prepare this dyno's Datomic peer server and start it.")
 final class PeerServerCommand implements Callable<Integer> {
   @Mixin DynoOptions dyno;
 
-  @Mixin ExecPlanOption execPlan;
-
   @Override
   public Integer call() throws Exception {
-    Log log = Log.system();
-    SlugLayout slug = new SlugLayout(dyno.appDir.toAbsolutePath().normalize());
-    Environment env = Environment.system();
-    // What Datomic gets from this environment must be text, never silently dropped.
-    JavaExec.PASSED_ON.forEach(env::get);
-    List<String> command = new PeerServerBoot(ConfigRegistry.load(), env, slug, log)
-        .serve(DynoMemory.detect(dyno.cgroupRoot));
-    execPlan.write(command);
-    log.detail("Starting " + slug.appDir().relativize(slug.distDir()) + "/bin/run -m "
-        + PeerServerBoot.MAIN_NS);
+    BootContext boot = dyno.context();
+    dyno.exec(new PeerServerBoot(boot).serve(boot.memory()));
     return 0;
   }
 }

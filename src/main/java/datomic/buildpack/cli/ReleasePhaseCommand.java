@@ -1,18 +1,14 @@
 package datomic.buildpack.cli;
 
-import datomic.buildpack.config.ConfigRegistry;
-import datomic.buildpack.config.Environment;
-import datomic.buildpack.dyno.transactor.BootPlan;
-import datomic.buildpack.output.Log;
-import datomic.buildpack.slug.SlugLayout;
-import java.util.Optional;
+import datomic.buildpack.dyno.BootContext;
+import datomic.buildpack.dyno.transactor.TransactorBoot;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /**
  * The Procfile's {@code release:} process: checks the whole configuration and prepares storage,
- * so a bad config var fails the release before any transactor dyno restarts.
+ * so a bad config var fails the release before any dyno restarts.
  */
 @Command(name = "release-phase",
     description = "Validate the configuration and prepare storage (Heroku release phase).")
@@ -20,12 +16,10 @@ final class ReleasePhaseCommand implements Callable<Integer> {
   @Mixin DynoOptions dyno;
 
   @Override
-  public Integer call() {
-    Log log = Log.system();
-    SlugLayout slug = new SlugLayout(dyno.appDir.toAbsolutePath().normalize());
-    // The release phase runs on its own dyno: the transactor's memory is checked at its boot.
-    new BootPlan(ConfigRegistry.load(), Environment.system(), slug, log).prepare(Optional.empty());
-    log.step("Release checks passed: configuration valid, storage ready");
+  public Integer call() throws Exception {
+    BootContext boot = dyno.context();
+    new TransactorBoot(boot).releaseChecks();
+    boot.log().step("Release checks passed: configuration valid, storage ready");
     return 0;
   }
 }

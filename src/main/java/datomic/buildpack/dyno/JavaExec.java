@@ -1,8 +1,5 @@
 package datomic.buildpack.dyno;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,9 +9,8 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * How a Datomic JVM is started in place of the launcher: {@code env} with the JVM options other
- * buildpacks set, cleaned of heap settings (the dyno's sizing wins), the extra classpath made
- * absolute, then the command; written NUL-separated for the launcher script to {@code exec}.
+ * How a Datomic JVM is started: the JVM options other buildpacks set, cleaned of heap settings
+ * (the dyno's sizing wins), the extra classpath made absolute ({@link #plan}).
  */
 public final class JavaExec {
   /** Datomic's own GC options; any other JVM argument replaces them, so they are passed again. */
@@ -23,7 +19,7 @@ public final class JavaExec {
   static final Pattern HEAP_OPTION = Pattern.compile(
       "-Xm[sx]\\S*|-XX:(Max|Min|Initial)RAMPercentage=\\S*|-XX:MaxRAM=\\S*|-XX:[+-]UseContainerSupport");
 
-  /** The variables {@link #environment} reads from the environment it is given. */
+  /** The variables {@link #plan} reads from the environment it is given. */
   public static final List<String> PASSED_ON = List.of("JAVA_OPTS", "JAVA_TOOL_OPTIONS",
       "DATOMIC_BUILDPACK_SAVED_JAVA_OPTS", "DATOMIC_BUILDPACK_SAVED_JAVA_TOOL_OPTIONS",
       "DATOMIC_EXT_CLASSPATH", "DATOMIC_BUILDPACK_JAVA", "PATH");
@@ -31,33 +27,32 @@ public final class JavaExec {
   private JavaExec() {}
 
   /**
-   * {@code env -u _JAVA_OPTIONS JAVA_OPTS=.. JAVA_TOOL_OPTIONS=.. XMX= XMS= [DATOMIC_EXT_CLASSPATH=..]
-   * [PATH=..] [extra vars]}: the prefix of every Datomic command.
+   * The plan of every Datomic process: {@code program} with {@code _JAVA_OPTIONS} removed,
+   * {@code JAVA_OPTS}/{@code JAVA_TOOL_OPTIONS} cleaned of heap settings, {@code XMX}/{@code XMS}
+   * emptied (the dyno's sizing wins), {@code DATOMIC_EXT_CLASSPATH} made absolute, {@code PATH}
+   * led by the slug's Java, then {@code extraVars}.
    *
    * @param classpath entries to put before the app's {@code DATOMIC_EXT_CLASSPATH}
    * @param extraVars variables the process needs (e.g. PGPASSFILE); never secret values
    */
-  public static List<String> environment(Map<String, String> env, Path appDir,
+  public static ExecPlan plan(Map<String, String> env, Path appDir, Path program,
       List<Path> classpath, Map<String, String> extraVars) {
-    List<String> argv = new ArrayList<>();
-    argv.add("env");
-    argv.add("-u");
-    argv.add("_JAVA_OPTIONS");
-    argv.add("JAVA_OPTS=" + withoutHeapOptions(saved(env, "JAVA_OPTS")));
-    argv.add("JAVA_TOOL_OPTIONS=" + withoutHeapOptions(saved(env, "JAVA_TOOL_OPTIONS")));
-    argv.add("XMX=");
-    argv.add("XMS=");
+    ExecPlan plan = ExecPlan.of(program)
+        .unset("_JAVA_OPTIONS")
+        .set("JAVA_OPTS", withoutHeapOptions(saved(env, "JAVA_OPTS")))
+        .set("JAVA_TOOL_OPTIONS", withoutHeapOptions(saved(env, "JAVA_TOOL_OPTIONS")))
+        .set("XMX", "")
+        .set("XMS", "");
     List<String> entries = new ArrayList<>();
     classpath.forEach(p -> entries.add(p.toString()));
     Optional.ofNullable(env.get("DATOMIC_EXT_CLASSPATH")).filter(cp -> !cp.isBlank())
         .ifPresent(cp -> entries.add(absoluteClasspath(cp, appDir)));
     if (!entries.isEmpty()) {
-      argv.add("DATOMIC_EXT_CLASSPATH=" + String.join(":", entries));
+      plan.set("DATOMIC_EXT_CLASSPATH", String.join(":", entries));
     }
     Optional.ofNullable(env.get("DATOMIC_BUILDPACK_JAVA")).map(Path::of).map(Path::getParent)
-        .ifPresent(bin -> argv.add("PATH=" + bin + ":" + env.getOrDefault("PATH", "/usr/bin:/bin")));
-    extraVars.forEach((k, v) -> argv.add(k + "=" + v));
-    return argv;
+        .ifPresent(bin -> plan.set("PATH", bin + ":" + env.getOrDefault("PATH", "/usr/bin:/bin")));
+    return plan.setAll(extraVars);
   }
 
   /**
@@ -80,12 +75,5 @@ public final class JavaExec {
   public static String withoutHeapOptions(String options) {
     return String.join(" ", Arrays.stream(options.trim().split("\\s+"))
         .filter(o -> !o.isEmpty() && !HEAP_OPTION.matcher(o).matches()).toList());
-  }
-
-  /** Writes argv NUL-separated for the launcher script's {@code mapfile -d ''}. */
-  public static void writePlan(Path plan, List<String> argv) throws IOException {
-    StringBuilder out = new StringBuilder();
-    argv.forEach(a -> out.append(a).append('\0'));
-    Files.writeString(plan, out, StandardCharsets.UTF_8);
   }
 }

@@ -1,8 +1,11 @@
 package datomic.buildpack.dyno;
 
+import datomic.buildpack.output.UserError;
 import datomic.buildpack.storage.PgPassFile;
 import datomic.buildpack.storage.PostgresUrl;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,6 +33,27 @@ public final class PeerStorage {
       file = runtime.write(PgPassFile.FILE_NAME, PgPassFile.of(url).text());
     }
     return new PeerStorage(url, support, file);
+  }
+
+  /**
+   * Refuses to start a process that prints its storage URI at start (the peer server's "Serving
+   * URI", the Console's banner), past any masking of ours, when the password would be in it: a
+   * driver too old for pgpass files.
+   *
+   * @param process who prints it, as the message names it: "The peer server", "The Console"
+   */
+  public PeerStorage refusePasswordInPrintedUri(String process, String... otherWays) {
+    if (url.password().isPresent() && !passwordInFile()) {
+      List<String> lines = new ArrayList<>(List.of(
+          "It prints its storage URI at start, and this Datomic's PostgreSQL driver ("
+              + support.evidence() + ") cannot read",
+          "the password from a file instead (pgjdbc 42.3 or later can). Use a newer Datomic"
+              + " (heroku config:set DATOMIC_VERSION=...)" + (otherWays.length > 0 ? "," : ".")));
+      lines.addAll(List.of(otherWays));
+      throw new UserError(process + " would print the storage password in the log.",
+          lines.toArray(String[]::new));
+    }
+    return this;
   }
 
   public PostgresUrl url() {

@@ -2,6 +2,7 @@ package datomic.buildpack.dyno.backup;
 
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
+import datomic.buildpack.dyno.BootContext;
 import datomic.buildpack.dyno.BootSummary;
 import datomic.buildpack.dyno.DynoMemory;
 import datomic.buildpack.dyno.Heap;
@@ -54,6 +55,7 @@ public final class Backups {
   private static final Pattern T_LIST = Pattern.compile("[\\s\\[\\](),0-9]*[0-9][\\s\\[\\](),0-9]*");
   private static final Pattern NUMBER = Pattern.compile("[0-9]+");
 
+  private final BootContext boot;
   private final ConfigRegistry registry;
   private final Environment env;
   private final SlugLayout slug;
@@ -61,13 +63,13 @@ public final class Backups {
   private final Log log;
   private final PrintStream out;
 
-  public Backups(ConfigRegistry registry, Environment env, SlugLayout slug,
-      Optional<DynoMemory> dyno, Log log) {
-    this.registry = registry;
-    this.env = env;
-    this.slug = slug;
-    this.dyno = dyno;
-    this.log = log;
+  public Backups(BootContext boot) {
+    this.boot = boot;
+    this.registry = boot.registry();
+    this.env = boot.env();
+    this.slug = boot.slug();
+    this.dyno = Optional.of(boot.memory());
+    this.log = boot.log();
     this.out = log.out();
   }
 
@@ -82,23 +84,14 @@ public final class Backups {
     final DatomicTool tool;
 
     Setup(String what) {
-      registry.validate(env, log);
+      boot.checkEnvironment();
       build = BuildInfo.read(slug);
       Path datomic = slug.distDir().resolve("bin/datomic");
       if (!Files.isExecutable(datomic)) {
         throw new UserError("This Datomic distribution has no bin/datomic.",
             "Backups need Datomic Pro's bin/datomic; check DATOMIC_VERSION and push again.");
       }
-      String urlVar = registry.value(env, PostgresUrl.URL_VAR_SETTING)
-          .orElse(PostgresUrl.DEFAULT_URL_VAR);
-      if (build.isFree() || env.get(urlVar).isEmpty()) {
-        throw new UserError("There is no Postgres storage to " + what + ".",
-            build.isFree() ? "Datomic Free keeps its data on the transactor's own disk."
-                : "No database URL (" + urlVar + ") is set: dev storage lives on the transactor's"
-                    + " own disk and is lost at every restart.",
-            "Use Datomic Pro with Heroku Postgres: heroku addons:create heroku-postgresql");
-      }
-      url = PostgresUrl.fromEnvironment(registry, env);
+      url = boot.requirePostgres("datomic-buildpack " + what);
       location = location();
       aws = location.s3() ? Optional.of(AwsCredentials.forS3(env, location)) : Optional.empty();
       heap = heap();

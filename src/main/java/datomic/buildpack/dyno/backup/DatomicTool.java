@@ -76,20 +76,11 @@ final class DatomicTool {
   }
 
   /**
-   * The child's environment: the cleaned JVM options and PATH of {@link JavaExec#environment}
-   * (read from the {@code env -u NAME NAME=value ...} prefix it builds for exec'd processes), no
-   * AWS variables but those given, then the extra ones.
+   * The child's environment: the cleaned JVM options and PATH of {@link JavaExec#plan}, as for
+   * every Datomic process, no AWS variables but those given, then the extra ones.
    */
   private void environment(Map<String, String> child) {
-    List<String> prefix = JavaExec.environment(env, appDir, List.of(), Map.of());
-    for (int i = 1; i < prefix.size(); i++) {
-      String item = prefix.get(i);
-      if (item.equals("-u") && i + 1 < prefix.size()) {
-        child.remove(prefix.get(++i));
-      } else if (item.indexOf('=') > 0) {
-        child.put(item.substring(0, item.indexOf('=')), item.substring(item.indexOf('=') + 1));
-      }
-    }
+    JavaExec.plan(env, appDir, datomic, List.of(), Map.of()).applyTo(child);
     for (String name : AwsCredentials.CHILD_VARS) {
       child.remove(name);
     }

@@ -2,9 +2,11 @@ package datomic.buildpack.dyno.peerserver;
 
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
+import datomic.buildpack.dyno.BootContext;
 import datomic.buildpack.dyno.BootSummary;
 import datomic.buildpack.dyno.DynoMemory;
 import datomic.buildpack.dyno.DynoNetwork;
+import datomic.buildpack.dyno.ExecPlan;
 import datomic.buildpack.dyno.Heap;
 import datomic.buildpack.dyno.JavaExec;
 import datomic.buildpack.dyno.PeerStorage;
@@ -15,14 +17,12 @@ import datomic.buildpack.output.Secrets;
 import datomic.buildpack.output.UserError;
 import datomic.buildpack.slug.BuildInfo;
 import datomic.buildpack.slug.SlugLayout;
-import datomic.buildpack.storage.PgPassFile;
 import datomic.buildpack.storage.PostgresUrl;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 
 /**
  * A {@code peer-server} dyno's boot, and {@code create-database}, in order: check config vars,
@@ -38,52 +38,44 @@ public final class PeerServerBoot {
   static final String PLAN_FILE = "peer-server.edn";
   static final String CREATE_COMMAND = "datomic-buildpack create-database";
 
+  /** Who needs the storage and prints its URIs, as messages name it. */
+  private static final String PROCESS = "The peer server";
+
+  private final BootContext boot;
   private final ConfigRegistry registry;
   private final Environment env;
   private final SlugLayout slug;
   private final Log log;
 
-  public PeerServerBoot(ConfigRegistry registry, Environment env, SlugLayout slug, Log log) {
-    this.registry = registry;
-    this.env = env;
-    this.slug = slug;
-    this.log = log;
+  public PeerServerBoot(BootContext boot) {
+    this.boot = boot;
+    this.registry = boot.registry();
+    this.env = boot.env();
+    this.slug = boot.slug();
+    this.log = boot.log();
   }
 
   /**
-   * The {@code peer-server} process: settings read, summary printed, command returned. The
-   * peer-side options every peer of this app gets (the shipped metrics callback, the memcached
-   * of MemCachier or {@code DATOMIC_MEMCACHED*}) become system properties the main sets: in the
-   * private plan, so the memcached password is in no process argument.
+   * The {@code peer-server} process: settings read, storage prepared, summary printed, plan
+   * returned. The peer-side options every peer of this app gets (the shipped metrics callback,
+   * the memcached of MemCachier or {@code DATOMIC_MEMCACHED*}) become system properties the main
+   * sets: in the private plan, so the memcached password is in no process argument.
    */
-  public List<String> serve(DynoMemory dyno) {
+  public ExecPlan serve(DynoMemory dyno) {
+    boot.checkEnvironment();
     PeerOptions peers = PeerOptions.of(registry, env, slug);
-    return serve(dyno, config -> {
-      peers.systemProperties().forEach((name, value) -> config.withSystemProperty(name, value,
-          peers.sourceOf(name), PeerOptions.SECRET_PROPERTIES.contains(name)));
-      return config;
-    });
-  }
-
-  /**
-   * As {@link #serve(DynoMemory)}, with {@code extend} adding to the settings before the plan is
-   * written (e.g. {@link PeerServerConfig#withSystemProperty} for a metrics callback).
-   */
-  public List<String> serve(DynoMemory dyno,
-      UnaryOperator<PeerServerConfig> extend) {
-    registry.validate(env, log);
-    BuildInfo build = BuildInfo.read(slug);
-    PeerServerConfig config = extend.apply(PeerServerConfig.read(registry, env, dyno));
-    PostgresUrl url = requirePostgres(build);
+    PeerServerConfig config = PeerServerConfig.read(registry, env, dyno);
+    peers.systemProperties().forEach((name, value) -> config.withSystemProperty(name, value,
+        peers.sourceOf(name), PeerOptions.SECRET_PROPERTIES.contains(name)));
+    PostgresUrl url = boot.requirePostgres(PROCESS);
     RuntimeDir runtime = RuntimeDir.forBoot(env, "peer-server", slug.appDir());
-    PeerStorage storage = PeerStorage.prepare(url, slug.distDir(), runtime);
-    refusePasswordInServingLines(storage);
+    PeerStorage storage = PeerStorage.prepare(url, slug.distDir(), runtime)
+        .refusePasswordInPrintedUri(PROCESS);
     Secrets secrets = registry.secrets(env).add(url.password().orElse(null));
     config.systemProperties().values().stream().filter(PeerServerConfig.SystemProperty::secret)
         .forEach(p -> secrets.add(p.value()));
 
-    log.step("Datomic " + build.displayEdition() + " " + build.version() + " peer server"
-        + env.get("DYNO").map(d -> " on " + d).orElse(""));
+    log.step(boot.heading("peer server"));
     summary(config, storage, secrets).forEach(line -> log.detail(secrets.mask(line)));
     warnings(config, dyno);
 
@@ -94,80 +86,38 @@ public final class PeerServerBoot {
     config.systemProperties().forEach((k, p) -> properties.put(k, p.value()));
     plan.put(":system-properties", properties);
     Path planFile = runtime.write(PLAN_FILE, Edn.write(plan) + "\n");
+    log.detail("Starting " + slug.appDir().relativize(slug.distDir()) + "/bin/run -m " + MAIN_NS);
     return command(config.heap(), storage, planFile);
   }
 
   /** {@code create-database NAME...}: the same main, told to create the databases and exit. */
-  public List<String> create(List<String> names, DynoMemory dyno) {
-    registry.validate(env, log);
+  public ExecPlan create(List<String> names, DynoMemory dyno) {
+    boot.checkEnvironment();
     if (names.isEmpty()) {
       throw new UserError("Name the databases to create.",
           "Usage: datomic-buildpack create-database NAME...");
     }
     List<String> databases = DatabaseNames.check(names, "the command line");
-    BuildInfo build = BuildInfo.read(slug);
-    PostgresUrl url = requirePostgres(build);
+    PostgresUrl url = boot.requirePostgres("create-database");
     RuntimeDir runtime = RuntimeDir.forBoot(env, "create-database", slug.appDir());
     PeerStorage storage = PeerStorage.prepare(url, slug.distDir(), runtime);
     int wait = Integer.parseInt(
         registry.value(env, PeerServerConfig.TRANSACTOR_WAIT).orElseThrow());
     Heap heap = new Heap(Heap.forDyno(dyno.megabytes()),
         "derived from " + dyno.megabytes() + " MB (" + dyno.source() + ")");
+    BuildInfo build = boot.build();
     log.step("Datomic " + build.displayEdition() + " " + build.version()
         + ": creating " + String.join(", ", databases) + " through the distribution's peer library");
     log.detail(BootSummary.line("storage", storageDescription(url), "config var " + url.source()));
     log.detail(storage.passwordSummary());
     log.detail(BootSummary.line("transactor wait", wait + " s",
-        source(PeerServerConfig.TRANSACTOR_WAIT)));
+        boot.source(PeerServerConfig.TRANSACTOR_WAIT)));
     Map<String, Object> plan = plan("create", databases, storage, true, wait,
         url.password().map(List::of).orElse(List.of()));
     plan.put(":peer-server-args", List.of());
     plan.put(":system-properties", Map.of());
     Path planFile = runtime.write(PLAN_FILE, Edn.write(plan) + "\n");
     return command(heap, storage, planFile);
-  }
-
-  /**
-   * The Postgres URL, or a refusal: a peer server on its own dyno cannot share the dev/free
-   * storage a transactor keeps on its own disk.
-   */
-  PostgresUrl requirePostgres(BuildInfo build) {
-    if (build.isFree()) {
-      throw new UserError("Datomic Free cannot serve peers from other dynos.",
-          "Free keeps its data on the transactor dyno's own disk (it cannot use Postgres), and a"
-              + " peer server",
-          "on another dyno cannot share that disk. Use Datomic Pro (no-cost licence) with Heroku"
-              + " Postgres:",
-          "heroku config:unset DATOMIC_EDITION");
-    }
-    String var = registry.value(env, PostgresUrl.URL_VAR_SETTING)
-        .orElse(PostgresUrl.DEFAULT_URL_VAR);
-    if (env.get(var).isEmpty()) {
-      throw new UserError("No Postgres: config var " + var + " is not set.",
-          "A peer server reads the storage the transactor writes. Without Postgres the transactor"
-              + " keeps dev",
-          "storage on its own dyno's disk, which a peer server on another dyno cannot share.",
-          "In the transactor's app: heroku addons:create heroku-postgresql",
-          "In a separate (query-group) app, attach the transactor app's database:",
-          "heroku addons:attach <transactor-app>::DATABASE --as DATABASE -a <this app>");
-    }
-    return PostgresUrl.fromEnvironment(registry, env);
-  }
-
-  /**
-   * Datomic's peer server prints "Serving URI as NAME" for each database at start, past any
-   * masking of ours: with a driver too old for pgpass files the URI would carry the password
-   * into the log (the Console refuses for the same reason).
-   */
-  private static void refusePasswordInServingLines(PeerStorage storage) {
-    if (storage.url().password().isPresent() && !storage.passwordInFile()) {
-      PgPassFile.Support support = storage.support();
-      throw new UserError("The peer server would print the storage password in the log.",
-          "It prints each database's URI at start, and this Datomic's PostgreSQL driver ("
-              + support.evidence() + ") cannot read",
-          "the password from a file instead (pgjdbc 42.3 or later can). Use a newer Datomic:"
-              + " heroku config:set DATOMIC_VERSION=...");
-    }
   }
 
   private List<String> summary(PeerServerConfig config, PeerStorage storage, Secrets secrets) {
@@ -194,7 +144,7 @@ public final class PeerServerBoot {
           k.key() + " / " + Secrets.MASK, k.source()));
     }
     lines.add(BootSummary.line("transactor wait", config.transactorWaitSeconds() + " s",
-        source(PeerServerConfig.TRANSACTOR_WAIT)));
+        boot.source(PeerServerConfig.TRANSACTOR_WAIT)));
     config.systemProperties().forEach((name, p) -> lines.add(BootSummary.line("-D" + name,
         p.secret() ? Secrets.MASK : p.value(), p.source())));
     return lines;
@@ -212,10 +162,6 @@ public final class PeerServerBoot {
               + " reach this peer server.",
           "Run the app in a Heroku Private Space (heroku apps:create -s <space>).");
     }
-  }
-
-  private String source(String var) {
-    return registry.isSet(env, var) ? "config var " + var : "default";
   }
 
   private static String storageDescription(PostgresUrl url) {
@@ -268,19 +214,17 @@ public final class PeerServerBoot {
     return args;
   }
 
-  /** {@code env ... bin/run -Xmx.. -Xms.. GC -D.. -m datomic-buildpack.peer-server PLAN}. */
-  private List<String> command(Heap heap, PeerStorage storage, Path planFile) {
-    List<String> argv = JavaExec.environment(env.asMap(), slug.appDir(),
-        List.of(slug.cljDir()), storage.environment());
-    argv.add(slug.distDir().resolve("bin/run").toString());
-    argv.add(heap.xmx());
-    argv.add(heap.xms());
-    argv.addAll(JavaExec.GC_OPTIONS);
-    argv.add("-Ddatomic.printConnectionInfo=false");
-    argv.add("-Dlogback.configurationFile=" + slug.logbackConfig());
-    argv.add("-m");
-    argv.add(MAIN_NS);
-    argv.add(planFile.toString());
-    return argv;
+  /** {@code bin/run -Xmx.. -Xms.. GC -D.. -m datomic-buildpack.peer-server PLAN}. */
+  private ExecPlan command(Heap heap, PeerStorage storage, Path planFile) {
+    return JavaExec.plan(env.asMap(), slug.appDir(), slug.distDir().resolve("bin/run"),
+            List.of(slug.cljDir()), storage.environment())
+        .arg(heap.xmx())
+        .arg(heap.xms())
+        .args(JavaExec.GC_OPTIONS)
+        .arg("-Ddatomic.printConnectionInfo=false")
+        .arg("-Dlogback.configurationFile=" + slug.logbackConfig())
+        .arg("-m")
+        .arg(MAIN_NS)
+        .arg(planFile.toString());
   }
 }

@@ -1,5 +1,6 @@
 package datomic.buildpack.dyno.transactor;
 
+import datomic.buildpack.dyno.ExecPlan;
 import datomic.buildpack.dyno.JavaExec;
 import datomic.buildpack.dyno.RuntimeDir;
 import datomic.buildpack.dyno.Size;
@@ -9,9 +10,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes the rendered properties to a private file and the command that replaces the launcher
- * process: {@code env} with cleaned JVM options, then the distribution's {@code bin/transactor}
- * with the heap, GC options, logging to stdout, and the properties file as its last argument.
+ * Writes the rendered properties to a private file, and the plan that replaces the launcher
+ * process: the distribution's {@code bin/transactor} with cleaned JVM options, the heap, GC
+ * options, logging to stdout, and the properties file as its last argument.
  */
 public final class Launcher {
   private Launcher() {}
@@ -24,24 +25,18 @@ public final class Launcher {
     return dir.write("transactor.properties", config.render());
   }
 
-  /** The command line to exec, as argv. */
-  public static List<String> command(SlugLayout slug, TransactorConfig config, Path properties,
+  /** The plan that execs {@code bin/transactor} with the heap, GC options and properties. */
+  public static ExecPlan command(SlugLayout slug, TransactorConfig config, Path properties,
       Map<String, String> env) {
-    // The folder the shipped metrics callback needs, before the app's own DATOMIC_EXT_CLASSPATH.
-    List<String> argv = JavaExec.environment(env, slug.appDir(),
-        config.metricsCallback().map(c -> c.classpathEntries(slug)).orElse(List.of()), Map.of());
-    argv.add(slug.distDir().resolve("bin/transactor").toString());
     String heap = Size.format(config.heapMb());
-    argv.add("-Xmx" + heap);
-    argv.add("-Xms" + heap);
-    argv.addAll(JavaExec.GC_OPTIONS);
-    argv.add("-Ddatomic.printConnectionInfo=false");
-    argv.add("-Dlogback.configurationFile=" + slug.logbackConfig());
-    argv.add(properties.toString());
-    return argv;
-  }
-
-  static String withoutHeapOptions(String options) {
-    return JavaExec.withoutHeapOptions(options);
+    // The folder the shipped metrics callback needs, before the app's own DATOMIC_EXT_CLASSPATH.
+    return JavaExec.plan(env, slug.appDir(), slug.distDir().resolve("bin/transactor"),
+            config.metricsCallback().map(c -> c.classpathEntries(slug)).orElse(List.of()), Map.of())
+        .arg("-Xmx" + heap)
+        .arg("-Xms" + heap)
+        .args(JavaExec.GC_OPTIONS)
+        .arg("-Ddatomic.printConnectionInfo=false")
+        .arg("-Dlogback.configurationFile=" + slug.logbackConfig())
+        .arg(properties.toString());
   }
 }

@@ -284,7 +284,7 @@ class BackupTest {
         + " is not usable", badLocation);
     Map<String, String> noDatabase = fileBackups();
     noDatabase.remove("DATABASE_URL");
-    cases.put("There is no Postgres storage to backup.", noDatabase);
+    cases.put("datomic-buildpack backup needs the app's Postgres storage.", noDatabase);
     Map<String, String> tooBig = fileBackups();
     tooBig.put("DATOMIC_BACKUP_XMX", "2g");
     cases.put("A 2g heap (config var DATOMIC_BACKUP_XMX) does not fit this dyno's 1024 MB",

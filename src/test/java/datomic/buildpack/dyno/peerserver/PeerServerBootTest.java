@@ -310,8 +310,8 @@ class PeerServerBootTest {
 
   @Test
   void refusesToRunWithoutPostgres() throws IOException {
-    refused(dyno(GB, null), "No Postgres: config var DATABASE_URL is not set.",
-        "a peer server on another dyno cannot share",
+    refused(dyno(GB, null), "The peer server needs the app's Postgres storage.",
+        "No database URL (DATABASE_URL) is set", "a process on another dyno cannot share",
         "heroku addons:attach <transactor-app>::DATABASE");
   }
 
@@ -465,7 +465,8 @@ class PeerServerBootTest {
     Run.Result r = Run.of(".datomic/bin/datomic-buildpack", "create-database", "orders")
         .in(app.build()).env(env).go();
     assertNotEquals(0, r.exitCode(), r.toString());
-    assertTrue(r.stderr().contains("No Postgres"), r.stderr());
+    assertTrue(r.stderr().contains("create-database needs the app's Postgres storage."),
+        r.stderr());
   }
 
   @Test

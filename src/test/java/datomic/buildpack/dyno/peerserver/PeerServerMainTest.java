@@ -9,7 +9,9 @@ import clojure.lang.IFn;
 import clojure.lang.Keyword;
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
+import datomic.buildpack.dyno.BootContext;
 import datomic.buildpack.dyno.DynoMemory;
+import datomic.buildpack.dyno.ExecPlan;
 import datomic.buildpack.local.PostgresServer.Database;
 import datomic.buildpack.local.PostgresServer;
 import datomic.buildpack.output.Log;
@@ -70,9 +72,10 @@ class PeerServerMainTest {
   }
 
   PeerServerBoot boot(Map<String, String> env) {
-    return new PeerServerBoot(ConfigRegistry.load(), Environment.of(env),
+    return new PeerServerBoot(new BootContext(ConfigRegistry.load(), Environment.of(env),
         new SlugLayout(tmp.resolve("app")), new Log(new PrintStream(
-            new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream())));
+            new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream())),
+        tmp.resolve("no-cgroup")));
   }
 
   static final DynoMemory DYNO = new DynoMemory(1024, "test");
@@ -80,7 +83,8 @@ class PeerServerMainTest {
   /** What the main does with the plan file the Java side wrote (all but exiting the JVM). */
   record Outcome(Map<?, ?> result, String out, String err, long millis) {}
 
-  static Outcome run(List<String> command) {
+  static Outcome run(ExecPlan exec) {
+    List<String> command = exec.command();
     Path plan = Path.of(command.get(command.size() - 1));
     // What PGPASSFILE does for the real process (pgjdbc reads this property first).
     System.setProperty("org.postgresql.pgpassfile", plan.resolveSibling("pgpass").toString());
@@ -167,15 +171,26 @@ class PeerServerMainTest {
   void systemPropertiesOfThePlanAreSetBeforeDatomicReadsThem() throws IOException {
     Database db = PG.newDatabase();
     createTable(db);
-    List<String> command = boot(env(db, "orders")).serve(DYNO, c -> c
-        .withSystemProperty("datomic.buildpack.test.callback", "my.ns/handler", "test", false)
-        .withSystemProperty("datomic.buildpack.test.password", "mc-secret-31", "test", true));
+    // The peer-side options of the app (a metrics callback, memcached with a password), through
+    // the same path as on a dyno.
+    Map<String, String> env = env(db, "orders");
+    env.put("DATOMIC_METRICS_CALLBACK", "my.ns/handler");
+    env.put("DATOMIC_MEMCACHED", "127.0.0.1:11211");
+    env.put("DATOMIC_MEMCACHED_USERNAME", "mc-user");
+    env.put("DATOMIC_MEMCACHED_PASSWORD", "mc-secret-31");
+    List<String> command = boot(env).serve(DYNO).command();
     Path plan = Path.of(command.get(command.size() - 1));
     Object read = Clojure.var(NS, "read-plan!").invoke(plan.toString());
-    Clojure.var(NS, "set-system-properties!").invoke(
-        ((Map<?, ?>) read).get(Keyword.intern("system-properties")));
-    assertEquals("my.ns/handler", System.getProperty("datomic.buildpack.test.callback"));
-    assertEquals("mc-secret-31", System.getProperty("datomic.buildpack.test.password"));
+    List<String> names = List.of("datomic.metricsCallback", "datomic.memcachedServers",
+        "datomic.memcachedUsername", "datomic.memcachedPassword");
+    try {
+      Clojure.var(NS, "set-system-properties!").invoke(
+          ((Map<?, ?>) read).get(Keyword.intern("system-properties")));
+      assertEquals("my.ns/handler", System.getProperty("datomic.metricsCallback"));
+      assertEquals("mc-secret-31", System.getProperty("datomic.memcachedPassword"));
+    } finally {
+      names.forEach(System::clearProperty); // other tests' peers in this JVM use no memcached
+    }
     assertTrue(((List<?>) ((Map<?, ?>) read).get(Keyword.intern("secrets")))
         .contains("mc-secret-31"), "secret properties are masked in the main's messages");
   }

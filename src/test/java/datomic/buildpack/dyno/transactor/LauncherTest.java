@@ -2,6 +2,7 @@ package datomic.buildpack.dyno.transactor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import datomic.buildpack.dyno.JavaExec;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -14,6 +15,6 @@ class LauncherTest {
     "'' | ''",
   })
   void removesHeapSettingsOtherBuildpacksAddAndKeepsTheRest(String in, String out) {
-    assertEquals(out, Launcher.withoutHeapOptions(in));
+    assertEquals(out, JavaExec.withoutHeapOptions(in));
   }
 }

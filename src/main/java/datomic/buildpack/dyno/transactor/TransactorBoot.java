@@ -2,9 +2,12 @@ package datomic.buildpack.dyno.transactor;
 
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
+import datomic.buildpack.dyno.BootContext;
 import datomic.buildpack.dyno.DynoMemory;
 import datomic.buildpack.dyno.DynoNetwork;
+import datomic.buildpack.dyno.ExecPlan;
 import datomic.buildpack.dyno.Heap;
+import datomic.buildpack.dyno.RuntimeDir;
 import datomic.buildpack.metrics.MetricsCallback;
 import datomic.buildpack.output.Echo;
 import datomic.buildpack.output.Log;
@@ -15,29 +18,58 @@ import datomic.buildpack.slug.SlugLayout;
 import datomic.buildpack.storage.ConnectionBudget;
 import datomic.buildpack.storage.KvsBootstrap;
 import datomic.buildpack.storage.PostgresUrl;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What happens at a transactor dyno's boot and in the release phase, in order: check config
- * vars, choose storage, refuse a standby that cannot work, prepare Postgres, decide the
- * properties, and print a summary that says where each value came from.
+ * The transactor's room: what happens at a transactor dyno's boot ({@link #boot}) and in the
+ * release phase ({@link #releaseChecks}), in order: check config vars, choose storage, refuse a
+ * standby that cannot work, prepare Postgres, decide the properties, and print a summary that
+ * says where each value came from. The boot then writes the properties to the dyno's private
+ * runtime folder and returns the plan that execs {@code bin/transactor}.
  */
-public final class BootPlan {
+public final class TransactorBoot {
+  /** The process type, naming its runtime folder. */
+  public static final String PROCESS_TYPE = "transactor";
+
   /** A dyno Heroku runs; more digits than an int holds are not one (and never overflow). */
   private static final Pattern TRANSACTOR_DYNO = Pattern.compile("transactor\\.(\\d{1,9})");
 
+  private final BootContext boot;
   private final ConfigRegistry registry;
   private final Environment env;
   private final SlugLayout slug;
   private final Log log;
 
-  public BootPlan(ConfigRegistry registry, Environment env, SlugLayout slug, Log log) {
-    this.registry = registry;
-    this.env = env;
-    this.slug = slug;
-    this.log = log;
+  public TransactorBoot(BootContext boot) {
+    this.boot = boot;
+    this.registry = boot.registry();
+    this.env = boot.env();
+    this.slug = boot.slug();
+    this.log = boot.log();
+  }
+
+  /**
+   * A transactor dyno's boot: configuration decided for this dyno's memory, storage prepared,
+   * summary printed, properties written; returns the plan that execs {@code bin/transactor}.
+   */
+  public ExecPlan boot() {
+    TransactorConfig config = prepare(Optional.of(boot.memory()));
+    Path properties = Launcher.writeProperties(
+        RuntimeDir.forBoot(env, PROCESS_TYPE, slug.appDir()), config);
+    log.detail("Starting " + slug.appDir().relativize(slug.distDir()) + "/bin/transactor");
+    return Launcher.command(slug, config, properties, env.asMap());
+  }
+
+  /**
+   * The release phase's checks of the transactor (it runs on a dyno of its own, so the memory
+   * is checked at the transactor's boot): every config var, transactor.properties, the memory
+   * settings, storage prepared.
+   */
+  public TransactorConfig releaseChecks() {
+    return prepare(Optional.empty());
   }
 
   /**
@@ -45,8 +77,8 @@ public final class BootPlan {
    *
    * @param dyno the dyno's memory, or empty in the release phase (it runs on another dyno)
    */
-  public TransactorConfig prepare(Optional<DynoMemory> dyno) {
-    registry.validate(env, log);
+  private TransactorConfig prepare(Optional<DynoMemory> dyno) {
+    boot.checkEnvironment();
     BuildInfo build = BuildInfo.read(slug);
     Storage storage = StorageSelector.select(registry, env, build, log);
     refuseUnsharedStandby(storage);
