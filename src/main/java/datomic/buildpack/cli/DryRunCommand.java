@@ -6,7 +6,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The local end-to-end run (the README's "main job"); needs no Heroku and no network. */
+/** The local end-to-end run (the README's "main job", docs/local.md); no Heroku, no network. */
 @Command(name = "dry-run",
     description = "Detect, compile and release a fixture app locally, then boot its transactor.")
 final class DryRunCommand implements Callable<Integer> {
