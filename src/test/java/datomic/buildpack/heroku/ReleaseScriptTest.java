@@ -69,14 +69,18 @@ class ReleaseScriptTest {
     return changelog.substring(start, end < 0 ? changelog.length() : end).strip();
   }
 
-  /** The files whose pins scripts/release moves: the README, docs/*.md and two app.json examples. */
+  /** The files whose pins scripts/release moves: README.md, docs/*.md, examples/NAME/app.json. */
   private static List<String> pinnedFiles(Path root) throws IOException {
-    List<String> files = new java.util.ArrayList<>(List.of("README.md", "examples/solo/app.json",
-        "examples/production/app.json"));
+    List<String> files = new java.util.ArrayList<>(List.of("README.md"));
     try (java.util.stream.Stream<Path> docs = Files.list(root.resolve("docs"))) {
       docs.map(p -> "docs/" + p.getFileName()).filter(f -> f.endsWith(".md")).sorted()
           .forEach(files::add);
     }
+    try (java.util.stream.Stream<Path> examples = Files.list(root.resolve("examples"))) {
+      examples.map(p -> "examples/" + p.getFileName() + "/app.json")
+          .filter(f -> Files.isRegularFile(root.resolve(f))).sorted().forEach(files::add);
+    }
+    assertTrue(files.contains("examples/query-group/app.json"), files.toString());
     return files;
   }
 
