@@ -7,9 +7,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The local end-to-end run (the README's "main job"); needs no Heroku and no network. A tool of
- * the checkout, not of the buildpack: it lives outside the shipped CLI jar ({@code ./dry-run} runs
- * it with the jar and {@code target/datomic-buildpack-local.jar} on the class path).
+ * The local end-to-end run (the README's "main job", docs/local.md); no Heroku, no network. A tool
+ * of the checkout, not of the buildpack: it lives outside the shipped CLI jar ({@code ./dry-run}
+ * runs it with the jar and {@code target/datomic-buildpack-local.jar} on the class path).
  */
 @Command(name = "dry-run", mixinStandardHelpOptions = true,
     description = "Detect, compile and release a fixture app locally, then boot its transactor.")

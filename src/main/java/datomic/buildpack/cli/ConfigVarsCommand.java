@@ -4,7 +4,7 @@ import datomic.buildpack.config.ConfigRegistry;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
-/** Prints the table of config vars the README carries (generated from the one registry). */
+/** Prints the table of config vars docs/configuration.md carries (from the one registry). */
 @Command(name = "config-vars", description = "Print the config vars this buildpack reads, as a Markdown table.")
 final class ConfigVarsCommand implements Callable<Integer> {
   @Override

@@ -17,7 +17,7 @@ import java.util.Optional;
 
 /**
  * The one registry of {@code DATOMIC_*} config vars, read from {@code config-vars.json}. Code reads
- * config vars through it; the README table is checked against it.
+ * config vars through it; the table in docs/configuration.md is checked against it.
  */
 public final class ConfigRegistry {
   private static final String RESOURCE = "/datomic/buildpack/config-vars.json";
@@ -114,7 +114,7 @@ public final class ConfigRegistry {
       if (var == null) {
         log.warning(Echo.value(name) + " is not a setting this buildpack knows; it is ignored.",
             closest(name).map(c -> "Did you mean " + c + "?").orElse(
-                "See the README for the config vars it reads."));
+                "See the buildpack's docs/configuration.md for the config vars it reads."));
         continue;
       }
       if (e.getValue().isEmpty()) {
@@ -131,7 +131,7 @@ public final class ConfigRegistry {
     }
   }
 
-  /** The README's table of config vars, one row per var, generated from this registry. */
+  /** The table of config vars in docs/configuration.md, one row per var, from this registry. */
   public String markdownTable() {
     StringBuilder out = new StringBuilder("| Config var | Default | Meaning |\n| --- | --- | --- |\n");
     for (ConfigVar v : vars.values()) {

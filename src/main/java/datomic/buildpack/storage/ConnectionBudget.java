@@ -186,8 +186,8 @@ public final class ConnectionBudget {
             + p.get("connections") + " connections)")
         .orElse("Move to a plan with more connections (heroku pg:info shows yours)."));
     lines.add("Or open fewer: lower DATOMIC_READ_CONCURRENCY / DATOMIC_WRITE_CONCURRENCY, and set "
-        + PEERS_SETTING + " to what your peers really open (see the README, Postgres"
-        + " connections).");
+        + PEERS_SETTING + " to what your peers really open (see the buildpack's"
+        + " docs/storage.md, Postgres connections).");
     return lines.toArray(String[]::new);
   }
 

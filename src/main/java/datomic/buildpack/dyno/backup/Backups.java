@@ -393,7 +393,8 @@ public final class Backups {
                 + r.exitCode() + ").",
             "Its output is above. ':restore/collision' means another database of that name is"
                 + " in storage;",
-            "restore into a fresh app (see the README) or under its own name.");
+            "restore into a fresh app (see the buildpack's docs/backups.md) or under its own"
+                + " name.");
       }
       log.step("Restored " + name + ". Start the transactor and peers again:");
       log.detail("heroku ps:scale transactor=1 -a " + shownApp + "   (2 with a standby)");

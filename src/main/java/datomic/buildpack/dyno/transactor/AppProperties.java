@@ -136,7 +136,7 @@ final class AppProperties {
               + (unknown.size() == 1 ? "a transactor property" : "transactor properties")
               + " this buildpack knows.",
           "They are passed on to Datomic as they are; a misspelt key has no effect.",
-          "See the README's config vars table for the transactor properties.");
+          "See the buildpack's docs/configuration.md for the transactor properties.");
     }
   }
 

@@ -8,7 +8,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The memory sizing table the README documents, and the 75% rule at every size. */
+/** The memory sizing table docs/memory.md documents, and the 75% rule at every size. */
 class MemoryPlanTest {
   @ParameterizedTest(name = "{0} MB dyno")
   @CsvSource({

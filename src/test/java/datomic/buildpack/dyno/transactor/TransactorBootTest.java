@@ -518,8 +518,8 @@ class TransactorBootTest {
   }
 
   /**
-   * README: storage keys in the app's transactor.properties are ignored with a warning (storage
-   * comes from the database URL), and secrets there get a warning. A committed protocol or
+   * docs/configuration.md: storage keys in the app's transactor.properties are ignored with a
+   * warning (storage comes from the database URL), and secrets there get a warning. A committed protocol or
    * sql-url never sends the transactor to other storage than the summary says.
    */
   @Test
