@@ -11,6 +11,7 @@ import datomic.buildpack.build.distribution.InstalledDistribution;
 import datomic.buildpack.build.distribution.version.StickyVersion;
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
+import datomic.buildpack.config.Switches;
 import datomic.buildpack.dyno.transactor.StorageSelector;
 import datomic.buildpack.dyno.transactor.TransactorConfig;
 import datomic.buildpack.heroku.ProcfileStep;
@@ -76,8 +77,9 @@ final class CompileCommand implements Callable<Integer> {
     registry.validate(env, log);
     // A failure no user can cause, on purpose: how the tests see the unexpected-error path end to
     // end. Only the build's own process environment holds it (bin/compile exports no config var).
-    if ("compile".equals(System.getenv("DATOMIC_BUILDPACK_FAILPOINT"))) {
-      throw new IllegalStateException("DATOMIC_BUILDPACK_FAILPOINT=compile");
+    Switches switches = Switches.system();
+    if (switches.failsAt("compile")) {
+      throw new IllegalStateException(Switches.FAILPOINT + "=compile");
     }
     SlugLayout slug = new SlugLayout(buildDir);
     checkAppFiles(slug);
@@ -111,8 +113,8 @@ final class CompileCommand implements Callable<Integer> {
     step("slug", data);
     String jdkNote = jdk(slug, data, log);
     SlugSize.Parts parts = SlugSize.measure(slug);
-    SlugSize.print(parts, jdkNote, limit("DATOMIC_BUILDPACK_SLUG_WARN_BYTES", SlugSize.WARN_BYTES),
-        limit("DATOMIC_BUILDPACK_SLUG_LIMIT_BYTES", SlugSize.LIMIT_BYTES), log);
+    SlugSize.print(parts, jdkNote, switches.bytes(Switches.SLUG_WARN_BYTES, SlugSize.WARN_BYTES),
+        switches.bytes(Switches.SLUG_LIMIT_BYTES, SlugSize.LIMIT_BYTES), log);
     data.put("slug_jdk_bytes", parts.jdk());
     data.put("slug_datomic_bytes", parts.datomic());
     data.put("slug_buildpack_bytes", parts.buildpack());
@@ -170,15 +172,6 @@ final class CompileCommand implements Callable<Integer> {
   }
 
   /** A platform limit, or the smaller one a test sets through the buildpack's plumbing var. */
-  private static long limit(String testVar, long platform) {
-    String set = System.getenv(testVar);
-    try {
-      return set == null ? platform : Long.parseLong(set.strip());
-    } catch (NumberFormatException e) {
-      return platform;
-    }
-  }
-
   /** The jar this CLI runs from; it is copied into the slug for the dyno-side commands. */
   private static Path ownJar() throws URISyntaxException {
     Path jar = Path.of(CompileCommand.class.getProtectionDomain().getCodeSource().getLocation()

@@ -1,7 +1,7 @@
 package datomic.buildpack.cli;
 
 import datomic.buildpack.dyno.BootContext;
-import datomic.buildpack.dyno.transactor.TransactorBoot;
+import datomic.buildpack.dyno.release.ReleaseChecks;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,7 +18,7 @@ final class ReleasePhaseCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     BootContext boot = dyno.context();
-    new TransactorBoot(boot).releaseChecks();
+    ReleaseChecks.run(boot);
     boot.log().step("Release checks passed: configuration valid, storage ready");
     return 0;
   }

@@ -2,6 +2,9 @@ package datomic.buildpack.heroku;
 
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
+import datomic.buildpack.config.Switches;
+import datomic.buildpack.dyno.BootContext;
+import datomic.buildpack.dyno.release.ReleaseChecks;
 import datomic.buildpack.dyno.transactor.StorageSelector;
 import datomic.buildpack.output.Log;
 import datomic.buildpack.output.Secrets;
@@ -14,6 +17,7 @@ import datomic.buildpack.storage.PostgresUrl;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -122,7 +126,10 @@ public final class CiChecks {
   private String configVars() {
     log.step("Checking config vars");
     registry.validate(env, log);
-    return "every DATOMIC_* config var is valid";
+    List<String> processes = ReleaseChecks.otherProcesses(
+        new BootContext(registry, env, slug, log, Path.of("/sys/fs/cgroup")));
+    return "every DATOMIC_* config var is valid"
+        + (processes.isEmpty() ? "" : "; checked " + String.join(", ", processes));
   }
 
   private String database() {
@@ -140,8 +147,7 @@ public final class CiChecks {
     PostgresUrl url = PostgresUrl.fromEnvironment(registry, env);
     url.password().ifPresent(secrets::add);
     KvsBootstrap bootstrap = KvsBootstrap.forUrl(url, registry, env).log(log);
-    env.get("DATOMIC_BUILDPACK_BACKOFF_MS").map(Long::parseLong)
-        .ifPresent(ms -> bootstrap.backoffBase(Duration.ofMillis(ms)));
+    Switches.of(env).backoff().ifPresent(bootstrap::backoffBase);
     String result = bootstrap.ensureTable().describe();
     log.detail(result + " at " + url.host() + ":" + url.port() + "/" + url.database()
         + " (sslmode=" + url.sslMode() + ")");

@@ -172,6 +172,25 @@ public final class Backups {
     return location;
   }
 
+  /**
+   * The release phase's checks of backups, when this app configures them ({@code
+   * DATOMIC_BACKUP_*} set): the location, the default database list and the heap setting, as a
+   * backup reads them. Returns what was checked, or empty when backups are not configured.
+   */
+  public Optional<String> releaseChecks() {
+    boolean configured = env.asMap().keySet().stream()
+        .anyMatch(name -> name.startsWith("DATOMIC_BACKUP_"));
+    if (!configured) {
+      return Optional.empty();
+    }
+    location();
+    if (registry.value(env, DATABASES_SETTING).isPresent()) {
+      databases(List.of());
+    }
+    Heap.decide(registry, env, XMX_SETTING, Optional.empty());
+    return Optional.of("the backup settings (DATOMIC_BACKUP_*)");
+  }
+
   private Heap heap() {
     // This command's JVM stays beside bin/datomic (it runs one database after another).
     Optional<DynoMemory> left = dyno.map(d -> new DynoMemory(d.megabytes() - OWN_JVM_MB,

@@ -2,6 +2,7 @@ package datomic.buildpack.dyno.peerserver;
 
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
+import datomic.buildpack.config.Switches;
 import datomic.buildpack.dyno.BootContext;
 import datomic.buildpack.dyno.BootSummary;
 import datomic.buildpack.dyno.DynoMemory;
@@ -19,10 +20,12 @@ import datomic.buildpack.slug.BuildInfo;
 import datomic.buildpack.slug.SlugLayout;
 import datomic.buildpack.storage.PostgresUrl;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A {@code peer-server} dyno's boot, and {@code create-database}, in order: check config vars,
@@ -88,6 +91,22 @@ public final class PeerServerBoot {
     Path planFile = runtime.write(PLAN_FILE, Edn.write(plan) + "\n");
     log.detail("Starting " + slug.appDir().relativize(slug.distDir()) + "/bin/run -m " + MAIN_NS);
     return command(config.heap(), storage, planFile);
+  }
+
+  /**
+   * The release phase's checks of the peer server, when this app configures one (a
+   * {@code DATOMIC_PEER_SERVER_*} config var is set): its settings as at its boot, and its
+   * storage. Returns what was checked, or empty when there is no peer server to check.
+   */
+  public Optional<String> releaseChecks() {
+    boolean configured = env.asMap().keySet().stream()
+        .anyMatch(name -> name.startsWith(PeerServerConfig.PREFIX));
+    if (!configured) {
+      return Optional.empty();
+    }
+    PeerServerConfig.check(registry, env);
+    boot.requirePostgres(PROCESS);
+    return Optional.of("the peer server's settings (" + PeerServerConfig.PREFIX + "*)");
   }
 
   /** {@code create-database NAME...}: the same main, told to create the databases and exit. */
@@ -188,8 +207,7 @@ public final class PeerServerBoot {
     plan.put(":databases", dbs);
     plan.put(":create-databases", create);
     plan.put(":wait-ms", waitSeconds * 1000L);
-    plan.put(":backoff-ms", env.get("DATOMIC_BUILDPACK_BACKOFF_MS").map(Long::parseLong)
-        .orElse(500L));
+    plan.put(":backoff-ms", Switches.of(env).backoff().map(Duration::toMillis).orElse(500L));
     plan.put(":create-command", CREATE_COMMAND);
     plan.put(":secrets", secrets);
     return plan;

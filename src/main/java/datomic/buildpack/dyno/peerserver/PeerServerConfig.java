@@ -21,6 +21,8 @@ import java.util.Optional;
 public final class PeerServerConfig {
   /** The Procfile process type (its dynos' DNS names start {@code <n>.peer-server.}). */
   static final String PEER_SERVER_PROCESS = "peer-server";
+  /** Every config var of the peer server starts with this. */
+  public static final String PREFIX = "DATOMIC_PEER_SERVER_";
   static final String DATABASES = "DATOMIC_PEER_SERVER_DATABASES";
   static final String ACCESS_KEY = "DATOMIC_PEER_SERVER_ACCESS_KEY";
   static final String SECRET = "DATOMIC_PEER_SERVER_SECRET";
@@ -71,6 +73,19 @@ public final class PeerServerConfig {
    */
   public static PeerServerConfig read(ConfigRegistry registry, Environment env,
       DynoMemory dyno) {
+    return read(registry, env, Optional.of(dyno));
+  }
+
+  /**
+   * The release phase's check of the same settings, on a dyno of its own: everything but the
+   * heap's fit to the peer server's dyno (checked at its boot).
+   */
+  public static void check(ConfigRegistry registry, Environment env) {
+    read(registry, env, Optional.empty());
+  }
+
+  private static PeerServerConfig read(ConfigRegistry registry, Environment env,
+      Optional<DynoMemory> dyno) {
     List<String> databases = databases(env);
     List<AccessKey> keys = new ArrayList<>();
     keys.add(currentKey(env));
@@ -84,8 +99,11 @@ public final class PeerServerConfig {
       }
       keys.add(previous);
     });
-    Heap heap = Heap.decide(registry, env, XMX, Optional.of(dyno)).orElseThrow();
-    heap.checkFits(Optional.of(dyno), "peer server", XMX, "peer-server");
+    // Without the dyno (the release phase) only a set heap is decided, and checked alone.
+    Heap heap = Heap.decide(registry, env, XMX, dyno).orElse(null);
+    if (heap != null) {
+      heap.checkFits(dyno, "peer server", XMX, "peer-server");
+    }
     Setting port = setting(registry, env, PORT).orElseThrow();
     return new PeerServerConfig(databases, List.copyOf(keys), DynoNetwork.address(env, HOST),
         port, setting(registry, env, CONCURRENCY), heap,

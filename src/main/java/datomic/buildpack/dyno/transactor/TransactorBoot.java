@@ -2,6 +2,7 @@ package datomic.buildpack.dyno.transactor;
 
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
+import datomic.buildpack.config.Switches;
 import datomic.buildpack.dyno.BootContext;
 import datomic.buildpack.dyno.DynoMemory;
 import datomic.buildpack.dyno.DynoNetwork;
@@ -149,8 +150,7 @@ public final class TransactorBoot {
 
   private KvsBootstrap bootstrap(PostgresUrl url) {
     KvsBootstrap bootstrap = KvsBootstrap.forUrl(url, registry, env).log(log);
-    env.get("DATOMIC_BUILDPACK_BACKOFF_MS").map(Long::parseLong)
-        .ifPresent(ms -> bootstrap.backoffBase(java.time.Duration.ofMillis(ms)));
+    Switches.of(env).backoff().ifPresent(bootstrap::backoffBase);
     return bootstrap;
   }
 

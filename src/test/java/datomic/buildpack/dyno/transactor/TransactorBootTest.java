@@ -496,6 +496,42 @@ class TransactorBootTest {
     assertTrue(bad.stderr().contains("DATOMIC_ENCRYPT_CHANNEL=maybe"), bad.stderr());
   }
 
+  /**
+   * The release phase checks the configuration of every process the app runs, not only the
+   * registry's: a peer-server or backup setting that only fails when that dyno restarts fails the
+   * release instead, and a good one passes, saying it was checked.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "a key with a comma | DATOMIC_PEER_SERVER_ACCESS_KEY=a,b | contains a comma",
+      "a half-set previous pair | DATOMIC_PEER_SERVER_PREVIOUS_ACCESS_KEY=old-key"
+          + " | DATOMIC_PEER_SERVER_PREVIOUS_SECRET",
+      "a bad database name | DATOMIC_PEER_SERVER_DATABASES=orders,no_such! | is not valid",
+      "a bad backup URL | DATOMIC_BACKUP_URL=https://example.com/backups | is not usable",
+      "a bad backup database | DATOMIC_BACKUP_DATABASES=no_such! | is not a Datomic database name",
+  })
+  void releasePhaseChecksEveryProcesssSettings(String what, String setting, String expected)
+      throws IOException {
+    Database db = PG.newDatabase();
+    Map<String, String> env = new HashMap<>(Map.of("DYNO", "release.1", "DATABASE_URL", db.url(),
+        "DATOMIC_PEER_SERVER_DATABASES", "orders", "DATOMIC_PEER_SERVER_ACCESS_KEY", "ak-1",
+        "DATOMIC_PEER_SERVER_SECRET", "sk-release-check-1", "DATOMIC_BACKUP_URL",
+        "file://" + tmp.resolve("backups")));
+    Run.Result good = Run.of(".datomic/bin/datomic-buildpack", "release-phase")
+        .in(app.build()).env(env).go();
+    assertEquals(0, good.exitCode(), good.toString());
+    assertTrue(good.stdout().contains("checked   the peer server's settings"), good.stdout());
+    assertTrue(good.stdout().contains("checked   the backup settings"), good.stdout());
+
+    String[] kv = setting.split("=", 2);
+    env.put(kv[0], kv[1]);
+    Run.Result bad = Run.of(".datomic/bin/datomic-buildpack", "release-phase")
+        .in(app.build()).env(env).go();
+    assertNotEquals(0, bad.exitCode(), what + ": " + bad);
+    assertTrue(bad.stderr().contains(expected), what + ": " + bad.stderr());
+    assertFalse(bad.all().contains("Release checks passed"), bad.all());
+  }
+
   @Test
   void releasePhaseLeavesTheSeventyFivePercentRuleToTheTransactorsOwnBoot() throws IOException {
     Database db = PG.newDatabase();
