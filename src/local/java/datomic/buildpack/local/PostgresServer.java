@@ -330,11 +330,6 @@ public final class PostgresServer implements AutoCloseable {
     execute("postgres", "CREATE DATABASE " + ident(name) + " OWNER " + ident(owner));
   }
 
-  /** Grants CREATE on schema public of {@code database} to {@code role}. */
-  public void grantCreate(String database, String role) {
-    execute(database, "GRANT CREATE ON SCHEMA public TO " + ident(role));
-  }
-
   /** {@code postgres://user:pass@127.0.0.1:port/db}, user and password percent-encoded. */
   public String url(String user, String password, String database) {
     return "postgres://" + pct(user) + ":" + pct(password) + "@" + HOST + ":" + port + "/"

@@ -6,14 +6,12 @@ import datomic.buildpack.dyno.peerserver.ClientConfig;
 import datomic.buildpack.output.Log;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Prints what a Client API app needs to reach this app's peer server, as EDN and env lines. */
 @Command(name = "client-config",
     description = "Print the Client API config (EDN and env lines) for this app's peer server.")
 final class ClientConfigCommand implements Callable<Integer> {
-  @Mixin DynoOptions dyno; // accepted like every dyno-side command; config vars are all it needs
 
   @Option(names = "--show-secret",
       description = "Include the real secret (otherwise it is masked).")

@@ -16,6 +16,8 @@ import picocli.CommandLine;
  */
 final class ErrorHandler
     implements CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
+  /** A user error (a {@link UserError}): the user can act on the message. */
+  static final int USER = 1;
   static final int USAGE = 2;
   static final int INTERNAL = 70;
 
@@ -26,7 +28,7 @@ final class ErrorHandler
     UserError user = findUserError(ex);
     if (user != null) {
       log.error(user);
-      return user.exitCode();
+      return USER;
     }
     boolean debug = Switches.system().debug();
     List<String> report = new ArrayList<>(List.of(
@@ -63,7 +65,7 @@ final class ErrorHandler
     UserError user = findUserError(ex);
     if (user != null) { // an argument that cannot be converted, with a message of its own
       Log.system().error(user);
-      return user.exitCode();
+      return USER;
     }
     CommandLine cmd = ex.getCommandLine();
     Log.system().error(ex.getMessage(), List.of(

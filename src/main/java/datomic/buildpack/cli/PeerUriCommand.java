@@ -3,12 +3,10 @@ package datomic.buildpack.cli;
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
 import datomic.buildpack.dyno.peerserver.PeerOptions;
-import datomic.buildpack.slug.SlugLayout;
 import datomic.buildpack.storage.PostgresUrl;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -19,7 +17,6 @@ import picocli.CommandLine.Parameters;
 @Command(name = "peer-uri",
     description = "Print the datomic:sql:// URI peers use to connect to database DB_NAME.")
 final class PeerUriCommand implements Callable<Integer> {
-  @Mixin DynoOptions dyno; // accepted like every dyno-side command; the URL is all it needs
 
   @Parameters(index = "0", paramLabel = "DB_NAME", description = "Datomic database name.")
   String dbName;
@@ -46,8 +43,7 @@ final class PeerUriCommand implements Callable<Integer> {
     if (uriOnly) {
       return 0;
     }
-    PeerOptions peers = PeerOptions.of(registry, env,
-        new SlugLayout(dyno.appDir.toAbsolutePath().normalize()));
+    PeerOptions peers = PeerOptions.of(registry, env);
     List<String> cache = peers.otherAppsJvmOptions(showPassword);
     if (!cache.isEmpty()) {
       System.out.println("# Peers sharing this app's memcached ("

@@ -141,7 +141,7 @@ public final class Environment {
     return vars;
   }
 
-  /** A copy with extra or replaced values (used by tests and by the dry run). */
+  /** A copy with extra or replaced values. */
   public Environment with(String name, String value) {
     Map<String, String> copy = new TreeMap<>(vars);
     copy.put(name, value);

@@ -23,7 +23,6 @@ public final class MetricsCallback {
   public static final String SHIPPED = "datomic-buildpack.metrics/handler";
   public static final String SETTING = "DATOMIC_METRICS";
   public static final String USER_CALLBACK = "DATOMIC_METRICS_CALLBACK";
-  public static final String EXT_CLASSPATH = "DATOMIC_EXT_CLASSPATH";
   /** The transactor property and the peers' system property that name the callback. */
   public static final String PROPERTY = "metrics-callback";
   public static final String PEER_SYSTEM_PROPERTY = "datomic.metricsCallback";
@@ -76,14 +75,9 @@ public final class MetricsCallback {
     return shipped;
   }
 
-  /** {@code -Ddatomic.metricsCallback=...} for a peer-side JVM. */
-  public String peerJvmOption() {
-    return "-D" + PEER_SYSTEM_PROPERTY + "=" + callback;
-  }
-
   /**
    * What this callback adds to the classpath: the shipped sources' folder, or nothing (see
-   * {@code dyno.JavaExec#environment}, which puts it before the app's DATOMIC_EXT_CLASSPATH).
+   * {@code dyno.JavaExec#plan}, which puts it before the app's DATOMIC_EXT_CLASSPATH).
    */
   public List<Path> classpathEntries(SlugLayout slug) {
     return shipped ? List.of(slug.cljDir()) : List.of();

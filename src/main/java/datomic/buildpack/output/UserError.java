@@ -4,19 +4,14 @@ import java.util.List;
 
 /**
  * A failure the user can act on: a one-line summary for the {@code Error:} line, then what
- * happened and what to do. Shown without a stack trace; never carries a secret.
+ * happened and what to do. Shown without a stack trace; never carries a secret. A command that
+ * ends with one exits with status 1.
  */
 public class UserError extends RuntimeException {
   private final List<String> advice;
-  private final int exitCode;
 
   public UserError(String summary, String... advice) {
-    this(1, summary, advice);
-  }
-
-  public UserError(int exitCode, String summary, String... advice) {
     super(summary);
-    this.exitCode = exitCode;
     this.advice = List.of(advice);
   }
 
@@ -31,9 +26,5 @@ public class UserError extends RuntimeException {
 
   public List<String> advice() {
     return advice;
-  }
-
-  public int exitCode() {
-    return exitCode;
   }
 }

@@ -370,7 +370,7 @@ public final class KvsBootstrap {
       advice.add("The buildpack never drops or alters an existing table. If it holds no data you"
           + " need, drop it (DROP TABLE " + name + ";) and deploy again; otherwise point "
           + PostgresUrl.URL_VAR_SETTING + " at another database.");
-      throw new UserError(1, "Table " + name + " has the wrong shape for Datomic ("
+      throw new UserError("Table " + name + " has the wrong shape for Datomic ("
           + differences.size() + (differences.size() == 1 ? " difference)." : " differences)."),
           advice.toArray(String[]::new));
     }

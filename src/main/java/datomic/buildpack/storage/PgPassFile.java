@@ -1,6 +1,5 @@
 package datomic.buildpack.storage;
 
-import datomic.buildpack.files.PrivateFile;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -48,11 +47,6 @@ public final class PgPassFile {
   /** {@code \} becomes {@code \\} and {@code :} becomes {@code \:}, as libpq and pgjdbc read them. */
   static String escape(String field) {
     return field.replace("\\", "\\\\").replace(":", "\\:");
-  }
-
-  /** Writes the file into {@code dir} (mode 0600, replacing an older one) and returns its path. */
-  public Path writeIn(Path dir) throws IOException {
-    return PrivateFile.replace(dir, FILE_NAME, text());
   }
 
   /**

@@ -66,6 +66,22 @@ class SlugSizeTest {
     }
   }
 
+  /** A test switch with a value it does not take is a clear error, not a default or a "bug". */
+  @Test
+  void aBadValueOfATestSwitchIsAClearError() throws IOException {
+    try (BuildFixture app = BuildFixture.of("minimal-transactor", tmp.resolve("d"))
+        .withDistribution()) {
+      Run.Result bad = Run.of(Repo.bin("compile"), app.build().toString(),
+          app.cache().toString(), app.env().toString())
+          .env("DATOMIC_BUILDPACK_SLUG_WARN_BYTES", "lots").go();
+      assertEquals(1, bad.exitCode(), bad.toString());
+      assertTrue(bad.stderr().contains(" !     Error: DATOMIC_BUILDPACK_SLUG_WARN_BYTES=lots is not"
+          + " a number of bytes."), bad.stderr());
+      assertTrue(bad.stderr().contains("see CONTRIBUTING.md"), bad.stderr());
+      assertFalse(bad.all().contains("failed unexpectedly"), bad.all());
+    }
+  }
+
   /** A small JDK home: the machine's java behind a link, and the parts no process uses. */
   private Path fakeJdk(Path home) throws IOException {
     Files.createDirectories(home.resolve("bin"));

@@ -46,7 +46,7 @@ class StartupClassesTest {
           cgroup.toString(), "--exec-plan", tmp.resolve("peer-plan").toString());
       check("create-database", peer, "create-database", "--app-dir", build, "--cgroup-root",
           cgroup.toString(), "--exec-plan", tmp.resolve("create-plan").toString(), "db");
-      check("client-config", peer, "client-config", "--app-dir", build);
+      check("client-config", peer, "client-config");
     }
   }
 

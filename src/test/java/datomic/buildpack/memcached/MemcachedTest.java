@@ -9,13 +9,7 @@ import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
 import datomic.buildpack.dyno.peerserver.PeerOptions;
 import datomic.buildpack.output.UserError;
-import datomic.buildpack.slug.SlugLayout;
-import datomic.buildpack.testsupport.Machine;
-import datomic.buildpack.testsupport.Run;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -97,35 +91,30 @@ class MemcachedTest {
   }
 
   @Test
-  void peersGetThePasswordThroughAPrivateArgFileThatARealJvmReads() throws IOException {
+  void peersGetTheCallbackAndTheCacheAsSystemPropertiesWithThePasswordUnchanged() {
     Environment env = Environment.of(Map.of(
         "MEMCACHIER_SERVERS", "mc1.example.com",
         "MEMCACHIER_USERNAME", "user",
         "MEMCACHIER_PASSWORD", "p a\"s\\s#w'o$rd"));
-    PeerOptions peers = PeerOptions.of(REGISTRY, env, new SlugLayout(tmp));
-    assertEquals(List.of("-Ddatomic.metricsCallback=datomic-buildpack.metrics/handler",
-        "-Ddatomic.memcachedServers=mc1.example.com:11211",
-        "-Ddatomic.memcachedUsername=user"), peers.jvmOptions());
-    assertEquals(List.of(tmp.resolve(".datomic/clj")), peers.classpathEntries());
-    Path file = tmp.resolve("secret.args");
-    String jdkJavaOptions = peers.writeSecretArgFile(file);
-    assertEquals("@" + file, jdkJavaOptions);
-    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
-
-    Run.Result r = Run.of(Machine.jdkHome().resolve("bin/java").toString(),
-        "-XshowSettings:properties", "-version").env("JDK_JAVA_OPTIONS", jdkJavaOptions).go();
-    assertTrue(r.stderr().contains("datomic.memcachedPassword = p a\"s\\s#w'o$rd\n"), r.stderr());
-    assertEquals(1, r.stderr().split("p a\"s", -1).length - 1,
-        "the launcher shows the file's name, not its content:\n" + r.stderr());
+    PeerOptions peers = PeerOptions.of(REGISTRY, env);
+    assertEquals(Map.of(
+        "datomic.metricsCallback", "datomic-buildpack.metrics/handler",
+        "datomic.memcachedServers", "mc1.example.com:11211",
+        "datomic.memcachedUsername", "user",
+        "datomic.memcachedPassword", "p a\"s\\s#w'o$rd"), peers.systemProperties());
+    assertEquals(List.of("datomic.metricsCallback", "datomic.memcachedServers",
+        "datomic.memcachedUsername", "datomic.memcachedPassword"),
+        List.copyOf(peers.systemProperties().keySet()), "in order");
+    assertTrue(PeerOptions.SECRET_PROPERTIES.contains("datomic.memcachedPassword"));
+    assertTrue(peers.sourceOf("datomic.memcachedServers").contains("MEMCACHIER_SERVERS"),
+        peers.sourceOf("datomic.memcachedServers"));
   }
 
   @Test
   void metricsOffAndNoCacheLeaveNothingForPeers() {
     PeerOptions peers = PeerOptions.of(REGISTRY,
-        Environment.of(Map.of("DATOMIC_METRICS", "off")), new SlugLayout(tmp));
-    assertEquals(List.of(), peers.jvmOptions());
-    assertFalse(peers.hasSecrets());
-    assertEquals(List.of(), peers.classpathEntries());
+        Environment.of(Map.of("DATOMIC_METRICS", "off")));
+    assertEquals(Map.of(), peers.systemProperties());
     assertEquals(List.of(), peers.otherAppsJvmOptions(true));
   }
 }

@@ -160,7 +160,6 @@ class KvsBootstrapTest {
     assertTrue(all.contains("column val: expected bytea, found text"), all);
     assertFalse(all.contains("column id:"), all);
     assertTrue(all.contains(KvsBootstrap.CREATE_TABLE_SQL), all);
-    assertTrue(e.exitCode() != 0);
     assertFalse(all.contains(db.password()), all);
     assertEquals(before, snapshot(db));
   }
@@ -343,7 +342,6 @@ class KvsBootstrapTest {
       assertTrue(all.contains("Heroku will restart it"), all);
       assertTrue(all.contains("DATOMIC_STORAGE_CONNECT_ATTEMPTS"), all);
       assertFalse(all.contains("Zq8wSecret") || logged.contains("Zq8wSecret"), all + logged);
-      assertTrue(e.exitCode() != 0);
     }
   }
 
@@ -444,7 +442,6 @@ class KvsBootstrapTest {
     assertFalse(all.contains(wrong), all);
     assertFalse(all.contains(db.password()), all);
     assertEquals(List.of(), waits, "authentication failures are not retried");
-    assertTrue(e.exitCode() != 0);
   }
 
   /** A URL without a password: said at once, not 15 s of retries ending in "may be restarting". */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import datomic.buildpack.files.PrivateFile;
 import datomic.buildpack.local.PostgresServer.Database;
 import datomic.buildpack.local.PostgresServer;
 import datomic.buildpack.output.UserError;
@@ -55,7 +56,8 @@ class PgPassFileTest {
         + without);
     assertFalse(without.all().contains("datomic_kvs"), without.toString());
 
-    Path file = PgPassFile.of(url).writeIn(Files.createDirectories(tmp.resolve("runtime")));
+    Path file = PrivateFile.replace(Files.createDirectories(tmp.resolve("runtime")),
+        PgPassFile.FILE_NAME, PgPassFile.of(url).text());
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
     Run.Result withFile = connect(uri, Map.of(PgPassFile.ENV, file.toString()));
     assertTrue(withFile.all().contains("relation \"datomic_kvs\" does not exist"),

@@ -4,14 +4,6 @@ import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
 import datomic.buildpack.memcached.Memcached;
 import datomic.buildpack.metrics.MetricsCallback;
-import datomic.buildpack.slug.SlugLayout;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,31 +12,19 @@ import java.util.Set;
 
 /**
  * What a peer-side Datomic JVM needs besides its storage URI, from the same config vars as the
- * transactor: the metrics callback ({@code -Ddatomic.metricsCallback}, and {@code .datomic/clj}
- * on {@code DATOMIC_EXT_CLASSPATH} for the shipped one) and memcached
- * ({@code -Ddatomic.memcachedServers}, {@code ...Username}, {@code ...Password}). For processes
- * the buildpack starts (the peer server) and, memcached only, for peers in other apps
- * ({@code peer-uri}).
- *
- * <p>Secrets stay out of process arguments: {@link #jvmOptions()} holds only the non-secret
- * options; the secret ones go to a private argument file ({@link #writeSecretArgFile(Path)}) that
- * the child's {@code JDK_JAVA_OPTIONS=@FILE} hands to its JVM (Datomic's scripts start
- * {@code java}; the launcher prints only the file's path, never its content).
+ * transactor: the metrics callback ({@code datomic.metricsCallback}) and memcached
+ * ({@code datomic.memcachedServers}, {@code ...Username}, {@code ...Password}), as system
+ * properties. The peer server's boot puts them in its private plan file (so the password is in
+ * no process argument); {@code peer-uri} prints the memcached ones for peers in other apps.
  */
 public final class PeerOptions {
   /** System properties that hold secrets. */
   public static final Set<String> SECRET_PROPERTIES = Set.of("datomic.memcachedPassword");
-  public static final String JDK_JAVA_OPTIONS = "JDK_JAVA_OPTIONS";
 
-  private final SlugLayout slug;
-  private final Environment env;
   private final Optional<MetricsCallback> metrics;
   private final Optional<Memcached> memcached;
 
-  private PeerOptions(SlugLayout slug, Environment env, Optional<MetricsCallback> metrics,
-      Optional<Memcached> memcached) {
-    this.slug = slug;
-    this.env = env;
+  private PeerOptions(Optional<MetricsCallback> metrics, Optional<Memcached> memcached) {
     this.metrics = metrics;
     this.memcached = memcached;
   }
@@ -56,13 +36,9 @@ public final class PeerOptions {
    * @throws datomic.buildpack.output.UserError when MEMCACHIER_SERVERS / DATOMIC_MEMCACHED are
    *     not lists of {@code host[:port]}
    */
-  public static PeerOptions of(ConfigRegistry registry, Environment env, SlugLayout slug) {
-    return new PeerOptions(slug, env, MetricsCallback.forPeer(registry, env),
+  public static PeerOptions of(ConfigRegistry registry, Environment env) {
+    return new PeerOptions(MetricsCallback.forPeer(registry, env),
         Memcached.resolve(registry, env));
-  }
-
-  public Optional<MetricsCallback> metrics() {
-    return metrics;
   }
 
   public Optional<Memcached> memcached() {
@@ -83,64 +59,6 @@ public final class PeerOptions {
       return metrics.map(MetricsCallback::source).orElse("");
     }
     return memcached.map(m -> m.summarySource()).orElse("");
-  }
-
-  /** The non-secret ones as {@code -Dname=value}: safe for a command line. */
-  public List<String> jvmOptions() {
-    List<String> options = new ArrayList<>();
-    systemProperties().forEach((k, v) -> {
-      if (!SECRET_PROPERTIES.contains(k)) {
-        options.add("-D" + k + "=" + v);
-      }
-    });
-    return options;
-  }
-
-  /** Whether any property is secret (then {@link #writeSecretArgFile(Path)} has work to do). */
-  public boolean hasSecrets() {
-    return systemProperties().keySet().stream().anyMatch(SECRET_PROPERTIES::contains);
-  }
-
-  /**
-   * Writes the secret options to {@code file} (mode 0600, replaced if present) in the JVM's
-   * argument-file syntax, and returns the {@code JDK_JAVA_OPTIONS} value that makes a child JVM
-   * read it. The file belongs in the dyno's private runtime folder.
-   */
-  public String writeSecretArgFile(Path file) throws IOException {
-    StringBuilder text = new StringBuilder();
-    systemProperties().forEach((k, v) -> {
-      if (SECRET_PROPERTIES.contains(k)) {
-        text.append(quoteArg("-D" + k + "=" + v)).append('\n');
-      }
-    });
-    Files.deleteIfExists(file);
-    Files.createFile(file,
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.WRITE);
-    return "@" + file;
-  }
-
-  /** One argument of a JVM argument file: double-quoted, with {@code \ " CR LF} escaped. */
-  static String quoteArg(String arg) {
-    return "\"" + arg.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n")
-        .replace("\r", "\\r") + "\"";
-  }
-
-  /**
-   * Classpath entries the child needs (the shipped callback's folder), for
-   * {@code JavaExec.environment(env, appDir, classpathEntries(), ...)}, which puts them before the
-   * app's own {@code DATOMIC_EXT_CLASSPATH}.
-   */
-  public List<Path> classpathEntries() {
-    return metrics.map(m -> m.classpathEntries(slug)).orElse(List.of());
-  }
-
-  /** Lines for a boot summary (the password never). */
-  public List<String> summary(ConfigRegistry registry) {
-    List<String> lines = new ArrayList<>();
-    lines.add(MetricsCallback.summary(metrics, registry, env));
-    memcached.ifPresent(m -> lines.add(m.summary()));
-    return lines;
   }
 
   /**

@@ -66,7 +66,7 @@ public final class PeerServerBoot {
    */
   public ExecPlan serve(DynoMemory dyno) {
     boot.checkEnvironment();
-    PeerOptions peers = PeerOptions.of(registry, env, slug);
+    PeerOptions peers = PeerOptions.of(registry, env);
     PeerServerConfig config = PeerServerConfig.read(registry, env, dyno);
     peers.systemProperties().forEach((name, value) -> config.withSystemProperty(name, value,
         peers.sourceOf(name), PeerOptions.SECRET_PROPERTIES.contains(name)));

@@ -1,7 +1,5 @@
 package datomic.buildpack.dyno.transactor;
 
-import datomic.buildpack.dyno.Heap;
-
 /**
  * Heap and memory trio for a dyno, following Datomic's guidance: a 1 GB heap gets
  * 32m/256m/128m and a 4 GB heap 32m/512m/1g. Both spend 37.5% of the heap on the index and the
@@ -12,11 +10,6 @@ public record MemoryPlan(long heapMb, long indexThresholdMb, long indexMaxMb, lo
   static final long THRESHOLD_MB = 32;
   /** Datomic refuses to start when index max + object cache max exceed this share of heap. */
   static final double MAX_SHARE = 0.75;
-
-  /** The heap for a dyno of {@code dynoMb}: all but a quarter of it, leaving at least 256 MB. */
-  public static long heapFor(long dynoMb) {
-    return Heap.forDyno(dynoMb);
-  }
 
   /** The trio for a heap of {@code heapMb}. */
   public static MemoryPlan forHeap(long heapMb) {

@@ -3,6 +3,7 @@ package datomic.buildpack.dyno.transactor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import datomic.buildpack.dyno.Heap;
 import datomic.buildpack.dyno.Size;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -19,7 +20,7 @@ class MemoryPlanTest {
     "14336, 10752, 32, 512, 3520",
   })
   void sizingTable(long dyno, long heap, long threshold, long indexMax, long cacheMax) {
-    assertEquals(heap, MemoryPlan.heapFor(dyno));
+    assertEquals(heap, Heap.forDyno(dyno));
     MemoryPlan plan = MemoryPlan.forHeap(heap);
     assertEquals(new MemoryPlan(heap, threshold, indexMax, cacheMax), plan);
     assertTrue(plan.fitsHeap());
@@ -34,7 +35,7 @@ class MemoryPlanTest {
   @ParameterizedTest
   @ValueSource(longs = {512, 1000, 1024, 1500, 2048, 3000, 4095, 4096, 8192, 30000, 61440})
   void alwaysWithinSeventyFivePercentAndThresholdBelowMax(long dyno) {
-    MemoryPlan plan = MemoryPlan.forHeap(MemoryPlan.heapFor(dyno));
+    MemoryPlan plan = MemoryPlan.forHeap(Heap.forDyno(dyno));
     assertTrue(plan.fitsHeap(), plan.toString());
     assertTrue(plan.indexThresholdMb() < plan.indexMaxMb(), plan.toString());
     assertTrue(plan.heapMb() < dyno, plan.toString());
