@@ -1,8 +1,8 @@
 import com.sun.net.httpserver.HttpServer;
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
-import datomic.buildpack.build.distribution.DistributionInstaller;
-import datomic.buildpack.build.distribution.InstalledDistribution;
+import datomic.buildpack.compile.distribution.DistributionInstaller;
+import datomic.buildpack.compile.distribution.InstalledDistribution;
 import datomic.buildpack.local.FakeDistribution;
 import datomic.buildpack.output.Log;
 import java.io.InputStream;

@@ -1,7 +1,7 @@
 package datomic.buildpack.local;
 
-import datomic.buildpack.build.distribution.version.Edition;
-import datomic.buildpack.build.distribution.version.VersionCatalog;
+import datomic.buildpack.compile.distribution.version.Edition;
+import datomic.buildpack.compile.distribution.version.VersionCatalog;
 import datomic.buildpack.files.Trees;
 import datomic.buildpack.heroku.Procfile;
 import datomic.buildpack.heroku.ProcfileProcess;

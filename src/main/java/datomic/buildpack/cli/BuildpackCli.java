@@ -1,6 +1,6 @@
 package datomic.buildpack.cli;
 
-import datomic.buildpack.build.BuildpackVersion;
+import datomic.buildpack.compile.BuildpackVersion;
 import datomic.buildpack.output.Echo;
 import datomic.buildpack.output.UserError;
 import java.nio.file.InvalidPathException;

@@ -1,14 +1,14 @@
 package datomic.buildpack.cli;
 
-import datomic.buildpack.build.BuildData;
-import datomic.buildpack.build.BuildpackVersion;
-import datomic.buildpack.build.CacheMarker;
-import datomic.buildpack.build.JdkTrim;
-import datomic.buildpack.build.SlugSize;
-import datomic.buildpack.build.SlugWriter;
-import datomic.buildpack.build.distribution.DistributionInstaller;
-import datomic.buildpack.build.distribution.InstalledDistribution;
-import datomic.buildpack.build.distribution.version.StickyVersion;
+import datomic.buildpack.compile.BuildData;
+import datomic.buildpack.compile.BuildpackVersion;
+import datomic.buildpack.compile.CacheMarker;
+import datomic.buildpack.compile.JdkTrim;
+import datomic.buildpack.compile.SlugSize;
+import datomic.buildpack.compile.SlugWriter;
+import datomic.buildpack.compile.distribution.DistributionInstaller;
+import datomic.buildpack.compile.distribution.InstalledDistribution;
+import datomic.buildpack.compile.distribution.version.StickyVersion;
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
 import datomic.buildpack.config.Switches;

@@ -1,6 +1,6 @@
 package datomic.buildpack.cli;
 
-import datomic.buildpack.build.BuildpackVersion;
+import datomic.buildpack.compile.BuildpackVersion;
 import datomic.buildpack.config.Switches;
 import datomic.buildpack.output.Log;
 import datomic.buildpack.output.Secrets;

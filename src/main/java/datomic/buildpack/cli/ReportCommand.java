@@ -3,7 +3,7 @@ package datomic.buildpack.cli;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.jr.ob.JSON;
-import datomic.buildpack.build.BuildData;
+import datomic.buildpack.compile.BuildData;
 import datomic.buildpack.slug.BuildInfo;
 import datomic.buildpack.slug.SlugLayout;
 import java.nio.file.Files;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import datomic.buildpack.build.CacheMarker;
+import datomic.buildpack.compile.CacheMarker;
 import datomic.buildpack.files.Json;
 import datomic.buildpack.output.Log;
 import datomic.buildpack.testsupport.BuildFixture;

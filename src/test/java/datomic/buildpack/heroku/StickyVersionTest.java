@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import datomic.buildpack.build.CacheMarker;
+import datomic.buildpack.compile.CacheMarker;
 import datomic.buildpack.local.FakeDistribution;
 import datomic.buildpack.testsupport.BuildFixture;
 import datomic.buildpack.testsupport.FaultyHttpServer;
