@@ -1,7 +1,7 @@
 package datomic.buildpack.local;
 
-import datomic.buildpack.compile.distribution.version.Edition;
-import datomic.buildpack.compile.distribution.version.VersionCatalog;
+import datomic.buildpack.catalog.Edition;
+import datomic.buildpack.catalog.VersionCatalog;
 import datomic.buildpack.files.Trees;
 import datomic.buildpack.heroku.Procfile;
 import datomic.buildpack.heroku.ProcfileProcess;

@@ -1,7 +1,7 @@
 package datomic.buildpack.compile.distribution;
 
-import datomic.buildpack.compile.distribution.version.DatomicVersion;
-import datomic.buildpack.compile.distribution.version.Edition;
+import datomic.buildpack.catalog.DatomicVersion;
+import datomic.buildpack.catalog.Edition;
 import datomic.buildpack.compile.distribution.zip.ZipUnpacker;
 import datomic.buildpack.files.Json;
 import datomic.buildpack.files.Trees;

@@ -1,12 +1,12 @@
 package datomic.buildpack.compile.distribution;
 
+import datomic.buildpack.catalog.DatomicVersion;
+import datomic.buildpack.catalog.Edition;
+import datomic.buildpack.catalog.VersionCatalog;
 import datomic.buildpack.compile.distribution.download.Credentials;
 import datomic.buildpack.compile.distribution.download.Downloader;
-import datomic.buildpack.compile.distribution.version.DatomicVersion;
-import datomic.buildpack.compile.distribution.version.Edition;
 import datomic.buildpack.compile.distribution.version.LatestVersion;
 import datomic.buildpack.compile.distribution.version.StickyVersion;
-import datomic.buildpack.compile.distribution.version.VersionCatalog;
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
 import datomic.buildpack.output.Log;

@@ -1,12 +1,12 @@
 package datomic.buildpack.compile.distribution;
 
+import datomic.buildpack.catalog.DatomicVersion;
+import datomic.buildpack.catalog.Edition;
+import datomic.buildpack.catalog.VersionCatalog;
 import datomic.buildpack.compile.distribution.DistributionRequest.Plan;
 import datomic.buildpack.compile.distribution.download.DownloadException;
 import datomic.buildpack.compile.distribution.download.DownloadPolicy;
 import datomic.buildpack.compile.distribution.download.Downloader;
-import datomic.buildpack.compile.distribution.version.DatomicVersion;
-import datomic.buildpack.compile.distribution.version.Edition;
-import datomic.buildpack.compile.distribution.version.VersionCatalog;
 import datomic.buildpack.compile.distribution.zip.ArchiveException;
 import datomic.buildpack.output.Secrets;
 import datomic.buildpack.output.Units;

@@ -1,6 +1,6 @@
 package datomic.buildpack.dyno.transactor;
 
-import datomic.buildpack.compile.distribution.version.VersionCatalog;
+import datomic.buildpack.catalog.VersionCatalog;
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
 import datomic.buildpack.output.Log;

@@ -1,8 +1,8 @@
 package datomic.buildpack.dyno.transactor;
 
-import datomic.buildpack.compile.distribution.version.DatomicVersion;
-import datomic.buildpack.compile.distribution.version.Edition;
-import datomic.buildpack.compile.distribution.version.VersionCatalog;
+import datomic.buildpack.catalog.DatomicVersion;
+import datomic.buildpack.catalog.Edition;
+import datomic.buildpack.catalog.VersionCatalog;
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.ConfigVar;
 import datomic.buildpack.config.Environment;

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import datomic.buildpack.compile.distribution.version.DatomicVersion;
-import datomic.buildpack.compile.distribution.version.Edition;
+import datomic.buildpack.catalog.DatomicVersion;
+import datomic.buildpack.catalog.Edition;
 import datomic.buildpack.testsupport.FaultyHttpServer;
 import java.nio.file.Files;
 import java.nio.file.Path;

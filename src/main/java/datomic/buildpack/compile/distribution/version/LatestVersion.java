@@ -1,5 +1,6 @@
 package datomic.buildpack.compile.distribution.version;
 
+import datomic.buildpack.catalog.DatomicVersion;
 import datomic.buildpack.compile.distribution.download.Downloader;
 import datomic.buildpack.compile.distribution.zip.NotAZip;
 import java.io.ByteArrayInputStream;

@@ -1,5 +1,8 @@
 package datomic.buildpack.compile.distribution.version;
 
+import datomic.buildpack.catalog.DatomicVersion;
+import datomic.buildpack.catalog.Edition;
+import datomic.buildpack.catalog.VersionCatalog;
 import datomic.buildpack.compile.distribution.DistributionCache;
 import datomic.buildpack.compile.distribution.InstalledDistribution;
 import datomic.buildpack.files.Json;

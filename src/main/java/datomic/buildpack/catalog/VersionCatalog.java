@@ -1,4 +1,4 @@
-package datomic.buildpack.compile.distribution.version;
+package datomic.buildpack.catalog;
 
 import datomic.buildpack.files.Json;
 import java.io.IOException;

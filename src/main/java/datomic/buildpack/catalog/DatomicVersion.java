@@ -1,4 +1,4 @@
-package datomic.buildpack.compile.distribution.version;
+package datomic.buildpack.catalog;
 
 import java.util.Arrays;
 import java.util.Optional;
