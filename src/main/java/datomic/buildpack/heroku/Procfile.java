@@ -1,6 +1,7 @@
 package datomic.buildpack.heroku;
 
 import datomic.buildpack.slug.AppFiles;
+import datomic.buildpack.slug.ProcessType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -17,17 +18,15 @@ public record Procfile(Map<String, String> processes) {
   /** Heroku's Procfile line: {@code <type>: <command>}. */
   private static final Pattern LINE = Pattern.compile("^([A-Za-z0-9_-]+):\\s*(.*\\S)\\s*$");
 
-  public static final String TRANSACTOR = "transactor";
-  public static final String RELEASE = "release";
-  public static final String PEER_SERVER = "peer-server";
-  /** Datomic's Console: never a {@code web} process (it has no login). */
-  public static final String CONSOLE = "console";
+  public static final String TRANSACTOR = ProcessType.TRANSACTOR.type();
+  public static final String RELEASE = ProcessType.RELEASE.type();
+  public static final String PEER_SERVER = ProcessType.PEER_SERVER.type();
+  public static final String CONSOLE = ProcessType.CONSOLE.type();
 
-  /** The commands this buildpack runs, relative to the app root so they work without .profile.d. */
-  public static final String LAUNCH_COMMAND = ".datomic/bin/datomic-buildpack launch";
-  public static final String RELEASE_COMMAND = ".datomic/bin/datomic-buildpack release-phase";
-  public static final String PEER_SERVER_COMMAND = ".datomic/bin/datomic-buildpack peer-server";
-  public static final String CONSOLE_COMMAND = ".datomic/bin/datomic-buildpack console";
+  public static final String LAUNCH_COMMAND = ProcessType.TRANSACTOR.command();
+  public static final String RELEASE_COMMAND = ProcessType.RELEASE.command();
+  public static final String PEER_SERVER_COMMAND = ProcessType.PEER_SERVER.command();
+  public static final String CONSOLE_COMMAND = ProcessType.CONSOLE.command();
 
   public static Procfile parse(String text) {
     Map<String, String> processes = new LinkedHashMap<>();
@@ -57,15 +56,12 @@ public record Procfile(Map<String, String> processes) {
     }
   }
 
-  /** The Procfile this buildpack writes for an app that has none. */
+  /** The Procfile this buildpack writes for an app that has none: every process, in order. */
   public static Procfile standard() {
     Map<String, String> processes = new LinkedHashMap<>();
-    processes.put(TRANSACTOR, LAUNCH_COMMAND);
-    processes.put(RELEASE, RELEASE_COMMAND);
-    // Heroku scales a new process type to 0: it costs nothing until heroku ps:scale peer-server=1.
-    processes.put(PEER_SERVER, PEER_SERVER_COMMAND);
-    // A new process type starts at 0 dynos: no Console runs until heroku ps:scale console=1.
-    processes.put(CONSOLE, CONSOLE_COMMAND);
+    for (ProcessType p : ProcessType.values()) {
+      processes.put(p.type(), p.command());
+    }
     return new Procfile(processes);
   }
 

@@ -10,6 +10,7 @@ import datomic.buildpack.dyno.PeerStorage;
 import datomic.buildpack.dyno.RuntimeDir;
 import datomic.buildpack.output.Log;
 import datomic.buildpack.output.UserError;
+import datomic.buildpack.slug.ProcessType;
 import datomic.buildpack.slug.SlugLayout;
 import datomic.buildpack.storage.PostgresUrl;
 import java.nio.file.Files;
@@ -33,7 +34,7 @@ public final class ConsoleBoot {
   public static final String ALIAS = "heroku";
 
   /** The process type: never {@code web}. */
-  public static final String PROCESS_TYPE = "console";
+  public static final String PROCESS_TYPE = ProcessType.CONSOLE.type();
   private static final String PROCESS = "The Datomic Console";
 
   private final BootContext boot;

@@ -17,6 +17,7 @@ import datomic.buildpack.output.Log;
 import datomic.buildpack.output.Secrets;
 import datomic.buildpack.output.UserError;
 import datomic.buildpack.slug.BuildInfo;
+import datomic.buildpack.slug.ProcessType;
 import datomic.buildpack.slug.SlugLayout;
 import datomic.buildpack.storage.PostgresUrl;
 import java.nio.file.Path;
@@ -71,7 +72,7 @@ public final class PeerServerBoot {
     peers.systemProperties().forEach((name, value) -> config.withSystemProperty(name, value,
         peers.sourceOf(name), PeerOptions.SECRET_PROPERTIES.contains(name)));
     PostgresUrl url = boot.requirePostgres(PROCESS);
-    RuntimeDir runtime = RuntimeDir.forBoot(env, "peer-server", slug.appDir());
+    RuntimeDir runtime = RuntimeDir.forBoot(env, ProcessType.PEER_SERVER.type(), slug.appDir());
     PeerStorage storage = PeerStorage.prepare(url, slug.distDir(), runtime)
         .refusePasswordInPrintedUri(PROCESS);
     Secrets secrets = registry.secrets(env).add(url.password().orElse(null));

@@ -6,6 +6,7 @@ import datomic.buildpack.dyno.DynoMemory;
 import datomic.buildpack.dyno.DynoNetwork;
 import datomic.buildpack.dyno.Heap;
 import datomic.buildpack.output.UserError;
+import datomic.buildpack.slug.ProcessType;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +21,7 @@ import java.util.Optional;
  */
 public final class PeerServerConfig {
   /** The Procfile process type (its dynos' DNS names start {@code <n>.peer-server.}). */
-  static final String PEER_SERVER_PROCESS = "peer-server";
+  static final String PEER_SERVER_PROCESS = ProcessType.PEER_SERVER.type();
   /** Every config var of the peer server starts with this. */
   public static final String PREFIX = "DATOMIC_PEER_SERVER_";
   static final String DATABASES = "DATOMIC_PEER_SERVER_DATABASES";
@@ -102,7 +103,7 @@ public final class PeerServerConfig {
     // Without the dyno (the release phase) only a set heap is decided, and checked alone.
     Heap heap = Heap.decide(registry, env, XMX, dyno).orElse(null);
     if (heap != null) {
-      heap.checkFits(dyno, "peer server", XMX, "peer-server");
+      heap.checkFits(dyno, "peer server", XMX, PEER_SERVER_PROCESS);
     }
     Setting port = setting(registry, env, PORT).orElseThrow();
     return new PeerServerConfig(databases, List.copyOf(keys), DynoNetwork.address(env, HOST),

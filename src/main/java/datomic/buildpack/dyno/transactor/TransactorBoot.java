@@ -15,6 +15,7 @@ import datomic.buildpack.output.Log;
 import datomic.buildpack.output.Secrets;
 import datomic.buildpack.output.UserError;
 import datomic.buildpack.slug.BuildInfo;
+import datomic.buildpack.slug.ProcessType;
 import datomic.buildpack.slug.SlugLayout;
 import datomic.buildpack.storage.ConnectionBudget;
 import datomic.buildpack.storage.KvsBootstrap;
@@ -33,7 +34,7 @@ import java.util.regex.Pattern;
  */
 public final class TransactorBoot {
   /** The process type, naming its runtime folder. */
-  public static final String PROCESS_TYPE = "transactor";
+  public static final String PROCESS_TYPE = ProcessType.TRANSACTOR.type();
 
   /** A dyno Heroku runs; more digits than an int holds are not one (and never overflow). */
   private static final Pattern TRANSACTOR_DYNO = Pattern.compile("transactor\\.(\\d{1,9})");
