@@ -17,9 +17,7 @@ import picocli.CommandLine.Command;
     versionProvider = BuildpackVersion.class,
     description = "Heroku buildpack for Datomic transactors.",
     subcommands = {
-      DetectCommand.class,
       CompileCommand.class,
-      ReleaseCommand.class,
       ReportCommand.class,
       TestCommand.class,
       LaunchCommand.class,

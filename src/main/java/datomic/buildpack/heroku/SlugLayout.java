@@ -61,7 +61,7 @@ public record SlugLayout(Path appDir) {
 
   /** The app's own optional transactor settings. */
   public Path appProperties() {
-    return appDir.resolve(Detector.PROPERTIES_FILE);
+    return appDir.resolve("transactor.properties");
   }
 
   public Path jdkDir() {
