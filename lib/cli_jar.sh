@@ -13,6 +13,11 @@ JAR_NAME="datomic-buildpack.jar"
 RELEASE_RECORD="buildpack-release.json"
 # The JVM flags of the build-time CLI (bench/run reads them here for its JVM-start baseline).
 CLI_JVM_FLAGS=(-XX:+UseSerialGC -Xmx160m -Xss1m)
+# The release jar's download, retries included, gives up after this many seconds (well inside
+# Heroku's 15-minute build, with time left for the Maven fallback), and at this size (the jar is
+# a few MB). Tests shorten the deadline and the stall rule with the plumbing vars.
+CLI_JAR_DEADLINE_SECONDS=150
+CLI_JAR_MAX_BYTES=$((64 * 1024 * 1024))
 # Set by cli_jar::ensure: the jar to run.
 CLI_JAR=""
 
@@ -43,21 +48,47 @@ cli_jar::release_field() {
     "${BP_DIR:?}/${RELEASE_RECORD}"
 }
 
-# cli_jar::download URL SHA256 TARGET: downloads the released CLI jar (timeouts, retries),
-# verifies its SHA-256 and moves it to TARGET. On failure, sets DOWNLOAD_FAILURE to why and
-# leaves nothing behind.
+# Succeeds when URL may be a release jar's address: https, or http to this machine (tests); no
+# blanks, quotes, backslashes or control characters (it is a JSON string in the record).
+cli_jar::url_ok() {
+  local start='^(https://[[:alnum:]]|http://([^/@]*@)?(127\.0\.0\.1|localhost)(:[0-9]+)?/)'
+  local bad='[[:space:][:cntrl:]"\\]'
+  [[ "$1" =~ ${start} && ! "$1" =~ ${bad} ]]
+}
+
+# cli_jar::download URL SHA256 TARGET: downloads the released CLI jar (timeouts, retries, one
+# deadline and a size cap for all of it), verifies its SHA-256 and moves it to TARGET. On
+# failure, sets DOWNLOAD_FAILURE to why and leaves nothing behind.
 DOWNLOAD_FAILURE=""
 cli_jar::download() {
-  local url="$1" sha="$2" target="$3" part got
+  local url="$1" sha="$2" target="$3" part got status=0 config
   part="${target}.part.$$"
+  config="$(utils::curl_url "${url}")"
   # A stall (under 1 KB/s for this long) fails the attempt; curl retries timeouts and 5xx.
   local stall="${DATOMIC_BUILDPACK_JAR_STALL_SECONDS:-30}"
-  if ! curl --fail --silent --show-error --location --proto-redir =https \
-    --connect-timeout 10 --max-time 300 --speed-limit 1024 --speed-time "${stall}" \
-    --retry 3 --retry-delay 1 --retry-connrefused --output "${part}" "${url}" 2> "${part}.err"; then
+  local deadline="${DATOMIC_BUILDPACK_JAR_DEADLINE_SECONDS:-${CLI_JAR_DEADLINE_SECONDS}}"
+  # timeout bounds every attempt and retry together; --max-filesize stops a body announced too
+  # large, the file size limit one that grows too large (curl then fails writing). The URL goes
+  # in on stdin, out of the process list.
+  (
+    ulimit -f $((CLI_JAR_MAX_BYTES / 1024))
+    trap '' XFSZ
+    exec timeout --kill-after=5 "${deadline}" curl --fail --silent --show-error --location \
+      --proto-redir =https --connect-timeout 10 --max-time "${deadline}" \
+      --speed-limit 1024 --speed-time "${stall}" --max-filesize "${CLI_JAR_MAX_BYTES}" \
+      --retry 3 --retry-delay 1 --retry-connrefused --output "${part}" --config -
+  ) 2> "${part}.err" <<< "${config}" || status=$?
+  if ((status != 0)); then
     DOWNLOAD_FAILURE="$(tail -n 1 "${part}.err")"
     DOWNLOAD_FAILURE="${DOWNLOAD_FAILURE#curl: }"
     if [[ "${DOWNLOAD_FAILURE}" =~ ^\([0-9]+\)\ (.*)$ ]]; then DOWNLOAD_FAILURE="${BASH_REMATCH[1]}"; fi
+    local size=0
+    if [[ -f "${part}" ]]; then size="$(stat -c %s -- "${part}")"; fi
+    if ((status == 124 || status == 137)); then
+      DOWNLOAD_FAILURE="it did not finish within ${deadline} s (retries included)"
+    elif ((status == 63 || (status == 23 && size >= CLI_JAR_MAX_BYTES))); then
+      DOWNLOAD_FAILURE="it is larger than $((CLI_JAR_MAX_BYTES >> 20)) MB, far more than a CLI jar"
+    fi
     rm -f "${part}" "${part}.err"
     return 1
   fi
@@ -75,7 +106,7 @@ cli_jar::download() {
 # (read-only, full), the jar goes to a temporary folder instead, and cli_jar::forget removes it
 # when compile ends.
 cli_jar::ensure() {
-  local cache_dir="$1" java="$2" key jar_dir why="" version sha url sources cached=""
+  local cache_dir="$1" java="$2" key jar_dir why="" version sha url sources cached="" shown
   if CLI_JAR="$(cli_jar::prebuilt)"; then return 0; fi
   key="$(cli_jar::source_key)"
   jar_dir="${cache_dir}/datomic-buildpack-jar"
@@ -93,6 +124,8 @@ cli_jar::ensure() {
       why="this checkout's sources differ from release v${version}'s (an untagged commit)"
     elif [[ ! "${sha}" =~ ^[0-9a-f]{64}$ || -z "${url}" ]]; then
       why="the release record ${RELEASE_RECORD} is incomplete"
+    elif ! cli_jar::url_ok "${url}"; then
+      why="the release record's jar URL is not an https:// URL"
     else
       CLI_JAR="${jar_dir}/${sha}.jar"
       if [[ -f "${CLI_JAR}" ]]; then cached="$(utils::sha256 "${CLI_JAR}")"; fi
@@ -100,8 +133,9 @@ cli_jar::ensure() {
         output::step "Using the buildpack CLI of release v${version} (cached)"
         return 0
       fi
+      shown="$(output::url "${url}")"
       output::step "Downloading the buildpack CLI of release v${version}"
-      output::detail "From ${url}"
+      output::detail "From ${shown}"
       if [[ ! -w "${jar_dir}" ]]; then
         output::detail "CACHE_DIR cannot be written (read-only or full): it is downloaded again next time"
         CLI_JAR="$(mktemp -d "${TMPDIR:-/tmp}/datomic-buildpack-cli.XXXXXX")/${sha}.jar"
@@ -113,7 +147,7 @@ cli_jar::ensure() {
       fi
       cli_jar::forget "${CLI_JAR}"
       output::warning "Could not download the buildpack CLI of release v${version}: ${DOWNLOAD_FAILURE}." \
-        "Tried: ${url}" \
+        "Tried: ${shown}" \
         "Building it from source with Maven instead (slower, and needs Maven Central)."
       why="the download of release v${version}'s CLI failed"
     fi

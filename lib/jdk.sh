@@ -11,6 +11,9 @@ JVM_COMMON_DEFAULT_URL="https://buildpack-registry.s3.us-east-1.amazonaws.com/bu
 # Who installed the JDK, for the CLI's `compile --jdk-installed-by` (it trims only its own):
 # this-buildpack, earlier-buildpack or machine. Set by jdk::ensure.
 JDK_INSTALLED_BY=""
+# The JVM buildpack's download, retries included, gives up after this many seconds (tests
+# shorten it with the plumbing var).
+JVM_COMMON_DEADLINE_SECONDS=120
 
 # Makes sure BUILD_DIR/.jdk exists: kept when an earlier buildpack (heroku/jvm) installed one,
 # else installed with Heroku's shared JVM buildpack, which honours java.runtime.version in
@@ -41,10 +44,16 @@ jdk::ensure() {
   output::detail "From ${shown_url}"
   work="$(utils::scratch_dir "${cache_dir}" jvm-common)"
   # Bounded like the Datomic download: a server that stalls or drips bytes fails the build in
-  # about a minute, not when Heroku stops it (tests shorten the stall with the plumbing var).
-  if ! curl --fail --silent --show-error --location --connect-timeout 10 --max-time 300 \
+  # about a minute, and one that sends slowly within the deadline, not when Heroku stops it
+  # (tests shorten the stall with the plumbing var).
+  # The URL (a password in it) goes in on stdin, out of the process list.
+  local config="" deadline="${DATOMIC_BUILDPACK_JVM_DEADLINE_SECONDS:-${JVM_COMMON_DEADLINE_SECONDS}}"
+  config="$(utils::curl_url "${url}")" || true
+  if [[ -z "${config}" ]] || ! timeout --kill-after=5 "${deadline}" curl --fail --silent \
+    --show-error --location --connect-timeout 10 --max-time "${deadline}" \
+    --max-filesize $((16 * 1024 * 1024)) \
     --speed-limit 2048 --speed-time "${DATOMIC_BUILDPACK_STALL_SECONDS:-30}" \
-    --retry 3 --retry-max-time 60 "${url}" |
+    --retry 3 --retry-max-time 60 --config - <<< "${config}" |
     tar xzm -C "${work}" --strip-components=1; then
     rm -rf "${work}"
     output::error "Could not download Heroku's JVM buildpack." \

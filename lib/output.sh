@@ -83,12 +83,15 @@ output::echo_value() {
 }
 
 # Prints a URL fit for the build log, with a line break: its password masked (without parsing
-# it: everything from the first ':' after the user name to the last '@'), then its query left out.
+# it: everything from the first ':' after the user name to the last '@'), then its query (where
+# signatures and tokens go) and fragment left out, shown as '?...'.
 output::url() {
-  local url="$1"
+  local url="$1" query=""
   if [[ "${url}" =~ ^([A-Za-z][A-Za-z0-9+.-]*://)([^:/@]*):.*@([^@]*)$ ]]; then
     url="${BASH_REMATCH[1]}${BASH_REMATCH[2]}:********@${BASH_REMATCH[3]}"
   fi
-  output::printable "${url%%\?*}"
+  if [[ "${url}" == *[?#]* ]]; then query="?..."; fi
+  url="${url%%\?*}"
+  output::printable "${url%%#*}${query}"
   echo
 }

@@ -80,3 +80,13 @@ utils::pin_advice() {
     echo "heroku buildpacks:set ${url}#vN (release tags: ${url}/tags)"
   fi
 }
+
+# Prints URL as the line of a curl config (for `curl --config -`, on stdin): a URL, and a
+# password in it, stays out of the process list, and none is read as an option. Fails for a URL
+# holding control characters (a line break would start another option).
+utils::curl_url() {
+  local url="$1"
+  [[ "${url}" != *[[:cntrl:]]* ]] || return 1
+  url="${url//\\/\\\\}"
+  printf 'url = "%s"\n' "${url//\"/\\\"}"
+}
