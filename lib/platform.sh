@@ -1,6 +1,6 @@
-# shellcheck shell=bash disable=SC2034 # data, read by lib/buildpack.sh
-# What this buildpack runs on, as data in one place: lib/buildpack.sh checks builds against it;
-# docs/platform.md and the tests follow it.
+# shellcheck shell=bash disable=SC2034 # data, read by the other lib/ files
+# What this buildpack runs on, as data in one place: lib/checks.sh, lib/java.sh and lib/jdk.sh
+# check builds against it, docs/platform.md and the tests follow it.
 
 # Heroku stacks (the STACK of a build) this buildpack is tested on.
 SUPPORTED_STACKS=(heroku-22 heroku-24)

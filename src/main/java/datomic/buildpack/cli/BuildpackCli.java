@@ -18,9 +18,7 @@ import picocli.CommandLine;
     versionProvider = BuildpackVersion.class,
     description = "Heroku buildpack for Datomic transactors.",
     subcommands = {
-      DetectCommand.class,
       CompileCommand.class,
-      ReleaseCommand.class,
       ReportCommand.class,
       TestCommand.class,
       LaunchCommand.class,

@@ -15,6 +15,7 @@ import datomic.buildpack.config.Switches;
 import datomic.buildpack.dyno.transactor.StorageSelector;
 import datomic.buildpack.dyno.transactor.TransactorConfig;
 import datomic.buildpack.heroku.ProcfileStep;
+import datomic.buildpack.output.Echo;
 import datomic.buildpack.output.Log;
 import datomic.buildpack.output.UserError;
 import datomic.buildpack.slug.AppFiles;
@@ -24,9 +25,11 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -36,8 +39,16 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "compile", description = "Install Datomic and the transactor launcher into BUILD_DIR.")
 final class CompileCommand implements Callable<Integer> {
-  /** Who installed .jdk, as the bin/compile shim records it in the build data. */
+  /** Who installed .jdk, as bin/compile tells: only this buildpack's own JDK is trimmed. */
   static final String THIS_BUILDPACK = "this-buildpack";
+  private static final String USAGE =
+      "datomic-buildpack compile [--jdk-installed-by=WHO] BUILD_DIR CACHE_DIR ENV_DIR";
+  static final List<String> JDK_INSTALLERS = List.of(THIS_BUILDPACK, "earlier-buildpack", "machine");
+
+  @Option(names = "--jdk-installed-by", paramLabel = "WHO", defaultValue = "earlier-buildpack",
+      description = "Who installed BUILD_DIR/.jdk: this-buildpack (then it is trimmed for the"
+          + " slug), earlier-buildpack or machine (kept as it is). Default: ${DEFAULT-VALUE}.")
+  String jdkInstalledBy;
 
   @Parameters(index = "0", paramLabel = "BUILD_DIR")
   Path buildDir;
@@ -54,12 +65,16 @@ final class CompileCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Log log = Log.system();
     if (!Files.isDirectory(buildDir)) {
-      throw new UserError("BUILD_DIR " + buildDir + " is not a folder.",
-          "Usage: bin/compile BUILD_DIR CACHE_DIR ENV_DIR");
+      throw new UserError("BUILD_DIR " + buildDir + " is not a folder.", "Usage: " + USAGE);
+    }
+    if (!JDK_INSTALLERS.contains(jdkInstalledBy)) {
+      throw new UserError("--jdk-installed-by " + Echo.value(jdkInstalledBy) + " is none of "
+          + String.join(", ", JDK_INSTALLERS) + ".", "Usage: " + USAGE);
     }
     buildDir = buildDir.toAbsolutePath().normalize();
     cacheDir = cacheDir.toAbsolutePath().normalize();
     BuildData data = BuildData.of(cacheDir);
+    data.put("jdk_installed_by", jdkInstalledBy);
     try {
       return compile(log, data);
     } catch (Exception | Error e) {
@@ -151,19 +166,18 @@ final class CompileCommand implements Callable<Integer> {
   }
 
   /**
-   * Trims the JDK when this buildpack installed it (the shim recorded so), never one an earlier
+   * Trims the JDK when this buildpack installed it (bin/compile says so), never one an earlier
    * buildpack installed; returns what the size table says about it.
    */
-  private static String jdk(SlugLayout slug, BuildData data, Log log) {
+  private String jdk(SlugLayout slug, BuildData data, Log log) {
     Path jdk = slug.jdkDir();
-    String installedBy = data.get("jdk_installed_by").orElse("");
     if (Files.isSymbolicLink(jdk)) {
       return "(a link to a JDK outside the slug)";
     }
     if (!Files.isDirectory(jdk, LinkOption.NOFOLLOW_LINKS)) {
       return "(none in the slug: a local build runs the machine's Java)";
     }
-    if (!installedBy.equals(THIS_BUILDPACK)) {
+    if (!jdkInstalledBy.equals(THIS_BUILDPACK)) {
       return "(installed by an earlier buildpack; kept as it is)";
     }
     long saved = JdkTrim.trim(jdk, log);

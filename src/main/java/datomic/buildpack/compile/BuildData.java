@@ -28,7 +28,7 @@ import java.util.Optional;
  * secret. Times are milliseconds since the epoch.
  */
 public final class BuildData {
-  /** Relative to CACHE_DIR; lib/buildpack.sh writes the same file. */
+  /** Relative to CACHE_DIR; lib/build_data.sh writes the same file. */
   public static final String FILE = "build-data/datomic.txt";
   private static final int MAX_VALUE = 200;
   /** Keys read to compute the report, or for the shims' own use, not reported as they are. */
@@ -98,11 +98,6 @@ public final class BuildData {
 
   private static String word(Enum<?> kind) {
     return kind.name().toLowerCase(Locale.ROOT).replace('_', '-');
-  }
-
-  /** The last value of {@code key} written in this build. */
-  public Optional<String> get(String key) {
-    return Optional.ofNullable(read().values.get(key));
   }
 
   /** What the file holds: the last value of each key, and the steps in order. */

@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * Heroku's build-log style: {@code -----> } for steps, seven spaces for details, and
  * {@code  !     } on every line of warnings and errors, on stderr. Errors are bold red and
- * warnings bold yellow, as in Heroku's own buildpacks (and lib/buildpack.sh), when stderr is a
+ * warnings bold yellow, as in Heroku's own buildpacks (and lib/output.sh), when stderr is a
  * terminal or a Heroku build's log (STACK set, no DYNO); plain otherwise, and always under
  * {@code NO_COLOR}. Every line passes through {@link Secrets#maskUrls}: whatever a caller
  * forgot, no URL password reaches the log.

@@ -21,7 +21,12 @@ class ConfigVarsInputTest {
   @TempDir Path tmp;
 
   private static void assertRefusedBeforeInstalling(BuildFixture app, Run.Result r) {
-    assertEquals(1, r.exitCode(), r.toString());
+    assertRefusedBeforeInstalling(app, r, 1);
+  }
+
+  /** Exit 2: a usage error (the wrong number of arguments). */
+  private static void assertRefusedBeforeInstalling(BuildFixture app, Run.Result r, int exit) {
+    assertEquals(exit, r.exitCode(), r.toString());
     assertTrue(r.stderr().contains(" !     Error: "), r.stderr());
     assertFalse(r.all().contains("Exception"), r.toString());
     assertFalse(r.all().contains("unexpectedly"), r.toString());
@@ -88,9 +93,11 @@ class ConfigVarsInputTest {
 
       Run.Result twoArgs = Run.of(Repo.bin("compile"), app.build().toString(),
           app.cache().toString()).go();
-      assertRefusedBeforeInstalling(app, twoArgs);
+      assertRefusedBeforeInstalling(app, twoArgs, 2);
       assertTrue(twoArgs.stderr().contains("Error: bin/compile needs 3 arguments, BUILD_DIR"
           + " CACHE_DIR ENV_DIR; it got 2."), twoArgs.stderr());
+      assertTrue(twoArgs.stderr().contains(" !     Usage: bin/compile BUILD_DIR CACHE_DIR ENV_DIR\n"),
+          twoArgs.stderr());
 
       // The CLI itself, run without the shim, says the same.
       Path file = Files.writeString(tmp.resolve("env-file"), "");
@@ -100,6 +107,14 @@ class ConfigVarsInputTest {
       assertRefusedBeforeInstalling(app, cli);
       assertTrue(cli.stderr().contains("Error: ENV_DIR " + file + " is not a folder."),
           cli.stderr());
+      // Who installed the JDK is bin/compile's to say, in words the CLI knows.
+      Run.Result who = Run.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
+          Repo.root().resolve("target/datomic-buildpack.jar").toString(), "compile",
+          "--jdk-installed-by=someone", app.build().toString(), app.cache().toString(),
+          app.env().toString()).go();
+      assertRefusedBeforeInstalling(app, who);
+      assertTrue(who.stderr().contains(" !     Error: --jdk-installed-by someone is none of"
+          + " this-buildpack, earlier-buildpack, machine."), who.stderr());
     }
   }
 }

@@ -1,7 +1,6 @@
 package datomic.buildpack.heroku;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import datomic.buildpack.local.FakeDistribution;
 import datomic.buildpack.testsupport.BuildFixture;
@@ -15,27 +14,39 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * bin/release prints its YAML in bash, without a JVM: byte for byte what the CLI's release
- * command prints, for every kind of app, failures included.
+ * bin/release prints its YAML in bash, without a JVM (the only implementation: Heroku runs it on
+ * the build image), for every kind of app, failures included; its process commands are the ones
+ * the CLI writes into a Procfile.
  */
 class BinReleaseTest {
+  private static final String PROCESS_TYPES = "default_process_types:\n"
+      + "  transactor: " + Procfile.LAUNCH_COMMAND + "\n"
+      + "  peer-server: " + Procfile.PEER_SERVER_COMMAND + "\n"
+      + "  console: " + Procfile.CONSOLE_COMMAND + "\n";
+  private static final String WITH_POSTGRES = "---\naddons:\n- heroku-postgresql\n" + PROCESS_TYPES;
+  private static final String WITHOUT_ADDONS = "---\n" + PROCESS_TYPES;
+
   @TempDir Path tmp;
 
-  /** bin/release with no Java anywhere, and the CLI's release command, on the same app. */
-  private void assertSameAsTheCli(String what, Path build, Map<String, String> env) {
+  /** bin/release with no Java anywhere, and with the machine's: the same, byte for byte. */
+  private Run.Result release(String what, Path build, Map<String, String> env) {
     Path noJava = Machine.pathWithoutJava(tmp.resolve("bin-without-java"));
     Run.Result bash = Run.of(Repo.bin("release"), build.toString()).env(env)
         .env("PATH", noJava.toString()).unset("JAVA_HOME").go();
-    Run.Result cli = Run.of(Machine.jdkHome().resolve("bin/java").toString(), "-jar",
-        Repo.root().resolve("target/datomic-buildpack.jar").toString(), "release",
-        build.toString()).env(env).go();
-    assertEquals(cli.exitCode(), bash.exitCode(), what + "\nbash: " + bash + "\ncli: " + cli);
-    assertEquals(cli.stdout(), bash.stdout(), what);
-    assertEquals(cli.stderr(), bash.stderr(), what);
+    Run.Result withJava = Run.of(Repo.bin("release"), build.toString()).env(env).go();
+    assertEquals(withJava.toString(), bash.toString(), what);
+    return bash;
+  }
+
+  private void assertYaml(String what, String yaml, Path build) {
+    Run.Result r = release(what, build, Map.of());
+    assertEquals(0, r.exitCode(), what + ": " + r);
+    assertEquals(yaml, r.stdout(), what);
+    assertEquals("", r.stderr(), what);
   }
 
   @Test
-  void bashPrintsWhatTheCliPrints() throws IOException {
+  void printsTheYamlOfEveryKindOfAppWithoutAJvm() throws IOException {
     try (BuildFixture pro = BuildFixture.of("minimal-transactor", tmp.resolve("pro"))
         .withDistribution();
         BuildFixture custom = BuildFixture.of("procfile-custom", tmp.resolve("custom"))
@@ -49,24 +60,27 @@ class BinReleaseTest {
       for (BuildFixture app : new BuildFixture[] {pro, custom, queryGroup, free}) {
         app.compileOk();
       }
-      assertSameAsTheCli("pro", pro.build(), Map.of());
-      assertSameAsTheCli("custom Procfile", custom.build(), Map.of());
-      assertSameAsTheCli("query group (a peer server, no transactor)", queryGroup.build(),
-          Map.of());
-      assertSameAsTheCli("free", free.build(), Map.of());
-      Run.Result yaml = Run.of(Repo.bin("release"), pro.build().toString()).go();
-      assertEquals("---\naddons:\n- heroku-postgresql\ndefault_process_types:\n"
-          + "  transactor: .datomic/bin/datomic-buildpack launch\n"
-          + "  peer-server: .datomic/bin/datomic-buildpack peer-server\n"
-          + "  console: .datomic/bin/datomic-buildpack console\n", yaml.stdout());
-      assertTrue(!Run.of(Repo.bin("release"), free.build().toString()).go().stdout()
-          .contains("addons"), "Free keeps its data on the dyno: no database");
+      assertYaml("pro", WITH_POSTGRES, pro.build());
+      assertYaml("custom Procfile", WITH_POSTGRES, custom.build());
+      // A query-group app attaches the transactor app's database: none of its own.
+      assertYaml("query group (a peer server, no transactor)", WITHOUT_ADDONS, queryGroup.build());
+      // Free keeps its data on the dyno: no database.
+      assertYaml("free", WITHOUT_ADDONS, free.build());
 
-      // Not built: the same error, plain and in a Heroku build's colours.
+      // Not built: an error that says what to check, plain and in a Heroku build's colours.
       Path bare = tmp.resolve("bare");
       BuildFixture.copyTree(Repo.app("minimal-transactor"), bare);
-      assertSameAsTheCli("not built", bare, Map.of());
-      assertSameAsTheCli("not built, in colour", bare, Map.of("STACK", "heroku-24"));
+      String[] lines = {"Error: This app has no Datomic installed (.datomic/build.json is missing).",
+          "The Datomic buildpack writes it during the build. Check that the buildpack is set",
+          "(heroku buildpacks -a <app>) and push again."};
+      Run.Result plain = release("not built", bare, Map.of());
+      assertEquals(1, plain.exitCode(), plain.toString());
+      assertEquals("", plain.stdout());
+      assertEquals("\n !     " + String.join("\n !     ", lines) + "\n\n", plain.stderr());
+      Run.Result colour = release("not built, in colour", bare, Map.of("STACK", "heroku-24"));
+      assertEquals(1, colour.exitCode(), colour.toString());
+      assertEquals("\n\u001b[1;31m !     " + String.join("\u001b[0m\n\u001b[1;31m !     ", lines)
+          + "\u001b[0m\n\n", colour.stderr());
     }
   }
 }

@@ -43,7 +43,7 @@ class BuildOutputTest {
     return Run.of("script", "-qec", String.join(" ", words), "/dev/null");
   }
 
-  /** bin/detect refusing an app, with the CLI (a JVM on PATH) or the bash rule (none). */
+  /** bin/detect refusing an app, with a JVM on PATH or none (as on Heroku's build image). */
   private Run detect(boolean withJava, Run run) {
     if (!withJava) {
       run.env("PATH", Machine.pathWithoutJava(tmp.resolve("no-java")).toString())
@@ -76,10 +76,10 @@ class BuildOutputTest {
   }
 
   @Test
-  void detectsRefusalIsAnErrorInEitherRuleColouredOnlyWhereItShouldBe() {
+  void detectsRefusalIsAnErrorWithOrWithoutAJvmColouredOnlyWhereItShouldBe() {
     String app = notATransactor().toString();
     for (boolean withJava : new boolean[] {true, false}) {
-      String rule = withJava ? "java rule: " : "bash rule: ";
+      String rule = withJava ? "with a JVM: " : "without: ";
       Run.Result piped = detect(withJava, Run.of(Repo.bin("detect"), app)).go();
       assertEquals(1, piped.exitCode(), rule + piped);
       assertTrue(piped.stderr().startsWith("\n !     Error: This app is not a Datomic transactor"
@@ -158,15 +158,15 @@ class BuildOutputTest {
       app.setVar("DATOMIC_BUILDPACK_DEBUG", "0");
       app.setVar("BUILDPACK_XTRACE", "1");
       Run.Result xtrace = app.compile(FAILPOINT);
-      assertTrue(xtrace.stderr().startsWith("+ buildpack::check_stack\n"), xtrace.stderr());
-      assertTrue(xtrace.stderr().contains("+ buildpack::cli "), xtrace.stderr());
+      assertTrue(xtrace.stderr().startsWith("+ checks::stack\n"), xtrace.stderr());
+      assertTrue(xtrace.stderr().contains("+ cli_jar::run "), xtrace.stderr());
       assertFalse(xtrace.stderr().contains("\tat "), "debug is off: " + xtrace.stderr());
     }
     try (BuildFixture app = BuildFixture.of("minimal-transactor", tmp.resolve("env"))) {
       Run.Result fromEnv = Run.of(Repo.bin("detect"), app.build().toString())
           .env("BUILDPACK_XTRACE", "1").go();
       assertEquals(0, fromEnv.exitCode(), fromEnv.toString());
-      assertTrue(fromEnv.stderr().contains("+ buildpack::find_java"), fromEnv.stderr());
+      assertTrue(fromEnv.stderr().contains("+ detect::app "), fromEnv.stderr());
       Run.Result quiet = Run.of(Repo.bin("detect"), app.build().toString()).go();
       assertEquals("", quiet.stderr());
     }

@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Heroku runs bin/detect on a build image with no JVM. The shim's bash rule must give the same
- * answer as the Java detector for every app.
+ * Heroku runs bin/detect on a build image with no JVM: its bash rule is the only one. Every kind
+ * of app gets its answer, the same with and without a JVM on the machine, and a refusal says what
+ * was looked for and what the root holds, in words no file name can forge.
  */
 class DetectWithoutJavaTest {
   @TempDir Path tmp;
@@ -85,27 +86,58 @@ class DetectWithoutJavaTest {
     return dir;
   }
 
+  /** The apps bin/detect refuses, with what their root holds; every other app is detected. */
+  private static final Map<String, String> REFUSED = Map.of(
+      "not-a-transactor", "Procfile index.js package.json",
+      "empty", "(nothing)",
+      "procfile-transactor-without-command", "Procfile",
+      "procfile-indented", "Procfile",
+      "procfile-other-name", "Procfile",
+      "procfile-link-outside", "Procfile",
+      "forged-name", "x\\n-----> Datomic app detected\\u001B[2K",
+      "procfile-peer-server-without-command", "Procfile",
+      "many-entries", "config/ f00 f01 f02 f03 f04 f05 f06 f07 f08 f09 f10 f11 f12 f13 f14 f15 f16"
+          + " f17 f18");
+
+  private static String refusal(String root) {
+    return "\n !     Error: This app is not a Datomic transactor app: no transactor.properties and no"
+        + " transactor: or peer-server: process in a Procfile.\n"
+        + " !     The Datomic buildpack looks in the app's root for a transactor.properties file"
+        + " (optional transactor settings, may be empty)\n"
+        + " !     or a Procfile with a 'transactor:' (or, for a query-group app, 'peer-server:')"
+        + " process.\n"
+        + " !     The root holds: " + root + "\n"
+        + " !     To deploy a transactor, commit an empty transactor.properties to the app.\n\n";
+  }
+
   @Test
-  void bashRuleAndJavaRuleAgreeOnEveryApp() throws IOException {
+  void everyAppGetsItsAnswerWithOrWithoutAJvm() throws IOException {
     assertFalse(Files.exists(noJavaBin.resolve("java")));
-    assertTrue(Files.isRegularFile(Repo.root().resolve("target/datomic-buildpack.jar")),
-        "with a JVM, detect runs the Java rule from the CLI jar");
+    Map<String, Path> apps = apps();
+    Path many = Files.createDirectories(tmp.resolve("many").resolve("config"));
+    for (int i = 0; i < 25; i++) {
+      Files.writeString(many.resolveSibling(String.format("f%02d", i)), "");
+    }
+    apps.put("many-entries", many.getParent());
+    assertTrue(apps.keySet().containsAll(REFUSED.keySet()), apps.keySet().toString());
     int detected = 0;
-    for (Map.Entry<String, Path> app : apps().entrySet()) {
+    for (Map.Entry<String, Path> app : apps.entrySet()) {
       Path build = tmp.resolve("builds").resolve(app.getKey());
       BuildFixture.copyTree(app.getValue(), build);
       Run.Result withJava = Run.of(Repo.bin("detect"), build.toString()).go();
       Run.Result withoutJava = Run.of(Repo.bin("detect"), build.toString())
           .env("PATH", noJavaBin.toString()).unset("JAVA_HOME").go();
-      assertEquals(withJava.exitCode(), withoutJava.exitCode(),
-          app.getKey() + "\nwith java: " + withJava + "\nwithout: " + withoutJava);
-      assertEquals(withJava.stdout(), withoutJava.stdout(), app.getKey());
-      assertEquals(withJava.stderr(), withoutJava.stderr(), app.getKey() + ": the same words");
-      if (withJava.exitCode() == 0) {
+      assertEquals(withJava.toString(), withoutJava.toString(), app.getKey());
+      String root = REFUSED.get(app.getKey());
+      if (root == null) {
+        assertEquals(0, withoutJava.exitCode(), app.getKey() + ": " + withoutJava);
+        assertEquals("Datomic\n", withoutJava.stdout(), app.getKey());
+        assertEquals("", withoutJava.stderr(), app.getKey());
         detected++;
       } else {
-        assertTrue(withoutJava.stderr().contains(" !     Error: This app is not a Datomic"
-            + " transactor app"), withoutJava.stderr());
+        assertEquals(1, withoutJava.exitCode(), app.getKey() + ": " + withoutJava);
+        assertEquals("", withoutJava.stdout(), app.getKey());
+        assertEquals(refusal(root), withoutJava.stderr(), app.getKey() + ": the words");
       }
       for (Run.Result r : List.of(withJava, withoutJava)) {
         assertFalse(r.all().lines().anyMatch(l -> l.startsWith("----->")), app.getKey() + r);

@@ -10,6 +10,7 @@ import datomic.buildpack.testsupport.Machine;
 import datomic.buildpack.testsupport.Repo;
 import datomic.buildpack.testsupport.Run;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -45,6 +46,51 @@ class JdkBootstrapDownloadTest {
           r.toString());
       assertTrue(took < 45, took + " s");
       assertTrue(server.count("/jvm.tgz") >= 2, "retried: " + server.count("/jvm.tgz"));
+    }
+  }
+
+  /**
+   * 8 KB/s, above the stall rule, for a tarball that would take hours: the whole download,
+   * retries included, has a deadline (two minutes; the test shortens it). Its URL's password is
+   * never in the process list meanwhile.
+   */
+  @Test
+  void aSlowServerFailsTheBuildAtTheDeadlineWithItsPasswordOutOfTheProcessList()
+      throws Exception {
+    try (FaultyHttpServer server = new FaultyHttpServer();
+        BuildFixture app = BuildFixture.of("minimal-transactor", tmp.resolve("a"))) {
+      // A real tarball (of 10 MB that do not compress), so that tar reads on until it ends.
+      Path big = Files.createDirectories(tmp.resolve("jvm")).resolve("big");
+      byte[] random = new byte[10_000_000];
+      new java.util.Random(7).nextBytes(random);
+      Files.write(big, random);
+      Path tarball = tmp.resolve("jvm.tgz");
+      assertEquals(0, Run.of("tar", "czf", tarball.toString(), "-C", tmp.toString(), "jvm").go()
+          .exitCode());
+      server.on("/jvm.tgz",
+          FaultyHttpServer.okWithoutLength(Files.readAllBytes(tarball)).throttle(8192));
+      app.setVar("JVM_COMMON_BUILDPACK",
+          server.url("/jvm.tgz").replace("://", "://me:Pq9secret@"));
+      Path out = tmp.resolve("out");
+      Path err = tmp.resolve("err");
+      long start = System.nanoTime();
+      Process compile = compileOnABareImage(app).env("DATOMIC_BUILDPACK_STALL_SECONDS", "2")
+          .env("DATOMIC_BUILDPACK_JVM_DEADLINE_SECONDS", "5").start(out, err);
+      while (compile.isAlive() && System.nanoTime() - start < Duration.ofSeconds(90).toNanos()) {
+        String processes = Run.of("ps", "-eo", "args").go().stdout();
+        assertFalse(processes.contains("Pq9secret"), processes);
+        Thread.sleep(100);
+      }
+      double took = (System.nanoTime() - start) / 1e9;
+      compile.destroyForcibly();
+      Run.Result r = new Run.Result(compile.waitFor(), Files.readString(out),
+          Files.readString(err));
+      assertEquals(1, r.exitCode(), r.toString());
+      assertTrue(r.stderr().contains("Error: Could not download Heroku's JVM buildpack."),
+          r.toString());
+      assertTrue(took < 30, took + " s");
+      assertEquals(1, server.count("/jvm.tgz"), "the deadline stopped the first try");
+      assertTrue(server.requests().get(0).header("authorization").isPresent(), "credentials sent");
     }
   }
 

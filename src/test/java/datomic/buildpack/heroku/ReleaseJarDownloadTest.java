@@ -40,6 +40,10 @@ class ReleaseJarDownloadTest {
 
   /** bin/compile of {@code buildpack} on a fresh copy of the app, with the fixture's cache and env. */
   private Run.Result compile(Path buildpack, BuildFixture app, String... env) {
+    return compileRun(buildpack, app, env).go();
+  }
+
+  private Run compileRun(Path buildpack, BuildFixture app, String... env) {
     Path build = tmp.resolve("build-" + (++builds));
     BuildFixture.copyTree(Repo.app("minimal-transactor"), build);
     Run run = Run.of(buildpack.resolve("bin/compile").toString(), build.toString(),
@@ -52,7 +56,7 @@ class ReleaseJarDownloadTest {
     for (int i = 0; i < env.length; i += 2) {
       run.env(env[i], env[i + 1]);
     }
-    return run.go();
+    return run;
   }
 
   private Path lastBuild() {
@@ -78,10 +82,18 @@ class ReleaseJarDownloadTest {
     try (FaultyHttpServer server = new FaultyHttpServer();
         BuildFixture app = BuildFixture.of("minimal-transactor", tmp.resolve("app"))
             .withDistribution()) {
+      Path recordFile = buildpack.resolve("buildpack-release.json");
+      for (String bad : List.of("-K/etc/passwd", "http://example.com/x.jar", "https://a\"b")) {
+        Run.Result refused = Run.of(buildpack.resolve("scripts/release").toString(), "record",
+            "7", jarFile.toString(), bad).go();
+        assertEquals(1, refused.exitCode(), refused.toString());
+        assertTrue(refused.stderr().contains(" !     Error: Not a URL bin/compile downloads from"),
+            refused.stderr());
+        assertFalse(Files.exists(recordFile), "no record written");
+      }
       Run.Result record = Run.of(buildpack.resolve("scripts/release").toString(), "record", "7",
           jarFile.toString(), server.url(PATH)).go();
       assertEquals(0, record.exitCode(), record.toString());
-      Path recordFile = buildpack.resolve("buildpack-release.json");
       String recorded = Files.readString(recordFile);
       assertTrue(recorded.contains("\"sha256\": \"" + sha + "\""), recorded);
 
@@ -143,6 +155,79 @@ class ReleaseJarDownloadTest {
             "gave up on the stall, not waited for it");
         assertEquals(afterMaven, cachedJars(app), "nothing half-downloaded kept");
       }
+
+      // A server that drips faster than the stall rule's 1 KB/s but would take hours: the whole
+      // download, retries included, has a deadline (2.5 minutes; a test shortens it), well
+      // inside Heroku's 15-minute build, with time left for the Maven fallback.
+      Run.Result deadline = Run.of("bash", "-c", "source lib/cli_jar.sh && echo"
+          + " \"${CLI_JAR_DEADLINE_SECONDS}\"").in(Repo.root()).go();
+      assertEquals("150", deadline.stdout().strip(), deadline.toString());
+      server.on(PATH, FaultyHttpServer.ok(jar).throttle(4096));
+      long dripStarted = System.nanoTime();
+      Run.Result dripping = compile(buildpack, app, "DATOMIC_BUILDPACK_JAR_STALL_SECONDS", "2",
+          "DATOMIC_BUILDPACK_JAR_DEADLINE_SECONDS", "6");
+      assertEquals(0, dripping.exitCode(), dripping.toString());
+      assertTrue(dripping.stderr().contains("Warning: Could not download the buildpack CLI of"
+          + " release v7: it did not finish within 6 s (retries included)."), dripping.stderr());
+      assertTrue(System.nanoTime() - dripStarted < Duration.ofSeconds(40).toNanos(),
+          "gave up at the deadline");
+      assertEquals(afterMaven, cachedJars(app), "nothing half-downloaded kept");
+
+      // Far larger than any CLI jar, announced or not: refused at 64 MB, nothing kept.
+      byte[] huge = new byte[65 << 20];
+      for (FaultyHttpServer.Response big : List.of(FaultyHttpServer.ok(huge),
+          FaultyHttpServer.okWithoutLength(huge))) {
+        server.on(PATH, big);
+        Run.Result tooBig = compile(buildpack, app);
+        assertEquals(0, tooBig.exitCode(), tooBig.toString());
+        assertTrue(tooBig.stderr().contains("Warning: Could not download the buildpack CLI of"
+            + " release v7: it is larger than 64 MB, far more than a CLI jar."), tooBig.stderr());
+        assertEquals(afterMaven, cachedJars(app), "nothing of it kept");
+      }
+
+      // A URL with credentials and a signature: neither is printed, nor in the process list
+      // while it downloads (slowly, to give ps the time to look).
+      String signed = server.url(PATH).replace("://", "://bot:Pw7secret@")
+          + "?X-Amz-Signature=Sig7secret";
+      Files.writeString(recordFile, recorded.replace(server.url(PATH), signed));
+      server.on(PATH + "?X-Amz-Signature=Sig7secret", FaultyHttpServer.ok(jar).throttle(4096));
+      Path out = tmp.resolve("masked.out");
+      Path err = tmp.resolve("masked.err");
+      Process downloading = compileRun(buildpack, app, "DATOMIC_BUILDPACK_JAR_DEADLINE_SECONDS",
+          "4").start(out, err);
+      int looks = 0;
+      while (downloading.isAlive()) {
+        String processes = Run.of("ps", "-eo", "args").go().stdout();
+        assertFalse(processes.contains("Pw7secret") || processes.contains("Sig7secret"),
+            processes);
+        looks++;
+        Thread.sleep(100);
+      }
+      assertTrue(looks > 10, "looked while it downloaded: " + looks);
+      Run.Result masked = new Run.Result(downloading.waitFor(), Files.readString(out),
+          Files.readString(err));
+      assertEquals(0, masked.exitCode(), masked.toString());
+      assertTrue(server.requests().stream().anyMatch(r -> r.path().endsWith("Sig7secret")
+          && r.header("authorization").isPresent()), "the signed URL, with its credentials");
+      String shown = server.url(PATH).replace("://", "://bot:********@") + "?...";
+      assertTrue(masked.stdout().contains("From " + shown + "\n"), masked.stdout());
+      assertTrue(masked.stderr().contains("Tried: " + shown + "\n"), masked.stderr());
+      assertFalse(masked.all().contains("Pw7secret"), masked.toString());
+      assertFalse(masked.all().contains("Sig7secret"), masked.toString());
+
+      // A jar URL curl would read as an option, or not https: never requested.
+      long requests = server.requests().size();
+      for (String bad : List.of("-K/etc/passwd", "--config=/etc/passwd", "file:///etc/passwd",
+          "http://example.com/datomic-buildpack.jar")) {
+        Files.writeString(recordFile, recorded.replace(server.url(PATH), bad));
+        Run.Result refused = compile(buildpack, app);
+        assertEquals(0, refused.exitCode(), refused.toString());
+        assertTrue(refused.stdout().contains("Built from source because the release record's jar"
+            + " URL is not an https:// URL."), refused.stdout());
+        assertFalse(refused.all().contains("/etc/passwd"), refused.toString());
+      }
+      assertEquals(requests, server.requests().size(), "no request");
+      Files.writeString(recordFile, recorded);
 
       // The good jar: downloaded, verified, cached; the slug gets it; no Maven.
       server.on(PATH, FaultyHttpServer.ok(jar));

@@ -32,7 +32,9 @@ class ShellCheckTest {
     assertEquals(0, files.exitCode(), files.toString());
     List<String> scripts = new ArrayList<>(files.stdout().lines()
         .filter(f -> !f.equals("mvnw") && Files.exists(Repo.root().resolve(f))).sorted().toList());
-    for (String expected : List.of("bin/compile", "bin/detect", "bin/release", "lib/buildpack.sh",
+    for (String expected : List.of("bin/compile", "bin/detect", "bin/release", "lib/output.sh",
+        "lib/utils.sh", "lib/checks.sh", "lib/java.sh", "lib/jdk.sh", "lib/cli_jar.sh",
+        "lib/build_data.sh", "lib/detect.sh", "lib/release.sh",
         "lib/platform.sh", "scripts/release", ".ci/run", "dry-run", "bench/run",
         "bin/test", "bin/test-compile", "bin/report",
         "src/main/resources/datomic/buildpack/slug/datomic-buildpack",

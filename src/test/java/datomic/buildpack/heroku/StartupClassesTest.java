@@ -31,7 +31,6 @@ class StartupClassesTest {
       String build = app.build().toString();
       check("compile", "compile", build, app.cache().toString(), app.env().toString());
       check("compile-warm", "compile", build, app.cache().toString(), app.env().toString());
-      check("release", "release", build);
       check("report", "report", build);
       check("config-vars", "config-vars");
       check("launch", "launch", "--app-dir", build, "--exec-plan",

@@ -69,7 +69,7 @@ public final class FaultyHttpServer implements AutoCloseable {
       return this;
     }
 
-    /** Send the body at about this rate. */
+    /** Send the body at about this rate, about ten writes a second. */
     public Response throttle(long bytesPerSecond) {
       this.bytesPerSecond = bytesPerSecond;
       return this;
@@ -421,7 +421,9 @@ public final class FaultyHttpServer implements AutoCloseable {
       return;
     }
     long start = System.nanoTime();
-    int chunk = 64 * 1024;
+    // About ten writes a second (at most 64 KB each): a slow rate is a steady drip, not bursts
+    // with long silences between them that a client's stall rule would catch.
+    int chunk = (int) Math.max(1, Math.min(64 * 1024, r.bytesPerSecond / 10));
     for (int pos = from; pos < end; pos += chunk) {
       int n = Math.min(chunk, end - pos);
       out.write(body, pos, n);

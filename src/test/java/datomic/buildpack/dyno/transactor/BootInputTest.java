@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import datomic.buildpack.heroku.Procfile;
 import datomic.buildpack.testsupport.BuildFixture;
 import datomic.buildpack.testsupport.Dyno;
+import datomic.buildpack.testsupport.Machine;
 import datomic.buildpack.testsupport.Repo;
 import datomic.buildpack.testsupport.Run;
 import java.io.IOException;
@@ -184,6 +185,37 @@ class BootInputTest {
           + " ANSI_X3.4-1968, not UTF-8."), bare.stderr());
       assertTrue(bare.stderr().contains("LC_ALL=C.UTF-8"), bare.stderr());
       assertFalse(bare.all().contains("Exception"), bare.toString());
+    }
+  }
+
+  /**
+   * An app (and so its .jdk, and Datomic's bin/transactor) in a folder whose name holds '=' and
+   * a blank: env(1) takes a command holding '=' for one more variable to set, so neither the
+   * shims nor the launcher hand a path to env.
+   */
+  @Test
+  void anAppPathWithAnEqualsSignAndABlankBuildsBootsAndReports() throws IOException {
+    try (BuildFixture odd = BuildFixture.of("minimal-transactor", tmp.resolve("a=b c"))
+        .withDistribution()) {
+      Files.createSymbolicLink(odd.build().resolve(".jdk"), Machine.jdkHome());
+      Run.Result r = odd.compile();
+      assertEquals(0, r.exitCode(), r.toString());
+      Map<String, String> env = dyno();
+      env.put("JAVA_OPTS", "-Dapp.flag=1 -Xmx300m");
+      env.put("JAVA_TOOL_OPTIONS", "-Dtool.flag=1");
+      try (Dyno dyno = Dyno.start(odd.build(), "transactor", env, tmp.resolve("dyno"))) {
+        assertTrue(dyno.awaitStarted(60), dyno.output());
+        assertTrue(dyno.arguments().get("OPT").contains("-Dlogback.configurationFile="
+            + odd.build().resolve(".datomic/logback.xml")), dyno.arguments().toString());
+        // The plan's variables reached the transactor, heap settings taken out.
+        assertEquals("-Dapp.flag=1", dyno.argument("ENV_JAVA_OPTS"));
+        assertEquals("-Dtool.flag=1", dyno.argument("ENV_JAVA_TOOL_OPTIONS"));
+      }
+      Run.Result report = Run.of(Repo.bin("report"), odd.build().toString(),
+          odd.cache().toString(), odd.env().toString()).go();
+      assertEquals(0, report.exitCode(), report.toString());
+      assertTrue(report.stdout().lines().anyMatch(l -> l.startsWith("datomic_version: ")
+          && l.contains(BuildFixture.VERSION)), report.toString());
     }
   }
 
