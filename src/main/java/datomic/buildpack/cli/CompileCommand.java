@@ -32,18 +32,23 @@ import picocli.CommandLine.Parameters;
  * slug. Storage, host and memory are not decided here but at every dyno boot. Each step and the
  * failure's category, if any, go into the build data that {@code bin/report} prints.
  */
-@Command(name = "compile", description = "Install Datomic and the transactor launcher into BUILD_DIR.")
+@Command(name = "compile",
+    description = "Install Datomic and the transactor launcher into BUILD_DIR.",
+    footer = "  datomic-buildpack compile /tmp/build /tmp/cache /tmp/env   (what bin/compile runs)")
 final class CompileCommand implements Callable<Integer> {
   /** Who installed .jdk, as the bin/compile shim records it in the build data. */
   static final String THIS_BUILDPACK = "this-buildpack";
 
-  @Parameters(index = "0", paramLabel = "BUILD_DIR")
+  @Parameters(index = "0", paramLabel = "BUILD_DIR",
+      description = "The app being built (the slug to be).")
   Path buildDir;
 
-  @Parameters(index = "1", paramLabel = "CACHE_DIR")
+  @Parameters(index = "1", paramLabel = "CACHE_DIR",
+      description = "Kept between builds: the downloaded Datomic distribution.")
   Path cacheDir;
 
-  @Parameters(index = "2", paramLabel = "ENV_DIR")
+  @Parameters(index = "2", paramLabel = "ENV_DIR",
+      description = "The app's config vars, one file each.")
   Path envDir;
 
   private String step = "config";

@@ -5,7 +5,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 /** Prints the table of config vars the README carries (generated from the one registry). */
-@Command(name = "config-vars", description = "Print the config vars this buildpack reads, as a Markdown table.")
+@Command(name = "config-vars",
+    description = "Print the config vars this buildpack reads, as a Markdown table.",
+    footer = "  datomic-buildpack config-vars > config-vars.md")
 final class ConfigVarsCommand implements Callable<Integer> {
   @Override
   public Integer call() {

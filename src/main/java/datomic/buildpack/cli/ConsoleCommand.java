@@ -16,7 +16,8 @@ import picocli.CommandLine.Mixin;
  * the launcher script the command to exec (no JVM of ours stays beside it).
  */
 @Command(name = "console",
-    description = "Prepare Datomic's Console against the app's storage and print its command.")
+    description = "Prepare Datomic's Console against the app's storage and print its command.",
+    footer = "  datomic-buildpack console   (the Procfile's console: line)")
 final class ConsoleCommand implements Callable<Integer> {
   @Mixin DynoOptions dyno;
 

@@ -9,9 +9,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code bin/detect BUILD_DIR}: prints the buildpack's name and exits 0 for a transactor app. */
-@Command(name = "detect", description = "Tell whether BUILD_DIR is a Datomic transactor app.")
+@Command(name = "detect", description = "Tell whether BUILD_DIR is a Datomic transactor app.",
+    footer = "  datomic-buildpack detect /tmp/build   (what bin/detect runs)")
 final class DetectCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "BUILD_DIR")
+  @Parameters(index = "0", paramLabel = "BUILD_DIR",
+      description = "The app being built.")
   Path buildDir;
 
   @Override

@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
 
 /** The local end-to-end run (the README's "main job"); needs no Heroku and no network. */
 @Command(name = "dry-run",
-    description = "Detect, compile and release a fixture app locally, then boot its transactor.")
+    description = "Detect, compile and release a fixture app locally, then boot its transactor.",
+    footer = "  ./dry-run --keep   (the script in this buildpack's checkout runs this command)")
 final class DryRunCommand implements Callable<Integer> {
   @Option(names = "--buildpack-dir", defaultValue = ".", paramLabel = "DIR",
       description = "This buildpack's checkout (default: the current folder).")

@@ -21,7 +21,8 @@ import picocli.CommandLine.Mixin;
  * The {@code transactor} process: renders the properties for this boot into a private file and
  * hands the launcher script the command to exec (so no JVM of ours stays next to the transactor).
  */
-@Command(name = "launch", description = "Prepare this dyno's transactor and print its command.")
+@Command(name = "launch", description = "Prepare this dyno's transactor and print its command.",
+    footer = "  datomic-buildpack launch   (the Procfile's transactor: line)")
 final class LaunchCommand implements Callable<Integer> {
   @Mixin DynoOptions dyno;
 

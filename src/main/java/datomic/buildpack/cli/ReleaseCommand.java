@@ -19,11 +19,13 @@ import picocli.CommandLine.Parameters;
  * process types and, for Pro (which stores its data in Postgres), the Heroku Postgres add-on for a
  * first deploy (not for a query-group app: it attaches the transactor app's database).
  */
-@Command(name = "release", description = "Print the release YAML for BUILD_DIR.")
+@Command(name = "release", description = "Print the release YAML for BUILD_DIR.",
+    footer = "  datomic-buildpack release /tmp/build   (what bin/release runs)")
 final class ReleaseCommand implements Callable<Integer> {
   static final String POSTGRES_ADDON = "heroku-postgresql";
 
-  @Parameters(index = "0", paramLabel = "BUILD_DIR")
+  @Parameters(index = "0", paramLabel = "BUILD_DIR",
+      description = "The compiled app.")
   Path buildDir;
 
   @Override
