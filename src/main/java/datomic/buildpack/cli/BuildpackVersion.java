@@ -14,6 +14,8 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.zip.CRC32;
 import java.util.zip.CRC32C;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import picocli.CommandLine;
 
 /**
@@ -48,16 +50,15 @@ public final class BuildpackVersion implements CommandLine.IVersionProvider {
   private static Map<String, String> buildpack() {
     if (toml == null) {
       Map<String, String> values = new HashMap<>();
-      try (InputStream in = BuildpackVersion.class.getResourceAsStream(TOML)) {
-        if (in != null) {
-          boolean inTable = false;
-          for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-            String t = line.strip();
-            if (t.startsWith("[")) {
-              inTable = t.equals("[buildpack]");
-            } else if (inTable) {
-              entry(t, values);
-            }
+      try {
+        byte[] text = tomlBytes();
+        boolean inTable = false;
+        for (String line : new String(text, StandardCharsets.UTF_8).split("\n")) {
+          String t = line.strip();
+          if (t.startsWith("[")) {
+            inTable = t.equals("[buildpack]");
+          } else if (inTable) {
+            entry(t, values);
           }
         }
       } catch (IOException e) {
@@ -66,6 +67,39 @@ public final class BuildpackVersion implements CommandLine.IVersionProvider {
       toml = values;
     }
     return toml;
+  }
+
+  /**
+   * The jar's copy of buildpack.toml, read with a ZipFile on the jar (whose classes the JVM has
+   * loaded already) rather than getResourceAsStream, which first looks through the JDK's modules
+   * for it (some 5 ms of every start).
+   */
+  private static byte[] tomlBytes() throws IOException {
+    Path jar = jar();
+    if (jar != null) {
+      try (ZipFile zip = new ZipFile(jar.toFile())) {
+        ZipEntry entry = zip.getEntry(TOML.substring(1));
+        if (entry != null) {
+          try (InputStream in = zip.getInputStream(entry)) {
+            return in.readAllBytes();
+          }
+        }
+      }
+    }
+    try (InputStream in = BuildpackVersion.class.getResourceAsStream(TOML)) {
+      return in == null ? new byte[0] : in.readAllBytes();
+    }
+  }
+
+  /** The jar this class runs from, or null (from a folder of classes). */
+  private static Path jar() {
+    try {
+      Path jar = Path.of(BuildpackVersion.class.getProtectionDomain().getCodeSource()
+          .getLocation().toURI());
+      return Files.isRegularFile(jar) ? jar : null;
+    } catch (URISyntaxException | SecurityException | IllegalArgumentException e) {
+      return null;
+    }
   }
 
   /**
@@ -109,25 +143,22 @@ public final class BuildpackVersion implements CommandLine.IVersionProvider {
    * some 40 before the JIT).
    */
   static String jarHash() {
-    try {
-      Path jar = Path.of(BuildpackVersion.class.getProtectionDomain().getCodeSource()
-          .getLocation().toURI());
-      if (!Files.isRegularFile(jar)) {
+    Path jar = jar();
+    if (jar == null) {
+      return null;
+    }
+    try (RandomAccessFile in = new RandomAccessFile(jar.toFile(), "r")) {
+      byte[] directory = centralDirectory(in);
+      if (directory == null) {
         return null;
       }
-      try (RandomAccessFile in = new RandomAccessFile(jar.toFile(), "r")) {
-        byte[] directory = centralDirectory(in);
-        if (directory == null) {
-          return null;
-        }
-        CRC32 crc = new CRC32();
-        crc.update(directory);
-        CRC32C crcC = new CRC32C();
-        crcC.update(directory);
-        long both = crc.getValue() << 32 | crcC.getValue();
-        return HexFormat.of().toHexDigits(both).substring(0, 12);
-      }
-    } catch (IOException | URISyntaxException | SecurityException e) {
+      CRC32 crc = new CRC32();
+      crc.update(directory);
+      CRC32C crcC = new CRC32C();
+      crcC.update(directory);
+      long both = crc.getValue() << 32 | crcC.getValue();
+      return HexFormat.of().toHexDigits(both).substring(0, 12);
+    } catch (IOException | SecurityException e) {
       return null;
     }
   }
