@@ -261,6 +261,16 @@ buildpack::utf8_ctype() {
 
 # Checks bin/compile's arguments before anything is written. A missing ENV_DIR is an error, not
 # an empty one: every config var (a pinned DATOMIC_SHA256 among them) would be silently ignored.
+# buildpack::check_args MIN USAGE ARG...: with fewer than MIN arguments, says so with the usage
+# line and exits 2 (bash's own ${1:?} message starts with a script line number).
+buildpack::check_args() {
+  local min="$1" usage="$2"
+  shift 2
+  (($# >= min)) && return 0
+  output::error "Missing an argument (${usage%% *} got $#)." "Usage: ${usage}"
+  exit 2
+}
+
 buildpack::check_compile_args() {
   if (($# != 3)); then
     output::error "bin/compile needs 3 arguments, BUILD_DIR CACHE_DIR ENV_DIR; it got $#." \

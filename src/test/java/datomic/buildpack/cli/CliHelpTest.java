@@ -154,6 +154,19 @@ class CliHelpTest {
         version.toString());
   }
 
+  /** The bin/ shims Heroku calls, run by hand without their arguments: their usage line. */
+  @Test
+  void theShimsWithoutArgumentsPrintTheirUsage() {
+    for (String shim : List.of("detect", "release", "report", "test", "compile")) {
+      Run.Result r = Run.of(Repo.bin(shim)).timeout(60).go();
+      String what = shim + ": " + r;
+      assertTrue(r.exitCode() != 0, what);
+      assertTrue(firstLine(r.stderr()).startsWith(" !     Error: "), what);
+      assertTrue(r.stderr().contains("bin/" + shim + " BUILD_DIR"), what);
+      assertFalse(r.stderr().contains(": line "), what); // bash's own ${1:?} message
+    }
+  }
+
   /**
    * The slug's launcher passes --app-dir and --exec-plan to the commands that start Datomic: with
    * --help there is no plan, and the script stops there (it used to go on and print the
