@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
  * runs it with the jar and {@code target/datomic-buildpack-local.jar} on the class path).
  */
 @Command(name = "dry-run", mixinStandardHelpOptions = true,
-    description = "Detect, compile and release a fixture app locally, then boot its transactor.")
+    description = "Detect, compile and release a fixture app locally, then boot its transactor.",
+    footer = "  ./dry-run --keep   (the script in this buildpack's checkout runs this command)")
 public final class DryRunCommand implements Callable<Integer> {
   public static void main(String[] args) {
     System.exit(BuildpackCli.execute(new DryRunCommand(), args));

@@ -8,7 +8,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code backup [NAME...]}: backs up databases to DATOMIC_BACKUP_URL/NAME (Heroku Scheduler). */
 @Command(name = "backup", description = "Back up Datomic databases to DATOMIC_BACKUP_URL/NAME"
-    + " (default: DATOMIC_BACKUP_DATABASES, else DATOMIC_PEER_SERVER_DATABASES).")
+    + " (default: DATOMIC_BACKUP_DATABASES, else DATOMIC_PEER_SERVER_DATABASES).",
+    footer = "  datomic-buildpack backup my-db")
 final class BackupCommand implements Callable<Integer> {
   @Mixin DynoOptions dyno;
 

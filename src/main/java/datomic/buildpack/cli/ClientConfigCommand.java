@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 
 /** Prints what a Client API app needs to reach this app's peer server, as EDN and env lines. */
 @Command(name = "client-config",
-    description = "Print the Client API config (EDN and env lines) for this app's peer server.")
+    description = "Print the Client API config (EDN and env lines) for this app's peer server.",
+    footer = "  datomic-buildpack client-config --show-secret")
 final class ClientConfigCommand implements Callable<Integer> {
 
   @Option(names = "--show-secret",

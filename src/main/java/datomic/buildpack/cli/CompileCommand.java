@@ -21,7 +21,9 @@ import picocli.CommandLine.Parameters;
  * {@code bin/compile BUILD_DIR CACHE_DIR ENV_DIR}: the Heroku classic API's build. It checks its
  * arguments and runs the build flow ({@link SlugBuild}) with the Procfile as its process step.
  */
-@Command(name = "compile", description = "Install Datomic and the transactor launcher into BUILD_DIR.")
+@Command(name = "compile",
+    description = "Install Datomic and the transactor launcher into BUILD_DIR.",
+    footer = "  datomic-buildpack compile /tmp/build /tmp/cache /tmp/env   (what bin/compile runs)")
 final class CompileCommand implements Callable<Integer> {
   /** Who installed .jdk, as bin/compile tells: only this buildpack's own JDK is trimmed. */
   static final String THIS_BUILDPACK = "this-buildpack";
@@ -34,13 +36,16 @@ final class CompileCommand implements Callable<Integer> {
           + " slug), earlier-buildpack or machine (kept as it is). Default: ${DEFAULT-VALUE}.")
   String jdkInstalledBy;
 
-  @Parameters(index = "0", paramLabel = "BUILD_DIR")
+  @Parameters(index = "0", paramLabel = "BUILD_DIR",
+      description = "The app being built (the slug to be).")
   Path buildDir;
 
-  @Parameters(index = "1", paramLabel = "CACHE_DIR")
+  @Parameters(index = "1", paramLabel = "CACHE_DIR",
+      description = "Kept between builds: the downloaded Datomic distribution.")
   Path cacheDir;
 
-  @Parameters(index = "2", paramLabel = "ENV_DIR")
+  @Parameters(index = "2", paramLabel = "ENV_DIR",
+      description = "The app's config vars, one file each.")
   Path envDir;
 
   @Override

@@ -10,7 +10,8 @@ import picocli.CommandLine.Mixin;
  * the launcher script the plan to exec (no JVM of ours stays beside it).
  */
 @Command(name = "console",
-    description = "Prepare Datomic's Console against the app's storage and start it.")
+    description = "Prepare Datomic's Console against the app's storage and start it.",
+    footer = "  datomic-buildpack console   (the Procfile's console: line)")
 final class ConsoleCommand implements Callable<Integer> {
   @Mixin DynoOptions dyno;
 

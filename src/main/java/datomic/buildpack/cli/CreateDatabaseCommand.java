@@ -15,7 +15,8 @@ import picocli.CommandLine.Parameters;
  * its boot). Idempotent; waits, with backoff, for a transactor to answer.
  */
 @Command(name = "create-database",
-    description = "Create Datomic databases (a transactor must be running for this storage).")
+    description = "Create Datomic databases (a transactor must be running for this storage).",
+    footer = "  datomic-buildpack create-database my-db")
 final class CreateDatabaseCommand implements Callable<Integer> {
   @Mixin DynoOptions dyno;
 

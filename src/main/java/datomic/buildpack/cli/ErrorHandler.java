@@ -68,9 +68,24 @@ final class ErrorHandler
       return USER;
     }
     CommandLine cmd = ex.getCommandLine();
-    Log.system().error(ex.getMessage(), List.of(
-        "Usage: " + cmd.getHelp().synopsis(0).strip(),
-        "Run '" + cmd.getCommandSpec().qualifiedName() + " --help' for more."));
+    String message = ex.getMessage();
+    List<String> unmatched = cmd.getUnmatchedArguments();
+    if (ex instanceof CommandLine.MissingParameterException && !unmatched.isEmpty()
+        && unmatched.get(0).startsWith("-")) {
+      // `peer-uri --bogus`: the unknown option is the mistake (it took the parameter's place)
+      message = "Unknown option: '" + unmatched.get(0) + "'";
+    } else if (ex instanceof CommandLine.UnmatchedArgumentException && cmd.getParent() == null
+        && !unmatched.isEmpty() && !unmatched.get(0).startsWith("-")) {
+      message = "Unknown command: '" + unmatched.get(0) + "'";
+    }
+    List<String> lines = new ArrayList<>();
+    if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+      lines.add("Did you mean: " + String.join(", ", u.getSuggestions()) + "?");
+    }
+    // One line: the usage's own line breaks are laid out for "Usage: " at the start of a line.
+    lines.add("Usage: " + cmd.getHelp().synopsis(0).strip().replaceAll("\\s+", " "));
+    lines.add("Run '" + cmd.getCommandSpec().qualifiedName() + " --help' for more.");
+    Log.system().error(message, lines);
     return USAGE;
   }
 }

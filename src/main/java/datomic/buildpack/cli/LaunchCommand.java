@@ -9,7 +9,8 @@ import picocli.CommandLine.Mixin;
  * The {@code transactor} process: renders the properties for this boot into a private file and
  * hands the launcher script the plan to exec (so no JVM of ours stays next to the transactor).
  */
-@Command(name = "launch", description = "Prepare this dyno's transactor and start it.")
+@Command(name = "launch", description = "Prepare this dyno's transactor and start it.",
+    footer = "  datomic-buildpack launch   (the Procfile's transactor: line)")
 final class LaunchCommand implements Callable<Integer> {
   @Mixin DynoOptions dyno;
 

@@ -6,7 +6,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code list-backups NAME}: the points in time a restore of NAME can use. */
-@Command(name = "list-backups", description = "List the points in time t of NAME's backups.")
+@Command(name = "list-backups", description = "List the points in time t of NAME's backups.",
+    footer = "  datomic-buildpack list-backups my-db")
 final class ListBackupsCommand implements Callable<Integer> {
   @Mixin DynoOptions dyno;
 

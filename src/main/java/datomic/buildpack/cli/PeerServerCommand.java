@@ -11,7 +11,8 @@ import picocli.CommandLine.Mixin;
  * into a private file and hands the launcher script the {@code bin/run} plan to exec.
  */
 @Command(name = "peer-server",
-    description = "Prepare this dyno's Datomic peer server and start it.")
+    description = "Prepare this dyno's Datomic peer server and start it.",
+    footer = "  datomic-buildpack peer-server   (the Procfile's peer-server: line)")
 final class PeerServerCommand implements Callable<Integer> {
   @Mixin DynoOptions dyno;
 

@@ -15,7 +15,9 @@ import picocli.CommandLine.Parameters;
  * JVM options peers in other apps need to share this app's memcached (MemCachier).
  */
 @Command(name = "peer-uri",
-    description = "Print the datomic:sql:// URI peers use to connect to database DB_NAME.")
+    description = "Print the datomic:sql:// URI peers use to connect to database DB_NAME.",
+    footer = {"  datomic-buildpack peer-uri my-db",
+        "  datomic-buildpack peer-uri my-db --uri-only --show-password"})
 final class PeerUriCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "DB_NAME", description = "Datomic database name.")

@@ -11,7 +11,8 @@ import picocli.CommandLine.Mixin;
  * so a bad config var fails the release before any dyno restarts.
  */
 @Command(name = "release-phase",
-    description = "Validate the configuration and prepare storage (Heroku release phase).")
+    description = "Validate the configuration and prepare storage (Heroku release phase).",
+    footer = "  datomic-buildpack release-phase   (the Procfile's release: line)")
 final class ReleasePhaseCommand implements Callable<Integer> {
   @Mixin DynoOptions dyno;
 

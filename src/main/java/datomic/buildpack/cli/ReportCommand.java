@@ -20,12 +20,16 @@ import picocli.CommandLine.Parameters;
  * durations, cache status, the failure's category, slug sizes) and the Datomic in the slug. It
  * never fails a build: with nothing to report it prints an empty mapping.
  */
-@Command(name = "report", description = "Print build metadata (durations, cache, outcome, Datomic edition, version, checksum) as YAML.")
+@Command(name = "report", description = "Print build metadata (durations, cache, outcome, Datomic"
+    + " edition, version, checksum) as YAML.",
+    footer = "  datomic-buildpack report /tmp/build /tmp/cache   (what bin/report runs)")
 final class ReportCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "BUILD_DIR")
+  @Parameters(index = "0", paramLabel = "BUILD_DIR",
+      description = "The app being built.")
   Path buildDir;
 
-  @Parameters(index = "1", paramLabel = "CACHE_DIR", arity = "0..1")
+  @Parameters(index = "1", paramLabel = "CACHE_DIR", arity = "0..1",
+      description = "The build cache, where compile left its build data.")
   Path cacheDir;
 
   @Parameters(index = "2..*", paramLabel = "ENV_DIR", arity = "0..*", description = "Not read.")

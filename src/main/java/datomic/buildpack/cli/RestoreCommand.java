@@ -9,7 +9,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code restore NAME [T] --confirm APP}: restores NAME from its backup (destructive). */
 @Command(name = "restore", description = "Restore NAME from its backup at T (default: the"
-    + " newest), with transactors and peers stopped.")
+    + " newest), with transactors and peers stopped.",
+    footer = "  datomic-buildpack restore my-db 1010 --confirm my-app")
 final class RestoreCommand implements Callable<Integer> {
   @Mixin DynoOptions dyno;
 

@@ -19,9 +19,11 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "test",
     description = "Heroku CI: check the config vars, prepare the database, boot the transactor from"
-        + " the compiled app and stop it; exit 0 when every check passed.")
+        + " the compiled app and stop it; exit 0 when every check passed.",
+    footer = "  datomic-buildpack test /app /tmp/env   (what bin/test runs in Heroku CI)")
 final class TestCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "BUILD_DIR")
+  @Parameters(index = "0", paramLabel = "BUILD_DIR",
+      description = "The compiled app.")
   Path buildDir;
 
   @Parameters(index = "1", paramLabel = "ENV_DIR", arity = "0..1",

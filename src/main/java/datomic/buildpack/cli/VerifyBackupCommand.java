@@ -9,7 +9,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code verify-backup NAME [T]}: checks that NAME's backup at T (default: newest) is whole. */
 @Command(name = "verify-backup",
-    description = "Check that NAME's backup at T (default: the newest) has all its segments.")
+    description = "Check that NAME's backup at T (default: the newest) has all its segments.",
+    footer = "  datomic-buildpack verify-backup my-db --read-all")
 final class VerifyBackupCommand implements Callable<Integer> {
   @Mixin DynoOptions dyno;
 

@@ -1,6 +1,5 @@
 package datomic.buildpack.compile;
 
-import datomic.buildpack.catalog.Edition;
 import datomic.buildpack.compile.distribution.DistributionInstaller;
 import datomic.buildpack.compile.distribution.InstalledDistribution;
 import datomic.buildpack.compile.distribution.version.StickyVersion;

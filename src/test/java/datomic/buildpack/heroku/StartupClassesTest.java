@@ -13,6 +13,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,9 +24,13 @@ import org.junit.jupiter.api.io.TempDir;
  * Every build and every dyno boot starts the CLI's JVM, so what it loads is start-up time:
  * jackson-databind alone is some 600 classes on first use (its own and the JDK's it pulls in).
  * The CLI reads and writes its JSON and YAML with jackson-jr; this keeps databind, and two smaller
- * first-use costs, from creeping back onto those paths.
+ * first-use costs, from creeping back onto those paths, and each start to the model of the one
+ * command that runs.
  */
 class StartupClassesTest {
+  private static final Pattern COMMAND_CLASS =
+      Pattern.compile("\\bdatomic\\.buildpack\\.cli\\.([A-Za-z]+Command) source:");
+
   @TempDir Path tmp;
 
   @Test
@@ -49,12 +57,55 @@ class StartupClassesTest {
     }
   }
 
+  /**
+   * picocli builds the model of a command by reflection, some 30 ms each: a start builds the
+   * model of the command that runs, never the 17 others (they are for the full help), and
+   * {@code --version} needs none.
+   */
+  @Test
+  void aStartLoadsTheClassOfTheCommandThatRunsAlone() throws IOException {
+    assertEquals(Set.of(), commandClasses(classesLoaded("version", Map.of(), "--version")));
+    assertFalse(classesLoaded("version", Map.of(), "--version").contains("picocli.CommandLine "),
+        "--version built a picocli model");
+    assertEquals(Set.of("PeerUriCommand"),
+        commandClasses(classesLoaded("peer-uri-help", Map.of(), "peer-uri", "--help")));
+    assertEquals(Set.of("PeerUriCommand"), commandClasses(classesLoaded("help-peer-uri",
+        Map.of(), "help", "peer-uri")));
+    assertEquals(Set.of("PeerUriCommand"), commandClasses(classesLoaded("peer-uri",
+        Map.of("DATABASE_URL", "postgres://u:p@127.0.0.1:5/d"), "peer-uri", "db", "--uri-only")));
+  }
+
+  /** The subcommand classes ({@code datomic.buildpack.cli.*Command}) a class-load log names. */
+  private static Set<String> commandClasses(String classes) {
+    Set<String> names = new TreeSet<>();
+    Matcher m = COMMAND_CLASS.matcher(classes);
+    while (m.find()) {
+      names.add(m.group(1));
+    }
+    return names;
+  }
+
   /** Runs the packaged CLI with class loading logged; fails on a class it should not load. */
   private void check(String name, String... args) throws IOException {
     check(name, Map.of(), args);
   }
 
   private void check(String name, Map<String, String> env, String... args) throws IOException {
+    String classes = classesLoaded(name, env, args);
+    assertEquals(1, commandClasses(classes).size(),
+        name + " loaded the classes of other commands: " + commandClasses(classes));
+    assertTrue(classes.contains("com.fasterxml.jackson.jr."), name + " read JSON with jackson-jr");
+    assertFalse(classes.contains("com.fasterxml.jackson.databind."), name + " loaded databind");
+    // Two more first uses that cost 15-20 ms each: String.format's Formatter (the build log uses
+    // output/Units) and a record's equals/hashCode/toString (bootstrapped via invokedynamic).
+    assertFalse(classes.contains("java.util.Formatter "), name + " used String.format");
+    assertFalse(classes.contains("java.lang.runtime.ObjectMethods "),
+        name + " called a record's equals, hashCode or toString");
+  }
+
+  /** The class-load log of the packaged CLI run with {@code args}; it must exit 0. */
+  private String classesLoaded(String name, Map<String, String> env, String... args)
+      throws IOException {
     Path log = tmp.resolve(name + "-classes.log");
     List<String> command = new ArrayList<>(List.of(
         ProcessHandle.current().info().command().orElse("java"),
@@ -64,13 +115,6 @@ class StartupClassesTest {
     command.addAll(List.of(args));
     Run.Result r = Run.of(command).env(env).go();
     assertEquals(0, r.exitCode(), name + ": " + r);
-    String classes = Files.readString(log);
-    assertTrue(classes.contains("com.fasterxml.jackson.jr."), name + " read JSON with jackson-jr");
-    assertFalse(classes.contains("com.fasterxml.jackson.databind."), name + " loaded databind");
-    // Two more first uses that cost 15-20 ms each: String.format's Formatter (the build log uses
-    // output/Units) and a record's equals/hashCode/toString (bootstrapped via invokedynamic).
-    assertFalse(classes.contains("java.util.Formatter "), name + " used String.format");
-    assertFalse(classes.contains("java.lang.runtime.ObjectMethods "),
-        name + " called a record's equals, hashCode or toString");
+    return Files.readString(log);
   }
 }
