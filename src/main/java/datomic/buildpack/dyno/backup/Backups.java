@@ -2,6 +2,8 @@ package datomic.buildpack.dyno.backup;
 
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
+import datomic.buildpack.config.ValueList;
+import datomic.buildpack.config.ValueType;
 import datomic.buildpack.dyno.BootContext;
 import datomic.buildpack.dyno.BootSummary;
 import datomic.buildpack.dyno.DynoMemory;
@@ -50,7 +52,7 @@ public final class Backups {
   public static final String BUCKETEER_PREFIX = "datomic-backups";
   /** What this command's own JVM keeps of the dyno while bin/datomic runs beside it. */
   static final long OWN_JVM_MB = 160;
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9-]+");
+  private static final Pattern NAME = ValueType.DATABASE_NAME;
   private static final Pattern TRANSACTOR_DYNO = Pattern.compile("transactor\\.\\d+");
   private static final Pattern T_LIST = Pattern.compile("[\\s\\[\\](),0-9]*[0-9][\\s\\[\\](),0-9]*");
   private static final Pattern NUMBER = Pattern.compile("[0-9]+");
@@ -211,7 +213,7 @@ public final class Backups {
             "Name them: datomic-buildpack backup my-db other-db, or set the default list:",
             "heroku config:set " + DATABASES_SETTING + "=my-db,other-db");
       }
-      names = List.of(list.get().strip().split("[,\\s]+"));
+      names = ValueList.items(list.get(), ',', source, "database name", "db-1,db-2");
     }
     Set<String> unique = new LinkedHashSet<>();
     for (String name : names) {

@@ -2,6 +2,7 @@ package datomic.buildpack.dyno.peerserver;
 
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
+import datomic.buildpack.config.ValueList;
 import datomic.buildpack.dyno.DynoMemory;
 import datomic.buildpack.dyno.DynoNetwork;
 import datomic.buildpack.dyno.Heap;
@@ -95,13 +96,14 @@ public final class PeerServerConfig {
 
   static List<String> databases(Environment env) {
     Optional<String> list = env.get(DATABASES);
-    if (list.isEmpty() || list.get().isBlank()) {
+    if (list.isEmpty()) {
       throw new UserError(DATABASES + " is not set: the peer server has no database to serve.",
           "Name the databases it serves (comma-separated), e.g.:",
           "heroku config:set " + DATABASES + "=my-db",
           "Create one first with: heroku run datomic-buildpack create-database my-db");
     }
-    return DatabaseNames.check(DatabaseNames.split(list.get()), "config var " + DATABASES);
+    return DatabaseNames.check(ValueList.items(list.get(), ',', "config var " + DATABASES,
+        "database name", "db-1,db-2"), "config var " + DATABASES);
   }
 
   /** The current access key pair, refused like at boot when missing or holding a comma. */

@@ -304,6 +304,27 @@ class BackupTest {
     assertEquals(List.of(), calls(), "bin/datomic never ran");
   }
 
+  /**
+   * A Scheduler job's list of databases that names none (a stray comma) is an error, never a
+   * green "Backed up " of nothing; so is an empty name between two commas.
+   */
+  @Test
+  void aListOfDatabasesThatIsEmptyOrHasAnEmptyNameIsAnErrorNotABackupOfNothing()
+      throws IOException {
+    for (String list : List.of(",", " , ,", "a-db,,b-db", "a-db,")) {
+      for (String var : List.of("DATOMIC_BACKUP_DATABASES", "DATOMIC_PEER_SERVER_DATABASES")) {
+        Map<String, String> env = fileBackups();
+        env.put(var, list);
+        Run.Result r = run(env, "backup");
+        assertEquals(1, r.exitCode(), var + "='" + list + "':\n" + r);
+        assertTrue(r.stderr().contains(" !     Error: "), r.stderr());
+        assertTrue(r.stderr().contains(var), r.stderr());
+        assertFalse(r.stdout().contains("Backed up"), r.stdout());
+      }
+    }
+    assertEquals(List.of(), calls(), "bin/datomic never ran");
+  }
+
   @Test
   void aFailedBackupDoesNotStopTheOthersButFailsTheCommand() throws IOException {
     Map<String, String> env = fileBackups();
