@@ -16,7 +16,7 @@ public enum ValueType {
   INT("[0-9]+", "a whole number"),
   BOOL("true|false", "`true` or `false`"),
   SIZE("[0-9]+[kKmMgG]", "a size such as `256m` or `4g`"),
-  HOST("[A-Za-z0-9.:\\-\\[\\]]{1,253}", "a host name or IP address"),
+  HOST(".*", HostName.EXPECTATION),
   ENUM(".*", "one of the listed values"),
   URL("(https?|file):[^\\s]+",
       "an `https:`, `http:` or `file:` URL without spaces (percent-encode them as %20)"),
@@ -63,9 +63,12 @@ public enum ValueType {
     if (this == SIZE) {
       return sizeProblem(value);
     }
+    if (this == HOST) {
+      return HostName.problem(value);
+    }
     if (this == DATABASES) {
       return listProblem(value, ',', "database name", name -> DATABASE_NAME.matcher(name).matches()
-          ? Optional.empty() : Optional.of("letters, digits and `-` only"));
+          ? Optional.empty() : Optional.of("only letters, digits and `-` may be used"));
     }
     if (this == SERVERS) {
       return listProblem(value, ',', "memcached server", ValueType::serverProblem);
@@ -116,7 +119,7 @@ public enum ValueType {
     for (String each : value.split(Pattern.quote(String.valueOf(separator)), -1)) {
       Optional<String> bad = itemProblem.apply(each.strip());
       if (bad.isPresent()) {
-        return Optional.of(item + " " + Echo.value(each.strip()) + ": " + bad.get());
+        return Optional.of(item + " '" + Echo.value(each.strip()) + "': " + bad.get());
       }
     }
     return Optional.empty();

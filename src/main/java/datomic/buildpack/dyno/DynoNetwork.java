@@ -1,6 +1,9 @@
 package datomic.buildpack.dyno;
 
 import datomic.buildpack.config.Environment;
+import datomic.buildpack.config.HostName;
+import datomic.buildpack.output.Echo;
+import datomic.buildpack.output.UserError;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -15,18 +18,23 @@ import java.util.Optional;
  */
 public record DynoNetwork(String host, String hostSource, Optional<String> altHost,
     String altHostSource, boolean privateSpace) {
+  /** Set by Heroku in a Private Space: the address other dynos reach this one at. */
+  public static final String PRIVATE_IP = "HEROKU_PRIVATE_IP";
+  /** Set by Heroku in a Private Space: this dyno's DNS name. */
+  public static final String DNS_DYNO_NAME = "HEROKU_DNS_DYNO_NAME";
 
   /** The transactor's addresses: {@code DATOMIC_HOST} / {@code DATOMIC_ALT_HOST} override. */
   public static DynoNetwork detect(Environment env) {
     Address address = address(env, "DATOMIC_HOST");
-    Optional<String> privateIp = env.get("HEROKU_PRIVATE_IP");
+    Optional<String> privateIp = env.get(PRIVATE_IP);
     String host = address.host();
     String hostSource = address.source();
     Optional<String> altHost = env.get("DATOMIC_ALT_HOST");
     String altSource = "config var DATOMIC_ALT_HOST";
     if (altHost.isEmpty()) {
-      altHost = env.get("HEROKU_DNS_DYNO_NAME");
-      altSource = "HEROKU_DNS_DYNO_NAME";
+      altHost = env.get(DNS_DYNO_NAME).map(name -> platformValue(DNS_DYNO_NAME, name,
+          HostName.problem(name), "DATOMIC_ALT_HOST"));
+      altSource = DNS_DYNO_NAME;
     }
     return new DynoNetwork(host, hostSource, altHost, altSource, privateIp.isPresent());
   }
@@ -41,19 +49,43 @@ public record DynoNetwork(String host, String hostSource, Optional<String> altHo
   public static Address address(Environment env, String overrideVar) {
     Optional<String> override = env.get(overrideVar);
     if (override.isPresent()) {
+      // The registry checked it (type host); checked again for a caller that did not validate.
+      HostName.problem(override.get()).ifPresent(problem -> {
+        throw new UserError("Config var " + overrideVar + " is not usable: " + problem + ".",
+            "Its value: " + Echo.value(override.get()),
+            "Fix it: heroku config:set " + overrideVar + "=<host name or IP address>, or unset"
+                + " it to use " + PRIVATE_IP + ".");
+      });
       return new Address(override.get(), "config var " + overrideVar);
     }
-    Optional<String> privateIp = env.get("HEROKU_PRIVATE_IP");
+    Optional<String> privateIp = env.get(PRIVATE_IP);
     if (privateIp.isPresent()) {
-      return new Address(privateIp.get(), "HEROKU_PRIVATE_IP");
+      return new Address(platformValue(PRIVATE_IP, privateIp.get(),
+          HostName.ipProblem(privateIp.get()), overrideVar), PRIVATE_IP);
     }
     return new Address(firstNonLoopback().orElse("localhost"),
         "the dyno's first non-loopback address");
   }
 
+  /**
+   * {@code value} of the platform's variable {@code name}, or a refusal when it breaks the host
+   * rule ({@link HostName}): it is passed to Datomic as an address, and the config var
+   * {@code overrideVar} sets the address instead.
+   */
+  private static String platformValue(String name, String value, Optional<String> problem,
+      String overrideVar) {
+    problem.ifPresent(p -> {
+      throw new UserError(name + " is not usable as this dyno's address: " + p + ".",
+          "Its value: " + Echo.value(value) + ". Heroku sets it in a Private Space; in a local"
+              + " run, unset it or fix it.",
+          "Or set the address yourself: heroku config:set " + overrideVar + "=<address>");
+    });
+    return value;
+  }
+
   /** Whether this dyno is in a Private Space (other dynos can reach it). */
   public static boolean inPrivateSpace(Environment env) {
-    return env.get("HEROKU_PRIVATE_IP").isPresent();
+    return env.get(PRIVATE_IP).isPresent();
   }
 
   static Optional<String> firstNonLoopback() {

@@ -72,10 +72,10 @@ class ListRuleTest {
   @Test
   void theItemsOfAListAreCheckedToo() {
     for (String[] bad : new String[][] {
-        {"DATOMIC_BACKUP_DATABASES", "a-db,b_db", "database name b_db: letters, digits"},
-        {"DATOMIC_PEER_SERVER_DATABASES", "a-db b-db", "database name a-db b-db"},
-        {"DATOMIC_MEMCACHED", "mc1:11211,-x", "memcached server -x: it starts with '-'"},
-        {"DATOMIC_MEMCACHED", "mc1 mc2", "memcached server mc1 mc2:"}}) {
+        {"DATOMIC_BACKUP_DATABASES", "a-db,b_db", "database name 'b_db': only letters, digits"},
+        {"DATOMIC_PEER_SERVER_DATABASES", "a-db b-db", "database name 'a-db b-db'"},
+        {"DATOMIC_MEMCACHED", "mc1:11211,-x", "memcached server '-x': it starts with '-'"},
+        {"DATOMIC_MEMCACHED", "mc1 mc2", "memcached server 'mc1 mc2':"}}) {
       UserError e = assertThrows(UserError.class,
           () -> REGISTRY.validate(Environment.of(Map.of(bad[0], bad[1])), log));
       assertTrue(String.join("\n", e.advice()).contains(bad[2]), String.join("\n", e.advice()));

@@ -267,6 +267,20 @@ class PeerServerBootTest {
         + " DATOMIC_PEER_SERVER_PREVIOUS_ACCESS_KEY is.");
   }
 
+  /** One host rule for every process (config.HostName): no option, no IP that is not one. */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+    "DATOMIC_PEER_SERVER_HOST | -d          | DATOMIC_PEER_SERVER_HOST=-d: it starts with '-' (a program given it would read an option)",
+    "HEROKU_PRIVATE_IP        | -d          | HEROKU_PRIVATE_IP is not usable as this dyno's address: it starts with '-'",
+    "HEROKU_PRIVATE_IP        | 10.0.0.7 -d | HEROKU_PRIVATE_IP is not usable as this dyno's address",
+    "HEROKU_PRIVATE_IP        | 10.0.0.300  | HEROKU_PRIVATE_IP is not usable as this dyno's address",
+  })
+  void refusesAnAddressThatIsNotOne(String var, String value, String message) throws IOException {
+    Map<String, String> env = dyno(GB, PG.newDatabase());
+    env.put(var, value);
+    refused(env, message);
+  }
+
   @ParameterizedTest
   @CsvSource({
     "DATOMIC_PEER_SERVER_ACCESS_KEY, 'ak,1'",
@@ -289,9 +303,9 @@ class PeerServerBootTest {
 
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
-    "my_db            | Database name 'my_db' in config var DATOMIC_PEER_SERVER_DATABASES is not valid.",
-    "orders,,x        | Database name '' in config var DATOMIC_PEER_SERVER_DATABASES is not valid.",
-    "a b,c.d          | Database names 'a b', 'c.d' in config var",
+    "my_db            | DATOMIC_PEER_SERVER_DATABASES=my_db: database name 'my_db': only letters, digits and `-` may be used.",
+    "orders,,x        | DATOMIC_PEER_SERVER_DATABASES=orders,,x: item 2 of 3 is empty (two ',' in a row).",
+    "a b,c.d          | DATOMIC_PEER_SERVER_DATABASES=a b,c.d: database name 'a b': only letters",
     "orders,orders    | names orders more than once.",
   })
   void refusesBadDatabaseNames(String names, String message) throws IOException {
