@@ -276,6 +276,15 @@ class BackupTest {
     publicPrefix.put("DATOMIC_BACKUP_URL", "s3://bucketeer-3f9a/public/backups");
     cases.put("Backups may not go to s3://bucketeer-3f9a/public/backups: Bucketeer makes"
         + " everything below public/ readable by anyone.", publicPrefix);
+    Map<String, String> dotPublic = dyno();
+    dotPublic.put("BUCKETEER_BUCKET_NAME", "bucketeer-3f9a");
+    dotPublic.put("DATOMIC_BACKUP_URL", "s3://bucketeer-3f9a/a/../public/backups");
+    cases.put("The backup location s3://bucketeer-3f9a/a/../public/backups (config var"
+        + " DATOMIC_BACKUP_URL) is not usable: its prefix has a '..' part", dotPublic);
+    Map<String, String> otherHost = dyno();
+    otherHost.put("DATOMIC_BACKUP_URL", "file://otherhost/backups");
+    cases.put("The backup location file://otherhost/backups (config var DATOMIC_BACKUP_URL) is"
+        + " not usable: a file: URL here names no host", otherHost);
     Map<String, String> noLocation = dyno();
     cases.put("No backup location: DATOMIC_BACKUP_URL is not set.", noLocation);
     Map<String, String> badLocation = dyno();
