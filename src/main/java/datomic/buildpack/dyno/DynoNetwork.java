@@ -20,6 +20,12 @@ public record DynoNetwork(String host, String hostSource, Optional<String> altHo
     String altHostSource, boolean privateSpace) {
   /** Set by Heroku in a Private Space: the address other dynos reach this one at. */
   public static final String PRIVATE_IP = "HEROKU_PRIVATE_IP";
+  /** Set by Heroku in a Private Space: this app's DNS name, {@code <app>.app.localspace}. */
+  public static final String DNS_APP_NAME = "HEROKU_DNS_APP_NAME";
+  /** Set by Heroku's dyno metadata (labs:enable runtime-dyno-metadata): the app's name. */
+  public static final String APP_NAME = "HEROKU_APP_NAME";
+  /** What follows the app's name in {@link #DNS_APP_NAME}. */
+  static final String SPACE_DOMAIN = ".app.localspace";
   /** Set by Heroku in a Private Space: this dyno's DNS name. */
   public static final String DNS_DYNO_NAME = "HEROKU_DNS_DYNO_NAME";
 
@@ -74,13 +80,49 @@ public record DynoNetwork(String host, String hostSource, Optional<String> altHo
    */
   private static String platformValue(String name, String value, Optional<String> problem,
       String overrideVar) {
+    return platformValue(name, value, problem, "this dyno's address",
+        "Or set the address yourself: heroku config:set " + overrideVar + "=<address>");
+  }
+
+  private static String platformValue(String name, String value, Optional<String> problem,
+      String usedAs, String instead) {
     problem.ifPresent(p -> {
-      throw new UserError(name + " is not usable as this dyno's address: " + p + ".",
+      throw new UserError(name + " is not usable as " + usedAs + ": " + p + ".",
           "Its value: " + Echo.value(value) + ". Heroku sets it in a Private Space; in a local"
               + " run, unset it or fix it.",
-          "Or set the address yourself: heroku config:set " + overrideVar + "=<address>");
+          instead);
     });
     return value;
+  }
+
+  /**
+   * This app's name: {@code HEROKU_APP_NAME} (dyno metadata), else the app part of
+   * {@code HEROKU_DNS_APP_NAME} ({@code <app>.app.localspace}); empty when neither says it.
+   */
+  public static Optional<String> appName(Environment env) {
+    Optional<String> metadata = env.get(APP_NAME);
+    if (metadata.isPresent()) {
+      return metadata;
+    }
+    return dnsAppName(env).filter(dns -> dns.endsWith(SPACE_DOMAIN)
+            && dns.length() > SPACE_DOMAIN.length())
+        .map(dns -> dns.substring(0, dns.length() - SPACE_DOMAIN.length()));
+  }
+
+  /**
+   * This app's Private Space DNS name, below which its dynos are {@code <n>.<process>.<it>}:
+   * {@code HEROKU_DNS_APP_NAME} (already {@code <app>.app.localspace}); empty outside a Private
+   * Space. The one reading of that variable ({@link #appName} takes the app from it).
+   */
+  public static Optional<String> dnsAppName(Environment env) {
+    return env.get(DNS_APP_NAME).map(name -> platformValue(DNS_APP_NAME, name,
+        HostName.problem(name), "this app's DNS name",
+        "Expected <app>" + SPACE_DOMAIN + ", the name below which this app's dynos are found."));
+  }
+
+  /** The DNS name {@link #dnsAppName} would be for {@code app}. */
+  public static String dnsAppNameOf(String app) {
+    return app + SPACE_DOMAIN;
   }
 
   /** Whether this dyno is in a Private Space (other dynos can reach it). */

@@ -7,6 +7,7 @@ import datomic.buildpack.config.ValueType;
 import datomic.buildpack.dyno.BootContext;
 import datomic.buildpack.dyno.BootSummary;
 import datomic.buildpack.dyno.DynoMemory;
+import datomic.buildpack.dyno.DynoNetwork;
 import datomic.buildpack.dyno.Heap;
 import datomic.buildpack.dyno.PeerStorage;
 import datomic.buildpack.dyno.RuntimeDir;
@@ -356,7 +357,7 @@ public final class Backups {
     check(name, "the command line");
     Optional<Long> point = t.map(Backups::point);
     Optional<String> dynoName = env.get("DYNO");
-    Optional<String> app = env.get("HEROKU_APP_NAME").or(() -> env.get("HEROKU_DNS_APP_NAME"));
+    Optional<String> app = DynoNetwork.appName(env);
     String shownApp = app.orElse("<app>");
     List<String> procedure = procedure(shownApp, name, t);
     if (dynoName.isPresent() && TRANSACTOR_DYNO.matcher(dynoName.get()).matches()) {

@@ -432,6 +432,38 @@ class BackupTest {
     assertNoSecretIn(restored, calls(), db.password());
   }
 
+  /**
+   * HEROKU_DNS_APP_NAME is {@code <app>.app.localspace}: restore takes the app's name from it as
+   * client-config takes the dynos' domain from it (one reading, dyno.DynoNetwork).
+   */
+  @Test
+  void restoreAndClientConfigReadThePrivateSpacesAppNameAlike() throws IOException {
+    Map<String, String> env = fileBackups();
+    env.remove("HEROKU_APP_NAME");
+    env.put("HEROKU_DNS_APP_NAME", "my-xtor.app.localspace");
+    assertEquals(0, run(env, "backup", "a-db").exitCode());
+    Run.Result unconfirmed = run(env, "restore", "a-db");
+    assertTrue(unconfirmed.stderr().contains(" !     Error: restore needs --confirm my-xtor.\n"),
+        unconfirmed.stderr());
+    Run.Result restored = run(env, "restore", "a-db", "--confirm", "my-xtor");
+    assertEquals(0, restored.exitCode(), restored.toString());
+    assertTrue(restored.stdout().contains("heroku ps:scale transactor=1 -a my-xtor "),
+        restored.stdout());
+
+    env.put("DATOMIC_PEER_SERVER_DATABASES", "a-db");
+    env.put("DATOMIC_PEER_SERVER_ACCESS_KEY", "ak-app-name");
+    env.put("DATOMIC_PEER_SERVER_SECRET", "0123456789abcdef0123456789abcdef");
+    Run.Result client = run(env, "client-config");
+    assertEquals(0, client.exitCode(), client.toString());
+    assertTrue(client.stdout().contains(
+        "DATOMIC_CLIENT_ENDPOINT=1.peer-server.my-xtor.app.localspace:8998\n"), client.stdout());
+
+    env.put("HEROKU_DNS_APP_NAME", "-d");
+    Run.Result bad = run(env, "restore", "a-db", "--confirm", "my-xtor");
+    assertTrue(bad.stderr().contains(" !     Error: HEROKU_DNS_APP_NAME is not usable as this"
+        + " app's DNS name: it starts with '-'"), bad.stderr());
+  }
+
   @Test
   void aSmallerHeapThanTheTransactorsGetsAWarning() throws IOException {
     Map<String, String> env = fileBackups();
