@@ -464,6 +464,137 @@ class BackupTest {
         + " app's DNS name: it starts with '-'"), bad.stderr());
   }
 
+  /** The launcher running {@code datomic-buildpack ARGS}, as a dyno's process, not waited for. */
+  Process startLauncher(Map<String, String> env, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(app.build().resolve(".datomic/bin/datomic-buildpack").toString());
+    command.addAll(List.of(args));
+    return Run.of(command).env(env).start(tmp.resolve("launcher.out"),
+        tmp.resolve("launcher.err"));
+  }
+
+  /** The pids bin/datomic wrote once it hangs (STUB_DATOMIC_HANG): its own and its child's. */
+  static List<Long> awaitHanging(Path file) throws Exception {
+    for (int i = 0; i < 600 && !Files.exists(file); i++) {
+      Thread.sleep(100);
+    }
+    assertTrue(Files.exists(file), "bin/datomic never started hanging");
+    return java.util.Arrays.stream(Files.readString(file).strip().split(" "))
+        .map(Long::parseLong).toList();
+  }
+
+  /** The one-off commands' private folders (backup-PID) of the dyno's runtime folders. */
+  static List<Path> commandFolders(Map<String, String> env) throws IOException {
+    try (var all = Files.walk(Path.of(env.get("TMPDIR")), 2)) {
+      return all.filter(p -> p.getFileName().toString().startsWith("backup-")).toList();
+    }
+  }
+
+  static void awaitGone(long pid) throws InterruptedException {
+    for (int i = 0; i < 150 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        i++) {
+      Thread.sleep(100);
+    }
+  }
+
+  static void kill(List<Long> pids) {
+    pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+  }
+
+  /**
+   * A backup stopped by a TERM (Heroku stopping the dyno, a Scheduler job's timeout, Ctrl-C),
+   * sent to the launcher only: bin/datomic and its child are stopped, the next database is not
+   * started, the folder with the storage password is deleted, and the exit status says so.
+   */
+  @Test
+  void aBackupStoppedByTermStopsBinDatomicAndDeletesItsPasswordFile() throws Exception {
+    Map<String, String> env = fileBackups();
+    env.put("DYNO", "peer-server.1");
+    Path hang = tmp.resolve("hanging");
+    env.put("STUB_DATOMIC_HANG", hang.toString());
+    Process launcher = startLauncher(env, "backup", "a-db", "b-db");
+    List<Long> datomic = List.of();
+    try {
+      datomic = awaitHanging(hang);
+      List<Path> folders = commandFolders(env);
+      assertEquals(1, folders.size(), folders.toString());
+      try (var files = Files.list(folders.get(0))) {
+        assertEquals(1, files.count(), "the pgpass file is there while bin/datomic runs");
+      }
+      launcher.toHandle().destroy(); // SIGTERM
+      assertTrue(launcher.waitFor(40, java.util.concurrent.TimeUnit.SECONDS),
+          "the launcher ended");
+      assertEquals(143, launcher.exitValue(), "128 + SIGTERM");
+      for (long pid : datomic) {
+        awaitGone(pid);
+        assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
+            "bin/datomic's process " + pid + " is stopped");
+      }
+      assertEquals(List.of(), commandFolders(env), "the folder with the pgpass file is gone");
+      String err = Files.readString(tmp.resolve("launcher.err"));
+      assertTrue(err.contains(" !     Warning: Stopped by a signal: this backup did not finish."),
+          err);
+      assertEquals(1, calls().size(), "b-db's backup never started");
+      assertNoSecretIn(new Run.Result(143, Files.readString(tmp.resolve("launcher.out")), err),
+          calls(), db.password());
+    } finally {
+      launcher.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+      launcher.destroyForcibly();
+      kill(datomic);
+    }
+  }
+
+  /**
+   * A KILL runs no cleanup: the private folder stays behind. The next process on the dyno (a
+   * boot that empties the dyno's folder, or another backup) deletes it, since its process is gone,
+   * and starts; the folder of a backup still running is left alone.
+   */
+  @Test
+  void afterABackupIsKilledTheNextProcessOnTheDynoDeletesWhatItLeftAndStarts() throws Exception {
+    Map<String, String> env = fileBackups();
+    env.put("DYNO", "peer-server.1");
+    Path hang = tmp.resolve("hanging");
+    env.put("STUB_DATOMIC_HANG", hang.toString());
+    Process killed = startLauncher(env, "backup", "a-db");
+    Process running = null;
+    List<Long> datomic = new ArrayList<>();
+    try {
+      datomic.addAll(awaitHanging(hang));
+      ProcessHandle cli = killed.toHandle().children().findFirst().orElseThrow();
+      cli.destroyForcibly(); // SIGKILL: no shutdown hook runs
+      assertTrue(killed.waitFor(40, java.util.concurrent.TimeUnit.SECONDS));
+      assertEquals(List.of(tmp.resolve("dyno-tmp")), commandFolders(env).stream()
+          .map(p -> p.getParent().getParent()).toList(), "the killed backup's folder is left");
+      Path left = commandFolders(env).get(0);
+
+      Files.delete(hang);
+      running = startLauncher(env, "backup", "b-db"); // a backup that is still running
+      datomic.addAll(awaitHanging(hang));
+      Path stillRunning = commandFolders(env).stream().filter(p -> !p.equals(left)).findFirst()
+          .orElseThrow();
+
+      Map<String, String> next = fileBackups();
+      next.put("DYNO", "peer-server.1");
+      Run.Result boot = run(next, "create-database", "c-db");
+      assertEquals(0, boot.exitCode(), boot.toString());
+      assertFalse(Files.exists(left), "the killed backup's folder is deleted");
+      assertTrue(Files.isDirectory(stillRunning), "the running backup's folder is left alone");
+
+      kill(List.of(running.toHandle().children().findFirst().orElseThrow().pid()));
+      running.waitFor(40, java.util.concurrent.TimeUnit.SECONDS);
+      Run.Result backup = run(next, "backup", "a-db");
+      assertEquals(0, backup.exitCode(), backup.toString());
+      assertEquals(List.of(), commandFolders(env), "each backup deleted what a killed one left");
+    } finally {
+      killed.destroyForcibly();
+      if (running != null) {
+        running.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+        running.destroyForcibly();
+      }
+      kill(datomic);
+    }
+  }
+
   @Test
   void aSmallerHeapThanTheTransactorsGetsAWarning() throws IOException {
     Map<String, String> env = fileBackups();
