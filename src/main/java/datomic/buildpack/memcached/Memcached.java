@@ -98,8 +98,8 @@ public final class Memcached {
         + var, "memcached server", "mc1.example.com:11211,mc2.example.com")) {
       Optional<String> problem = ValueType.serverProblem(part);
       if (problem.isPresent()) {
-        throw new UserError(var + " is not a list of memcached servers: " + Echo.value(part)
-                + ": " + problem.get() + ".",
+        throw new UserError(var + " is not a list of memcached servers: '" + Echo.value(part)
+                + "': " + problem.get() + ".",
             "Expected host or host:port, separated by commas (e.g. mc1.example.com:11211).",
             ADDON_SERVERS.equals(var)
                 ? "MemCachier sets it; if you set it by hand, fix it: heroku config:set " + var + "=..."

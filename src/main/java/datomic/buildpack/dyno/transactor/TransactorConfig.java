@@ -16,6 +16,7 @@ import datomic.buildpack.memcached.Memcached;
 import datomic.buildpack.metrics.MetricsCallback;
 import datomic.buildpack.output.Echo;
 import datomic.buildpack.output.Log;
+import datomic.buildpack.output.Secrets;
 import datomic.buildpack.output.UserError;
 import datomic.buildpack.slug.AppFiles;
 import datomic.buildpack.slug.BuildInfo;
@@ -287,11 +288,15 @@ public final class TransactorConfig {
     return out.toString();
   }
 
-  /** Lines for the boot summary: values (secrets masked) and where each came from. */
+  /**
+   * Lines for the boot summary: values and where each came from; the value of a secret (a key
+   * the buildpack knows, or one whose name says it is: {@link Secrets#namesASecret}) masked.
+   */
   public List<String> summary() {
     List<String> lines = new ArrayList<>();
     properties.forEach((k, s) -> lines.add(BootSummary.line(k,
-        SECRET_KEYS.contains(k) ? "********" : s.value(), s.source())));
+        SECRET_KEYS.contains(k) || Secrets.namesASecret(k) ? Secrets.MASK : s.value(),
+        s.source())));
     return lines;
   }
 }
