@@ -108,6 +108,17 @@ class MemcachedBootTest {
     }
   }
 
+  /** The transactor reads DATOMIC_MEMCACHED by the list rule, as the peers do. */
+  @Test
+  void theTransactorGetsTheServerListAsThePeersDo() throws IOException {
+    Map<String, String> env = dyno();
+    env.put("DATOMIC_MEMCACHED", " 10.1.1.1:11212 , 10.1.1.2 ");
+    try (Dyno dyno = Dyno.start(app.build(), "transactor", env, tmp.resolve("d"))) {
+      assertTrue(dyno.awaitStarted(90), dyno.output());
+      assertEquals("10.1.1.1:11212,10.1.1.2:11211", dyno.properties().getProperty("memcached"));
+    }
+  }
+
   @Test
   void aBrokenServerListStopsTheBootWithAMessage() throws IOException {
     Map<String, String> env = dyno();

@@ -104,6 +104,12 @@ public final class TransactorConfig {
         config.put(property.get(), value.get(), "config var " + var.name());
       }
     }
+    // The servers as the list rule reads them (blanks dropped, memcached's port added), the same
+    // list the peers get.
+    if (env.get(Memcached.SERVERS_VAR).isPresent()) {
+      Memcached.resolve(registry, env).ifPresent(m -> config.put("memcached",
+          m.servers().value(), m.servers().source()));
+    }
 
     Storage storage = in.storage();
     config.put("protocol", storage.protocol(), storage.source());
