@@ -148,7 +148,7 @@ public final class ConfigRegistry {
    * cannot forge a line of the log.
    */
   public static String shown(ConfigVar var, String value) {
-    if (var.secret()) {
+    if (var.secret() || Secrets.namesASecret(var.name())) {
       return Secrets.MASK;
     }
     if (var.type() == ValueType.URL) {

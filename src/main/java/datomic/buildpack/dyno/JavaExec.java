@@ -1,5 +1,6 @@
 package datomic.buildpack.dyno;
 
+import datomic.buildpack.config.ValueList;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -45,7 +46,7 @@ public final class JavaExec {
         .set("XMS", "");
     List<String> entries = new ArrayList<>();
     classpath.forEach(p -> entries.add(p.toString()));
-    Optional.ofNullable(env.get("DATOMIC_EXT_CLASSPATH")).filter(cp -> !cp.isBlank())
+    Optional.ofNullable(env.get("DATOMIC_EXT_CLASSPATH")).filter(cp -> !cp.isEmpty())
         .ifPresent(cp -> entries.add(absoluteClasspath(cp, appDir)));
     if (!entries.isEmpty()) {
       plan.set("DATOMIC_EXT_CLASSPATH", String.join(":", entries));
@@ -60,8 +61,8 @@ public final class JavaExec {
    * classpath entries (a metrics jar in the app) are made absolute against the app root.
    */
   public static String absoluteClasspath(String classpath, Path appDir) {
-    return String.join(":", Arrays.stream(classpath.split(":"))
-        .filter(e -> !e.isEmpty())
+    return String.join(":", ValueList.items(classpath, ':', "config var DATOMIC_EXT_CLASSPATH",
+            "path", "lib/metrics.jar:lib/other.jar").stream()
         .map(e -> e.startsWith("/") ? e : appDir.resolve(e).normalize().toString())
         .toList());
   }

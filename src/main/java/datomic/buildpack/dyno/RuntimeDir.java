@@ -7,16 +7,24 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * This dyno's private runtime folder, for files that hold secrets only the process it starts may
@@ -28,6 +36,8 @@ import java.util.Set;
  */
 public final class RuntimeDir {
   static final Set<PosixFilePermission> PRIVATE_DIR = PosixFilePermissions.fromString("rwx------");
+  /** A one-off command's folder: {@code <command>-<pid>}. */
+  private static final Pattern COMMAND_FOLDER = Pattern.compile("[a-z][a-z-]*-([0-9]+)");
 
   private final Path path;
 
@@ -56,10 +66,14 @@ public final class RuntimeDir {
   /**
    * A private folder of its own for one run of a one-off command (a backup), inside this dyno's
    * folder: it never replaces or deletes the files of a process already running there (a peer
-   * server's pgpass), nor those of the same command running at the same time.
+   * server's pgpass), nor those of the same command running at the same time. Named
+   * {@code <command>-<pid>}: the folders of commands whose process is gone (killed before it
+   * could clean up) are deleted first, here and at every boot ({@link #forBoot}). The command
+   * deletes its own folder when it ends ({@link #delete}), also when stopped by a signal.
    */
   public static RuntimeDir forCommand(Environment env, String command, Path appDir) {
     RuntimeDir dyno = open(env, command, appDir);
+    dyno.deleteStaleCommandFolders();
     return at(dyno.path.resolve(command + "-" + ProcessHandle.current().pid()));
   }
 
@@ -107,16 +121,98 @@ public final class RuntimeDir {
     }
   }
 
-  /** Deletes what an earlier boot of this dyno left (files only; the folder holds no others). */
+  /**
+   * Deletes what an earlier boot of this dyno left: its files, and the folders of one-off
+   * commands that are no longer running ({@link #forCommand}). The folder of a command still
+   * running on this dyno (a backup beside a peer server) is left alone.
+   */
   void clear() {
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(path)) {
-      for (Path file : files) {
-        Files.deleteIfExists(file);
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(path)) {
+      for (Path entry : entries) {
+        if (!Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+          Files.deleteIfExists(entry);
+        } else if (!runningCommand(entry)) {
+          deleteTree(entry);
+        }
       }
     } catch (IOException e) {
       throw new UserError("Could not empty the runtime folder " + path + ": " + e.getMessage(),
           "Remove it, or point TMPDIR at a folder only this user can write to.").withCause(e);
     }
+  }
+
+  /** Deletes the folders of commands whose process has ended, leaving this folder's files. */
+  void deleteStaleCommandFolders() {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(path)) {
+      for (Path entry : entries) {
+        if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS) && !runningCommand(entry)) {
+          deleteTree(entry);
+        }
+      }
+    } catch (IOException e) {
+      throw new UserError("Could not delete what an ended command left in the runtime folder "
+              + path + ": " + e.getMessage(),
+          "Remove it, or point TMPDIR at a folder only this user can write to.").withCause(e);
+    }
+  }
+
+  /**
+   * Deletes this folder and all it holds (a command's folder, when the command ends); quiet
+   * when it is already gone. Safe to call twice, from a shutdown hook and the command at once.
+   */
+  public void delete() throws IOException {
+    synchronized (RuntimeDir.class) {
+      if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+        deleteTree(path);
+      }
+    }
+  }
+
+  /**
+   * Whether {@code folder} is a {@code <command>-<pid>} folder whose process still runs: that
+   * pid is alive and started before the folder was last changed (a later process with the same
+   * pid is not its owner). Start times are known to the second, hence the margin.
+   */
+  static boolean runningCommand(Path folder) throws IOException {
+    Matcher m = COMMAND_FOLDER.matcher(folder.getFileName().toString());
+    if (!m.matches() || m.group(1).length() > 18) {
+      return false;
+    }
+    Optional<ProcessHandle> process = ProcessHandle.of(Long.parseLong(m.group(1)));
+    if (process.isEmpty() || !process.get().isAlive()) {
+      return false;
+    }
+    Optional<Instant> started = process.get().info().startInstant();
+    Instant changed = Files.getLastModifiedTime(folder, LinkOption.NOFOLLOW_LINKS).toInstant();
+    return started.isEmpty() || !started.get().isAfter(changed.plusSeconds(2));
+  }
+
+  /** Deletes {@code root} and everything below it, never following a link. */
+  private static void deleteTree(Path root) throws IOException {
+    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        Files.deleteIfExists(file);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+        if (e instanceof NoSuchFileException) {
+          return FileVisitResult.CONTINUE;
+        }
+        throw e;
+      }
+
+      @Override
+      public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+        if (e != null && !(e instanceof NoSuchFileException)) {
+          throw e;
+        }
+        Files.deleteIfExists(dir);
+        return FileVisitResult.CONTINUE;
+      }
+    });
   }
 
   /** Whether this process's user owns {@code path} (Linux: {@code /proc/self}'s owner is us). */

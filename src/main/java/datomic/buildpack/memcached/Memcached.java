@@ -2,6 +2,9 @@ package datomic.buildpack.memcached;
 
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
+import datomic.buildpack.config.ValueList;
+import datomic.buildpack.config.ValueType;
+import datomic.buildpack.output.Echo;
 import datomic.buildpack.output.Secrets;
 import datomic.buildpack.output.UserError;
 import java.util.ArrayList;
@@ -10,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The memcached a Datomic process uses, and where each setting came from: the
@@ -33,9 +35,6 @@ public final class Memcached {
   public static final int DEFAULT_PORT = 11211;
   static final String ADDON = "MemCachier add-on, ";
 
-  /** {@code host}, {@code host:port} or {@code [v6]:port}. */
-  private static final Pattern SERVER =
-      Pattern.compile("([A-Za-z0-9][A-Za-z0-9.\\-]*|\\[[0-9A-Fa-f:.]+\\])(?::([0-9]{1,5}))?");
 
   /** A setting's value and where it came from (for summaries). */
   public record Sourced(String value, String source) {}
@@ -75,7 +74,8 @@ public final class Memcached {
   public static Optional<Memcached> resolve(ConfigRegistry registry, Environment env) {
     Optional<Memcached> addOn = fromAddOn(env);
     Optional<String> servers = registry.value(env, SERVERS_VAR);
-    Sourced s = servers.map(v -> new Sourced(v.strip(), "config var " + SERVERS_VAR))
+    Sourced s = servers
+        .map(v -> new Sourced(normalize(v, SERVERS_VAR), "config var " + SERVERS_VAR))
         .orElse(addOn.map(a -> a.servers).orElse(null));
     if (s == null) {
       return Optional.empty();
@@ -88,29 +88,28 @@ public final class Memcached {
   }
 
   /**
-   * {@code host:port,host:port} from a comma- (or space-) separated list; a server without a
-   * port gets {@value #DEFAULT_PORT}.
+   * {@code host:port,host:port} from a comma-separated list (the list rule of {@link ValueList},
+   * each host by {@link datomic.buildpack.config.HostName}'s); a server without a port gets
+   * {@value #DEFAULT_PORT}.
    */
   static String normalize(String raw, String var) {
     List<String> out = new ArrayList<>();
-    for (String part : raw.split("[,\\s]+")) {
-      if (part.isEmpty()) {
-        continue;
-      }
-      Matcher m = SERVER.matcher(part);
-      int port = m.matches() && m.group(2) != null ? Integer.parseInt(m.group(2)) : DEFAULT_PORT;
-      if (!m.matches() || port < 1 || port > 65535) {
-        throw new UserError(var + " is not a list of memcached servers: '" + part + "'.",
+    for (String part : ValueList.items(raw, ',', (ADDON_SERVERS.equals(var) ? "" : "config var ")
+        + var, "memcached server", "mc1.example.com:11211,mc2.example.com")) {
+      Optional<String> problem = ValueType.serverProblem(part);
+      if (problem.isPresent()) {
+        throw new UserError(var + " is not a list of memcached servers: '" + Echo.value(part)
+                + "': " + problem.get() + ".",
             "Expected host or host:port, separated by commas (e.g. mc1.example.com:11211).",
             ADDON_SERVERS.equals(var)
                 ? "MemCachier sets it; if you set it by hand, fix it: heroku config:set " + var + "=..."
                 : "Fix it: heroku config:set " + var + "=...");
       }
-      out.add(m.group(1) + ":" + port);
-    }
-    if (out.isEmpty()) {
-      throw new UserError(var + " names no memcached server.",
-          "Expected host or host:port, separated by commas, or unset it.");
+      Matcher m = ValueType.SERVER.matcher(part);
+      if (!m.matches()) {
+        throw new IllegalStateException("serverProblem passed " + part);
+      }
+      out.add(m.group(1) + ":" + (m.group(2) == null ? DEFAULT_PORT : Integer.parseInt(m.group(2))));
     }
     return String.join(",", out);
   }

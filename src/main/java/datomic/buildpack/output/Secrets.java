@@ -5,21 +5,42 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Masks secret values in any text before it reaches a log or an error message. */
+/**
+ * Masks secrets in any text before it reaches a log or an error message, by structure: a URL's
+ * password ({@code scheme://user:PASSWORD@host}), and the value of any parameter whose name says
+ * it is a secret ({@link #namesASecret}: {@code ?sslpassword=}, {@code &PGPASSWORD=},
+ * {@code ;api_key=}), whatever its case. Code that prints a secret's value prints {@link #MASK}
+ * in its place; the registered values ({@link #add}) are a last resort for text written by
+ * others (Datomic's, the driver's), replaced only where they stand as a whole token and only
+ * from {@value #MIN_MASKED_LENGTH} characters: a shorter or common value ({@code datomic},
+ * {@code 8}) would be found inside words and numbers, garbling the text and showing where it is.
+ */
 public final class Secrets {
   public static final String MASK = "********";
+  /** Registered values shorter than this are not searched for in text (see the class). */
+  public static final int MIN_MASKED_LENGTH = 8;
   /** Where a URL's authority starts: {@code scheme://}. */
   private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://");
   /** A user name worth keeping in sight: nothing a password or a path would hold. */
   private static final Pattern USER = Pattern.compile("[^\\s/?#@:]*");
+  /** Characters of a word, a parameter name or a token: a match never starts or ends inside one. */
+  private static final String WORD = "A-Za-z0-9_\\-";
   /**
-   * Query parameters that carry credentials: passwords, keys, signed-URL signatures, tokens; a
-   * whole name only ({@code ACCESS_KEY=} in a {@code heroku config:set} hint is not one).
+   * A parameter name that says its value is a secret: it holds password, passwd, pwd, secret,
+   * token, credential, signature or key (in any case), or is {@code sig}.
    */
-  private static final Pattern QUERY_PASSWORD = Pattern.compile(
-      "(?<![A-Za-z0-9_-])((?:password|sql-password|license-key|x-amz-signature|x-amz-credential"
-          + "|x-amz-security-token|signature|sig|token|access_token|key)=)[^&;\\s]*",
-      Pattern.CASE_INSENSITIVE);
+  private static final String SECRET_NAME = "(?i:[A-Za-z0-9_.\\-]*(?:password|passwd|pwd|secret"
+      + "|token|credential|signature|key)[A-Za-z0-9_.\\-]*|sig)";
+  private static final Pattern SECRET_NAME_PATTERN = Pattern.compile(SECRET_NAME);
+  /**
+   * {@code NAME=value} where NAME says it is a secret: in a URL's query or a parameter list
+   * (after {@code ?}, {@code &} or {@code ;}), or at the start of a word when NAME is not a
+   * config var's ({@code password=x}, {@code sslpassword=x}; not the {@code NAME_SECRET=...} of a
+   * {@code heroku config:set} hint, whose values are placeholders). The value runs to the next
+   * {@code &}, {@code ;} or blank.
+   */
+  static final Pattern SECRET_PARAMETER = Pattern.compile(
+      "(?:(?<=[?&;])|(?<![" + WORD + ".?&;])(?![A-Z0-9_]+=))(" + SECRET_NAME + "=)[^&;\\s]*");
 
   private final List<String> values = new ArrayList<>();
 
@@ -37,21 +58,60 @@ public final class Secrets {
     return this;
   }
 
-  /** Replaces every registered secret and any password in a URL by {@link #MASK}. */
+  /** Whether a parameter, property or variable named {@code name} holds a secret. */
+  public static boolean namesASecret(String name) {
+    return name != null && SECRET_NAME_PATTERN.matcher(name).matches();
+  }
+
+  /**
+   * Masks by structure ({@link #maskUrls}), then every registered value of at least
+   * {@value #MIN_MASKED_LENGTH} characters that stands as a whole token.
+   */
   public String mask(String text) {
     if (text == null) {
       return null;
     }
     String masked = maskUrls(text);
-    for (String value : values) {
-      masked = masked.replace(value, MASK);
+    for (Pattern token : tokens()) {
+      masked = token.matcher(masked).replaceAll(MASK);
     }
     return masked;
   }
 
   /**
-   * Masks the password of anything that looks like a URL, and {@code password=...} query
-   * parameters. It does not parse URLs, so a password that makes a URL unparsable (a space, a
+   * The same masking as regular expressions and their replacements, for the shipped Clojure
+   * main (it masks Datomic's messages by this rule, from its plan): the secret parameters, then
+   * each registered value as a token. It leaves out the URL password rule, which is no regular
+   * expression: the URIs that main hands Datomic carry the password as a parameter, if at all.
+   */
+  public List<List<String>> rules() {
+    List<List<String>> rules = new ArrayList<>();
+    rules.add(List.of(SECRET_PARAMETER.pattern(), "$1" + MASK));
+    tokens().forEach(token -> rules.add(List.of(token.pattern(), MASK)));
+    return rules;
+  }
+
+  /** Each registered value long enough to be searched for, as a whole-token pattern. */
+  private List<Pattern> tokens() {
+    List<Pattern> tokens = new ArrayList<>();
+    for (String value : values) {
+      if (value.length() < MIN_MASKED_LENGTH) {
+        continue;
+      }
+      String before = isWord(value.charAt(0)) ? "(?<![" + WORD + "])" : "";
+      String after = isWord(value.charAt(value.length() - 1)) ? "(?![" + WORD + "])" : "";
+      tokens.add(Pattern.compile(before + Pattern.quote(value) + after));
+    }
+    return tokens;
+  }
+
+  private static boolean isWord(char c) {
+    return c < 128 && (Character.isLetterOrDigit(c) || c == '_' || c == '-');
+  }
+
+  /**
+   * Masks the password of anything that looks like a URL, and the value of every parameter whose
+   * name says it is a secret ({@link #SECRET_PARAMETER}). It does not parse URLs, so a password that makes a URL unparsable (a space, a
    * {@code #}, a {@code %}, an {@code @}, a {@code /} or a line break in it) is masked all the
    * same: after {@code scheme://}, everything up to the last {@code @} followed by a host, before
    * the next {@code scheme://}, is the user-info, and when it holds a {@code :} all of it past the
@@ -62,7 +122,7 @@ public final class Secrets {
     if (text == null) {
       return null;
     }
-    return QUERY_PASSWORD.matcher(maskUserInfo(text)).replaceAll("$1" + MASK);
+    return SECRET_PARAMETER.matcher(maskUserInfo(text)).replaceAll("$1" + MASK);
   }
 
   private static String maskUserInfo(String text) {

@@ -70,7 +70,8 @@ final class ConnectionStrings {
         .append(encode(url.database()));
     String sep = "?";
     for (Map.Entry<String, String> e : url.params().entrySet()) {
-      b.append(sep).append(encode(e.getKey())).append('=').append(encode(e.getValue()));
+      b.append(sep).append(encode(e.getKey())).append('=').append(
+          Secrets.namesASecret(e.getKey()) ? Secrets.MASK : encode(e.getValue()));
       sep = "&";
     }
     return b.toString();

@@ -48,7 +48,7 @@ class StartupClassesTest {
       Files.writeString(cgroup.resolve("memory.max"), Long.toString(1L << 30));
       Map<String, String> peer = Map.of("DATABASE_URL", "postgres://u:p@127.0.0.1:5/d",
           "DATOMIC_PEER_SERVER_DATABASES", "db", "DATOMIC_PEER_SERVER_ACCESS_KEY", "k",
-          "DATOMIC_PEER_SERVER_SECRET", "s", "TMPDIR", tmp.toString());
+          "DATOMIC_PEER_SERVER_SECRET", "s-0123456789abcdef", "TMPDIR", tmp.toString());
       check("peer-server", peer, "peer-server", "--app-dir", build, "--cgroup-root",
           cgroup.toString(), "--exec-plan", tmp.resolve("peer-plan").toString());
       check("create-database", peer, "create-database", "--app-dir", build, "--cgroup-root",

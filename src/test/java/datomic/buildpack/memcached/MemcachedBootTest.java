@@ -90,6 +90,35 @@ class MemcachedBootTest {
     }
   }
 
+  /**
+   * A short password (MemCachier's are long, but a self-run memcached's may not be) is masked
+   * where the summary prints it, and nowhere else: not inside property names or values.
+   */
+  @Test
+  void aShortPasswordIsMaskedAsAValueNotInsideWords() throws IOException {
+    Map<String, String> env = dyno();
+    env.put("MEMCACHIER_PASSWORD", "in");
+    try (Dyno dyno = Dyno.start(app.build(), "transactor", env, tmp.resolve("d"))) {
+      assertTrue(dyno.awaitStarted(90), dyno.output());
+      assertEquals("in", dyno.properties().getProperty("memcached-password"));
+      assertTrue(dyno.stdout().contains("memcached-password       ********  (MemCachier add-on,"
+          + " MEMCACHIER_PASSWORD)"), dyno.stdout());
+      assertTrue(dyno.stdout().contains("\n       memory-index-max "), dyno.stdout());
+      assertFalse(dyno.stdout().contains("memory-********"), dyno.stdout());
+    }
+  }
+
+  /** The transactor reads DATOMIC_MEMCACHED by the list rule, as the peers do. */
+  @Test
+  void theTransactorGetsTheServerListAsThePeersDo() throws IOException {
+    Map<String, String> env = dyno();
+    env.put("DATOMIC_MEMCACHED", " 10.1.1.1:11212 , 10.1.1.2 ");
+    try (Dyno dyno = Dyno.start(app.build(), "transactor", env, tmp.resolve("d"))) {
+      assertTrue(dyno.awaitStarted(90), dyno.output());
+      assertEquals("10.1.1.1:11212,10.1.1.2:11211", dyno.properties().getProperty("memcached"));
+    }
+  }
+
   @Test
   void aBrokenServerListStopsTheBootWithAMessage() throws IOException {
     Map<String, String> env = dyno();
@@ -97,7 +126,7 @@ class MemcachedBootTest {
     try (Dyno dyno = Dyno.start(app.build(), "transactor", env, tmp.resolve("d"))) {
       assertNotEquals(0, dyno.awaitExit(90), dyno.output());
       assertTrue(dyno.stderr().contains(" !     Error: MEMCACHIER_SERVERS is not a list of memcached"
-          + " servers: 'mc1.example.com:memcached'."), dyno.stderr());
+          + " servers: 'mc1.example.com:memcached': expected host or host:port"), dyno.stderr());
       assertFalse(dyno.stdout().contains("System started"), dyno.stdout());
     }
   }

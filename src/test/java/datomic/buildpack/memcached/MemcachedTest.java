@@ -32,8 +32,7 @@ class MemcachedTest {
   @CsvSource(delimiter = '|', value = {
     "mc1.example.com | mc1.example.com:11211",
     "mc1.example.com:11212 | mc1.example.com:11212",
-    "' a:1 , b ,, c:2 ' | a:1,b:11211,c:2",
-    "a b:3 | a:11211,b:3",
+    "' a:1 , b , c:2 ' | a:1,b:11211,c:2",
     "[::1]:11213,[fe80::1] | [::1]:11213,[fe80::1]:11211",
   })
   void aServerWithoutAPortGetsMemcachedsPort(String raw, String expected) {
@@ -43,6 +42,8 @@ class MemcachedTest {
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
     "mc1.example.com:http", "mc1.example.com:0", "mc1.example.com:70000", "-bad:1", "a/b", "','",
+    // The list rule (config.ValueList): commas separate, no list or item is empty.
+    "' , ,'", "' a:1 , b ,, c:2 '", "'a:1,'", "a b:3",
   })
   void aServerListThatIsNotHostPortIsRefusedNamingTheVar(String raw) {
     UserError e = assertThrows(UserError.class,

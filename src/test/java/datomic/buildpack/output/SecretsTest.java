@@ -33,6 +33,16 @@ class SecretsTest {
     "from https://a:x y@h1/z to https://b:q#r@h2/w | from https://a:********@h1/z to https://b:********@h2/w",
     "https://host/x.zip failed: connection refused | https://host/x.zip failed: connection refused",
     "https://user@host/x.zip | https://user@host/x.zip",
+    // Any parameter whose name says it is a secret, whatever its case and wherever it stands.
+    "postgres://h/d?sslpassword=k3y&sslmode=require | postgres://h/d?sslpassword=********&sslmode=require",
+    "postgres://h/d?PGPASSWORD=hunter2 | postgres://h/d?PGPASSWORD=********",
+    "https://h/x?api_key=a1&AccessToken=b2&client_secret=c3&pwd=d4&passwd=e5&X-Amz-Credential=f6 | https://h/x?api_key=********&AccessToken=********&client_secret=********&pwd=********&passwd=********&X-Amz-Credential=********",
+    "sql-driver-params=user=u;sslPassword=abc;ssl=true | sql-driver-params=user=u;sslPassword=********;ssl=true",
+    "DATOMIC_SQL_DRIVER_PARAMS=sslpassword=abc is refused | DATOMIC_SQL_DRIVER_PARAMS=sslpassword=******** is refused",
+    "password=abc, Password=def | password=******** Password=********",
+    // Not a parameter: a config var named in a hint (its value is a placeholder), a word.
+    "heroku config:set DATOMIC_PEER_SERVER_SECRET=$(openssl rand -hex 24) | heroku config:set DATOMIC_PEER_SERVER_SECRET=$(openssl rand -hex 24)",
+    "tcpKeepAlive=true&sslmode=require | tcpKeepAlive=true&sslmode=require",
   })
   void masksPasswordsInUrlsAndQueries(String text, String masked) {
     assertEquals(masked, Secrets.maskUrls(text));
@@ -45,6 +55,27 @@ class SecretsTest {
     String masked = new Secrets().add(secret).mask(text);
     assertFalse(masked.contains(secret), masked);
     assertEquals("failed with ******** in the middle", masked);
+  }
+
+  /**
+   * A short or common secret is not searched for in text: it would be found inside words and
+   * numbers (the summary garbled, the secret given away by where the stars fall). A long one is
+   * masked where it stands as a whole token, never inside a word.
+   */
+  @Test
+  void aRegisteredValueIsMaskedOnlyAsAWholeTokenAndOnlyWhenLongEnough() {
+    Secrets secrets = new Secrets().add("datomic").add("8").add("in").add("s3cr3t-0123456789");
+    for (String text : List.of("datomic:sql://orders?jdbc:postgresql://h/db",
+        "-Ddatomic.metricsCallback=datomic-buildpack.metrics/callback",
+        "listen 10.0.0.8:8998", "memory-index-max 512m", "s3cr3t-0123456789abc",
+        "xs3cr3t-0123456789")) {
+      assertEquals(text, secrets.mask(text));
+    }
+    assertEquals("auth ******** failed, (********) and ********.",
+        secrets.mask("auth s3cr3t-0123456789 failed, (s3cr3t-0123456789) and s3cr3t-0123456789."));
+    assertTrue(Secrets.namesASecret("datomic.memcachedPassword"));
+    assertTrue(Secrets.namesASecret("license-key"));
+    assertFalse(Secrets.namesASecret("memory-index-max"));
   }
 
   @Test

@@ -346,6 +346,20 @@ class PostgresUrlTest {
     assertTrue(all.contains("sslmode, "), "lists the parameters it accepts:\n" + all);
   }
 
+  /**
+   * A refused parameter whose name says it is a secret is never echoed, whatever its case: the
+   * message that calls sslpassword a secret does not show it.
+   */
+  @ParameterizedTest
+  @CsvSource({"sslpassword", "PGPASSWORD", "SslPassword", "api_key", "authToken", "client_secret"})
+  void aRefusedSecretParameterIsNotEchoed(String name) {
+    String raw = "postgres://alice:Zq8wSecret@h/db?sslmode=require&" + name + "=K3yPa55w0rd";
+    UserError e = assertThrows(UserError.class, () -> PostgresUrl.parse(raw, "DATABASE_URL"));
+    String all = e.getMessage() + "\n" + String.join("\n", e.advice());
+    assertFalse(all.contains("K3yPa55w0rd"), all);
+    assertTrue(all.contains(name + "=********"), all);
+  }
+
   @Test
   void knownSafeParametersReachTheJdbcUrlIntact() {
     PostgresUrl url = PostgresUrl.parse("postgres://u:pw@h/db?ApplicationName=my%20app"

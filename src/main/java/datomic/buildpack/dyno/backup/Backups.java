@@ -2,9 +2,12 @@ package datomic.buildpack.dyno.backup;
 
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
+import datomic.buildpack.config.ValueList;
+import datomic.buildpack.config.ValueType;
 import datomic.buildpack.dyno.BootContext;
 import datomic.buildpack.dyno.BootSummary;
 import datomic.buildpack.dyno.DynoMemory;
+import datomic.buildpack.dyno.DynoNetwork;
 import datomic.buildpack.dyno.Heap;
 import datomic.buildpack.dyno.PeerStorage;
 import datomic.buildpack.dyno.RuntimeDir;
@@ -50,7 +53,9 @@ public final class Backups {
   public static final String BUCKETEER_PREFIX = "datomic-backups";
   /** What this command's own JVM keeps of the dyno while bin/datomic runs beside it. */
   static final long OWN_JVM_MB = 160;
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9-]+");
+  /** How long bin/datomic has to end after a TERM when this command is stopped, before a KILL. */
+  static final Duration STOP_GRACE = Duration.ofSeconds(10);
+  private static final Pattern NAME = ValueType.DATABASE_NAME;
   private static final Pattern TRANSACTOR_DYNO = Pattern.compile("transactor\\.\\d+");
   private static final Pattern T_LIST = Pattern.compile("[\\s\\[\\](),0-9]*[0-9][\\s\\[\\](),0-9]*");
   private static final Pattern NUMBER = Pattern.compile("[0-9]+");
@@ -82,6 +87,10 @@ public final class Backups {
     final Heap heap;
     final PeerStorage storage;
     final DatomicTool tool;
+    /** This run's private folder (the pgpass file), deleted when it ends, however it ends. */
+    final RuntimeDir runtime;
+    /** Runs when the JVM shuts down before {@link #close}: a TERM, INT or HUP. */
+    final Thread onSignal;
 
     Setup(String what) {
       boot.checkEnvironment();
@@ -95,18 +104,25 @@ public final class Backups {
       location = location();
       aws = location.s3() ? Optional.of(AwsCredentials.forS3(env, location)) : Optional.empty();
       heap = heap();
-      RuntimeDir runtime = RuntimeDir.forCommand(env, "backup", slug.appDir());
-      storage = PeerStorage.prepare(url, slug.distDir(), runtime);
-      Secrets secrets = registry.secrets(env);
-      url.password().ifPresent(secrets::add);
-      aws.ifPresent(a -> {
-        for (String s : a.secrets()) {
-          secrets.add(s);
-        }
-      });
-      Map<String, String> extra = new LinkedHashMap<>(storage.environment());
-      aws.ifPresent(a -> extra.putAll(a.environment()));
-      tool = new DatomicTool(datomic, slug.appDir(), env.asMap(), extra, secrets, out);
+      runtime = RuntimeDir.forCommand(env, "backup", slug.appDir());
+      onSignal = new Thread(() -> stopped(what), "datomic-buildpack " + what + " stopped");
+      Runtime.getRuntime().addShutdownHook(onSignal);
+      try {
+        storage = PeerStorage.prepare(url, slug.distDir(), runtime);
+        Secrets secrets = registry.secrets(env);
+        url.password().ifPresent(secrets::add);
+        aws.ifPresent(a -> {
+          for (String s : a.secrets()) {
+            secrets.add(s);
+          }
+        });
+        Map<String, String> extra = new LinkedHashMap<>(storage.environment());
+        aws.ifPresent(a -> extra.putAll(a.environment()));
+        tool = new DatomicTool(datomic, slug.appDir(), env.asMap(), extra, secrets, out);
+      } catch (RuntimeException e) {
+        close();
+        throw e;
+      }
 
       log.step("Datomic " + build.displayEdition() + " " + build.version() + " " + what
           + env.get("DYNO").map(d -> " on " + d).orElse(""));
@@ -131,17 +147,38 @@ public final class Backups {
       return List.of(heap.xmx(), heap.xms());
     }
 
+    /**
+     * The shutdown hook's work when a signal stops this command (the slug's launcher passes
+     * TERM, INT and HUP on to it): stop bin/datomic and what it started, delete the private
+     * folder, and say so. A KILL leaves both; the next process on the dyno deletes the folder
+     * ({@link RuntimeDir#forCommand}, {@link RuntimeDir#forBoot}).
+     */
+    private void stopped(String what) {
+      Optional<Long> child = tool == null ? Optional.empty() : tool.stop(STOP_GRACE);
+      deleteFolder();
+      log.warning("Stopped by a signal: this " + what + " did not finish.",
+          child.map(pid -> "bin/datomic (pid " + pid + ") was stopped; ").orElse("")
+              + "its private files (the storage password) are deleted.",
+          "Run it again: datomic-buildpack " + what + " ...");
+    }
+
+    private void deleteFolder() {
+      try {
+        runtime.delete();
+      } catch (IOException e) {
+        log.detail("Could not delete " + runtime.path() + ": " + e.getMessage());
+      }
+    }
+
     @Override
     public void close() {
       // The password file is for this command's bin/datomic runs only, in a folder of its own.
-      storage.environment().values().forEach(file -> {
-        try {
-          Files.deleteIfExists(Path.of(file));
-          Files.deleteIfExists(Path.of(file).getParent());
-        } catch (IOException e) {
-          log.detail("Could not delete " + file + ": " + e.getMessage());
-        }
-      });
+      try {
+        Runtime.getRuntime().removeShutdownHook(onSignal);
+      } catch (IllegalStateException shuttingDown) {
+        return; // the hook is running: it stops bin/datomic and deletes the folder
+      }
+      deleteFolder();
     }
   }
 
@@ -230,7 +267,7 @@ public final class Backups {
             "Name them: datomic-buildpack backup my-db other-db, or set the default list:",
             "heroku config:set " + DATABASES_SETTING + "=my-db,other-db");
       }
-      names = List.of(list.get().strip().split("[,\\s]+"));
+      names = ValueList.items(list.get(), ',', source, "database name", "db-1,db-2");
     }
     Set<String> unique = new LinkedHashSet<>();
     for (String name : names) {
@@ -373,7 +410,7 @@ public final class Backups {
     check(name, "the command line");
     Optional<Long> point = t.map(Backups::point);
     Optional<String> dynoName = env.get("DYNO");
-    Optional<String> app = env.get("HEROKU_APP_NAME").or(() -> env.get("HEROKU_DNS_APP_NAME"));
+    Optional<String> app = DynoNetwork.appName(env);
     String shownApp = app.orElse("<app>");
     List<String> procedure = procedure(shownApp, name, t);
     if (dynoName.isPresent() && TRANSACTOR_DYNO.matcher(dynoName.get()).matches()) {

@@ -9,9 +9,14 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Runs the distribution's {@code bin/datomic} (backup-db, restore-db, list-backups,
@@ -35,6 +40,10 @@ final class DatomicTool {
   private final Map<String, String> extraVars;
   private final Secrets secrets;
   private final PrintStream out;
+  /** The bin/datomic running now, if any. */
+  private Process running;
+  /** Set by {@link #stop}: no bin/datomic is started any more. */
+  private boolean stopped;
 
   DatomicTool(Path datomic, Path appDir, Map<String, String> env, Map<String, String> extraVars,
       Secrets secrets, PrintStream out) {
@@ -46,7 +55,10 @@ final class DatomicTool {
     this.out = out;
   }
 
-  /** Runs {@code bin/datomic ARGS...} and waits for it. */
+  /**
+   * Runs {@code bin/datomic ARGS...} and waits for it. Once {@link #stop} was called (the JVM is
+   * shutting down on a signal) nothing more is started and the caller waits for the JVM's end.
+   */
   Result run(List<String> args) {
     List<String> command = new ArrayList<>();
     command.add(datomic.toString());
@@ -56,7 +68,14 @@ final class DatomicTool {
     environment(pb.environment());
     List<String> lines = new ArrayList<>();
     try {
-      Process p = pb.start();
+      Process p;
+      synchronized (this) {
+        p = stopped ? null : pb.start();
+        running = p;
+      }
+      if (p == null) {
+        awaitTheEnd();
+      }
       try (BufferedReader reader = new BufferedReader(
           new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line; (line = reader.readLine()) != null; ) {
@@ -66,12 +85,67 @@ final class DatomicTool {
           out.flush();
         }
       }
-      return new Result(p.waitFor(), lines);
+      int exitCode = p.waitFor();
+      boolean stoppedNow;
+      synchronized (this) {
+        running = null;
+        stoppedNow = stopped;
+      }
+      if (stoppedNow) {
+        awaitTheEnd(); // its exit code is the signal's, not a failure to report
+      }
+      return new Result(exitCode, lines);
     } catch (IOException e) {
       throw new UncheckedIOException("could not run " + datomic, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new Result(130, lines);
+    }
+  }
+
+  /**
+   * Stops the running bin/datomic, if any, and every process it started (its JVM), and starts
+   * no other: for a shutdown hook, when this command is stopped by a signal. Each gets SIGTERM,
+   * then SIGKILL if still running after {@code grace}.
+   *
+   * @return the pid of the bin/datomic it stopped, if one was running
+   */
+  Optional<Long> stop(Duration grace) {
+    Process p;
+    synchronized (this) {
+      stopped = true;
+      p = running;
+    }
+    if (p == null) {
+      return Optional.empty();
+    }
+    List<ProcessHandle> tree = new ArrayList<>(p.descendants().toList());
+    tree.add(0, p.toHandle());
+    tree.forEach(ProcessHandle::destroy);
+    long deadline = System.nanoTime() + grace.toNanos();
+    for (ProcessHandle h : tree) {
+      try {
+        h.onExit().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (ExecutionException | TimeoutException e) {
+        // still running at the deadline: killed below
+      }
+    }
+    tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    return Optional.of(p.pid());
+  }
+
+  /** Parks the calling thread: the JVM is shutting down and ends it when the hooks are done. */
+  @SuppressWarnings("InfiniteLoopStatement")
+  private static void awaitTheEnd() {
+    while (true) {
+      try {
+        Thread.sleep(Long.MAX_VALUE);
+      } catch (InterruptedException e) {
+        // keep waiting: the JVM's halt ends this thread
+      }
     }
   }
 

@@ -2,6 +2,7 @@ package datomic.buildpack.dyno.peerserver;
 
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
+import datomic.buildpack.dyno.DynoNetwork;
 import datomic.buildpack.files.Edn;
 import datomic.buildpack.output.Log;
 import datomic.buildpack.output.Secrets;
@@ -33,9 +34,9 @@ public final class ClientConfig {
     PeerServerConfig.AccessKey key = PeerServerConfig.currentKey(env);
     List<String> databases = PeerServerConfig.databases(env);
     String port = registry.value(env, PeerServerConfig.PORT).orElseThrow();
-    String app = env.get("HEROKU_DNS_APP_NAME").orElse(null);
+    String app = DynoNetwork.dnsAppName(env).orElse(null);
     if (app == null) {
-      app = env.get("HEROKU_APP_NAME").orElse("<app>") + ".app.localspace";
+      app = DynoNetwork.dnsAppNameOf(DynoNetwork.appName(env).orElse("<app>"));
       log.warning("HEROKU_DNS_APP_NAME is not set: this dyno is not in a Private Space.",
           "The endpoint below follows the Private Space naming (<n>.<process>.<app>"
               + ".app.localspace);",

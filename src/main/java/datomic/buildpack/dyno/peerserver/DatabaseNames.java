@@ -1,5 +1,6 @@
 package datomic.buildpack.dyno.peerserver;
 
+import datomic.buildpack.config.ValueType;
 import datomic.buildpack.output.UserError;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -12,7 +13,7 @@ import java.util.regex.Pattern;
  * digits and {@code -} (a comma would end the peer server's {@code -d NAME,URI} early).
  */
 final class DatabaseNames {
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9-]+");
+  private static final Pattern NAME = ValueType.DATABASE_NAME;
 
   private DatabaseNames() {}
 
@@ -42,12 +43,4 @@ final class DatabaseNames {
     return List.copyOf(seen);
   }
 
-  /** Splits a comma-separated list (spaces around names are ignored). */
-  static List<String> split(String list) {
-    List<String> names = new ArrayList<>();
-    for (String part : list.split(",", -1)) {
-      names.add(part.strip());
-    }
-    return names;
-  }
 }

@@ -133,7 +133,7 @@ public final class PeerServerBoot {
     log.detail(BootSummary.line("transactor wait", wait + " s",
         boot.source(PeerServerConfig.TRANSACTOR_WAIT)));
     Map<String, Object> plan = plan("create", databases, storage, true, wait,
-        url.password().map(List::of).orElse(List.of()));
+        new Secrets().add(url.password().orElse(null)));
     plan.put(":peer-server-args", List.of());
     plan.put(":system-properties", Map.of());
     Path planFile = runtime.write(PLAN_FILE, Edn.write(plan) + "\n");
@@ -166,7 +166,7 @@ public final class PeerServerBoot {
     lines.add(BootSummary.line("transactor wait", config.transactorWaitSeconds() + " s",
         boot.source(PeerServerConfig.TRANSACTOR_WAIT)));
     config.systemProperties().forEach((name, p) -> lines.add(BootSummary.line("-D" + name,
-        p.secret() ? Secrets.MASK : p.value(), p.source())));
+        p.secret() || Secrets.namesASecret(name) ? Secrets.MASK : p.value(), p.source())));
     return lines;
   }
 
@@ -190,9 +190,8 @@ public final class PeerServerBoot {
   }
 
   /** Secrets the main masks in any message it prints. */
-  private static List<String> secrets(PeerServerConfig config, PostgresUrl url) {
-    List<String> secrets = new ArrayList<>();
-    url.password().ifPresent(secrets::add);
+  private static Secrets secrets(PeerServerConfig config, PostgresUrl url) {
+    Secrets secrets = new Secrets().add(url.password().orElse(null));
     config.accessKeys().forEach(k -> secrets.add(k.secret()));
     config.systemProperties().values().stream().filter(PeerServerConfig.SystemProperty::secret)
         .forEach(p -> secrets.add(p.value()));
@@ -200,7 +199,7 @@ public final class PeerServerBoot {
   }
 
   private Map<String, Object> plan(String mode, List<String> databases, PeerStorage storage,
-      boolean create, int waitSeconds, List<String> secrets) {
+      boolean create, int waitSeconds, Secrets secrets) {
     Map<String, Object> plan = new LinkedHashMap<>();
     plan.put(":mode", mode);
     List<Object> dbs = new ArrayList<>();
@@ -210,7 +209,8 @@ public final class PeerServerBoot {
     plan.put(":wait-ms", waitSeconds * 1000L);
     plan.put(":backoff-ms", Switches.of(env).backoff().map(Duration::toMillis).orElse(500L));
     plan.put(":create-command", CREATE_COMMAND);
-    plan.put(":secrets", secrets);
+    // The masking rule of every message (output.Secrets), as regular expressions for the main.
+    plan.put(":mask-rules", secrets.rules());
     return plan;
   }
 

@@ -2,6 +2,7 @@ package datomic.buildpack.dyno.peerserver;
 
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
+import datomic.buildpack.config.ValueList;
 import datomic.buildpack.dyno.DynoMemory;
 import datomic.buildpack.dyno.DynoNetwork;
 import datomic.buildpack.dyno.Heap;
@@ -35,6 +36,11 @@ public final class PeerServerConfig {
   static final String XMX = "DATOMIC_PEER_SERVER_XMX";
   static final String CREATE_DATABASES = "DATOMIC_PEER_SERVER_CREATE_DATABASES";
   static final String TRANSACTOR_WAIT = "DATOMIC_PEER_SERVER_TRANSACTOR_WAIT";
+  /**
+   * The shortest secret a peer server takes: shorter ones are guessable, and too short to be
+   * masked wherever Datomic's messages might hold them ({@code Secrets.MIN_MASKED_LENGTH}).
+   */
+  public static final int MIN_SECRET_LENGTH = 16;
 
   /** A value and where it came from (for the boot summary). */
   public record Setting(String value, String source) {}
@@ -70,7 +76,8 @@ public final class PeerServerConfig {
 
   /**
    * Reads and checks the settings; refuses (with what to do) a missing or comma-holding key or
-   * secret, a half-set previous pair, bad database names, and a heap that does not fit.
+   * secret, one with a blank at either end, a secret shorter than {@value #MIN_SECRET_LENGTH}
+   * characters, a half-set previous pair, bad database names, and a heap that does not fit.
    */
   public static PeerServerConfig read(ConfigRegistry registry, Environment env,
       DynoMemory dyno) {
@@ -114,13 +121,14 @@ public final class PeerServerConfig {
 
   static List<String> databases(Environment env) {
     Optional<String> list = env.get(DATABASES);
-    if (list.isEmpty() || list.get().isBlank()) {
+    if (list.isEmpty()) {
       throw new UserError(DATABASES + " is not set: the peer server has no database to serve.",
           "Name the databases it serves (comma-separated), e.g.:",
           "heroku config:set " + DATABASES + "=my-db",
           "Create one first with: heroku run datomic-buildpack create-database my-db");
     }
-    return DatabaseNames.check(DatabaseNames.split(list.get()), "config var " + DATABASES);
+    return DatabaseNames.check(ValueList.items(list.get(), ',', "config var " + DATABASES,
+        "database name", "db-1,db-2"), "config var " + DATABASES);
   }
 
   /** The current access key pair, refused like at boot when missing or holding a comma. */
@@ -153,6 +161,20 @@ public final class PeerServerConfig {
             "Choose a value without commas, e.g.: heroku config:set " + var
                 + "=$(openssl rand -hex " + (var.equals(secretVar) ? 32 : 16) + ")");
       }
+      if (!value.get().equals(value.get().strip())) {
+        throw new UserError(var + " starts or ends with a blank.",
+            "Clients would have to send it with the blank; config vars keep it as it was set.",
+            "Set it again without: heroku config:set " + var + "=...");
+      }
+    }
+    if (secret.get().length() < MIN_SECRET_LENGTH) {
+      // Never say how long it is: that is half of guessing it.
+      throw new UserError(secretVar + " is too short to be a secret (fewer than "
+              + MIN_SECRET_LENGTH + " characters).",
+          "Whoever guesses it, with the access key, can read and write every database the peer"
+              + " server serves. Make a good one:",
+          "heroku config:set " + secretVar + "=$(openssl rand -hex 24)",
+          "and give the same value to the Client API apps (datomic-buildpack client-config).");
     }
     return Optional.of(new AccessKey(key.get(), secret.get(),
         "config vars " + keyVar + " / " + secretVar));

@@ -16,6 +16,7 @@ import datomic.buildpack.memcached.Memcached;
 import datomic.buildpack.metrics.MetricsCallback;
 import datomic.buildpack.output.Echo;
 import datomic.buildpack.output.Log;
+import datomic.buildpack.output.Secrets;
 import datomic.buildpack.output.UserError;
 import datomic.buildpack.slug.AppFiles;
 import datomic.buildpack.slug.BuildInfo;
@@ -102,6 +103,12 @@ public final class TransactorConfig {
       if (property.isPresent() && value.isPresent()) {
         config.put(property.get(), value.get(), "config var " + var.name());
       }
+    }
+    // The servers as the list rule reads them (blanks dropped, memcached's port added), the same
+    // list the peers get.
+    if (env.get(Memcached.SERVERS_VAR).isPresent()) {
+      Memcached.resolve(registry, env).ifPresent(m -> config.put("memcached",
+          m.servers().value(), m.servers().source()));
     }
 
     Storage storage = in.storage();
@@ -287,11 +294,15 @@ public final class TransactorConfig {
     return out.toString();
   }
 
-  /** Lines for the boot summary: values (secrets masked) and where each came from. */
+  /**
+   * Lines for the boot summary: values and where each came from; the value of a secret (a key
+   * the buildpack knows, or one whose name says it is: {@link Secrets#namesASecret}) masked.
+   */
   public List<String> summary() {
     List<String> lines = new ArrayList<>();
     properties.forEach((k, s) -> lines.add(BootSummary.line(k,
-        SECRET_KEYS.contains(k) ? "********" : s.value(), s.source())));
+        SECRET_KEYS.contains(k) || Secrets.namesASecret(k) ? Secrets.MASK : s.value(),
+        s.source())));
     return lines;
   }
 }

@@ -276,6 +276,15 @@ class BackupTest {
     publicPrefix.put("DATOMIC_BACKUP_URL", "s3://bucketeer-3f9a/public/backups");
     cases.put("Backups may not go to s3://bucketeer-3f9a/public/backups: Bucketeer makes"
         + " everything below public/ readable by anyone.", publicPrefix);
+    Map<String, String> dotPublic = dyno();
+    dotPublic.put("BUCKETEER_BUCKET_NAME", "bucketeer-3f9a");
+    dotPublic.put("DATOMIC_BACKUP_URL", "s3://bucketeer-3f9a/a/../public/backups");
+    cases.put("The backup location s3://bucketeer-3f9a/a/../public/backups (config var"
+        + " DATOMIC_BACKUP_URL) is not usable: its prefix has a '..' part", dotPublic);
+    Map<String, String> otherHost = dyno();
+    otherHost.put("DATOMIC_BACKUP_URL", "file://otherhost/backups");
+    cases.put("The backup location file://otherhost/backups (config var DATOMIC_BACKUP_URL) is"
+        + " not usable: a file: URL here names no host", otherHost);
     Map<String, String> noLocation = dyno();
     cases.put("No backup location: DATOMIC_BACKUP_URL is not set.", noLocation);
     Map<String, String> badLocation = dyno();
@@ -301,6 +310,27 @@ class BackupTest {
     Run.Result badName = run(fileBackups(), "backup", "a_db");
     assertTrue(badName.stderr().contains("'a_db' (from the command line) is not a Datomic"
         + " database name."), badName.stderr());
+    assertEquals(List.of(), calls(), "bin/datomic never ran");
+  }
+
+  /**
+   * A Scheduler job's list of databases that names none (a stray comma) is an error, never a
+   * green "Backed up " of nothing; so is an empty name between two commas.
+   */
+  @Test
+  void aListOfDatabasesThatIsEmptyOrHasAnEmptyNameIsAnErrorNotABackupOfNothing()
+      throws IOException {
+    for (String list : List.of(",", " , ,", "a-db,,b-db", "a-db,")) {
+      for (String var : List.of("DATOMIC_BACKUP_DATABASES", "DATOMIC_PEER_SERVER_DATABASES")) {
+        Map<String, String> env = fileBackups();
+        env.put(var, list);
+        Run.Result r = run(env, "backup");
+        assertEquals(1, r.exitCode(), var + "='" + list + "':\n" + r);
+        assertTrue(r.stderr().contains(" !     Error: "), r.stderr());
+        assertTrue(r.stderr().contains(var), r.stderr());
+        assertFalse(r.stdout().contains("Backed up"), r.stdout());
+      }
+    }
     assertEquals(List.of(), calls(), "bin/datomic never ran");
   }
 
@@ -400,6 +430,169 @@ class BackupTest {
     assertTrue(restored.stdout().contains("heroku ps:scale transactor=1 -a my-xtor"),
         restored.stdout());
     assertNoSecretIn(restored, calls(), db.password());
+  }
+
+  /**
+   * HEROKU_DNS_APP_NAME is {@code <app>.app.localspace}: restore takes the app's name from it as
+   * client-config takes the dynos' domain from it (one reading, dyno.DynoNetwork).
+   */
+  @Test
+  void restoreAndClientConfigReadThePrivateSpacesAppNameAlike() throws IOException {
+    Map<String, String> env = fileBackups();
+    env.remove("HEROKU_APP_NAME");
+    env.put("HEROKU_DNS_APP_NAME", "my-xtor.app.localspace");
+    assertEquals(0, run(env, "backup", "a-db").exitCode());
+    Run.Result unconfirmed = run(env, "restore", "a-db");
+    assertTrue(unconfirmed.stderr().contains(" !     Error: restore needs --confirm my-xtor.\n"),
+        unconfirmed.stderr());
+    Run.Result restored = run(env, "restore", "a-db", "--confirm", "my-xtor");
+    assertEquals(0, restored.exitCode(), restored.toString());
+    assertTrue(restored.stdout().contains("heroku ps:scale transactor=1 -a my-xtor "),
+        restored.stdout());
+
+    env.put("DATOMIC_PEER_SERVER_DATABASES", "a-db");
+    env.put("DATOMIC_PEER_SERVER_ACCESS_KEY", "ak-app-name");
+    env.put("DATOMIC_PEER_SERVER_SECRET", "0123456789abcdef0123456789abcdef");
+    Run.Result client = run(env, "client-config");
+    assertEquals(0, client.exitCode(), client.toString());
+    assertTrue(client.stdout().contains(
+        "DATOMIC_CLIENT_ENDPOINT=1.peer-server.my-xtor.app.localspace:8998\n"), client.stdout());
+
+    env.put("HEROKU_DNS_APP_NAME", "-d");
+    Run.Result bad = run(env, "restore", "a-db", "--confirm", "my-xtor");
+    assertTrue(bad.stderr().contains(" !     Error: HEROKU_DNS_APP_NAME is not usable as this"
+        + " app's DNS name: it starts with '-'"), bad.stderr());
+  }
+
+  /** The launcher running {@code datomic-buildpack ARGS}, as a dyno's process, not waited for. */
+  Process startLauncher(Map<String, String> env, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(app.build().resolve(".datomic/bin/datomic-buildpack").toString());
+    command.addAll(List.of(args));
+    return Run.of(command).env(env).start(tmp.resolve("launcher.out"),
+        tmp.resolve("launcher.err"));
+  }
+
+  /** The pids bin/datomic wrote once it hangs (STUB_DATOMIC_HANG): its own and its child's. */
+  static List<Long> awaitHanging(Path file) throws Exception {
+    for (int i = 0; i < 600 && !Files.exists(file); i++) {
+      Thread.sleep(100);
+    }
+    assertTrue(Files.exists(file), "bin/datomic never started hanging");
+    return java.util.Arrays.stream(Files.readString(file).strip().split(" "))
+        .map(Long::parseLong).toList();
+  }
+
+  /** The one-off commands' private folders (backup-PID) of the dyno's runtime folders. */
+  static List<Path> commandFolders(Map<String, String> env) throws IOException {
+    try (var all = Files.walk(Path.of(env.get("TMPDIR")), 2)) {
+      return all.filter(p -> p.getFileName().toString().startsWith("backup-")).toList();
+    }
+  }
+
+  static void awaitGone(long pid) throws InterruptedException {
+    for (int i = 0; i < 150 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        i++) {
+      Thread.sleep(100);
+    }
+  }
+
+  static void kill(List<Long> pids) {
+    pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+  }
+
+  /**
+   * A backup stopped by a TERM (Heroku stopping the dyno, a Scheduler job's timeout, Ctrl-C),
+   * sent to the launcher only: bin/datomic and its child are stopped, the next database is not
+   * started, the folder with the storage password is deleted, and the exit status says so.
+   */
+  @Test
+  void aBackupStoppedByTermStopsBinDatomicAndDeletesItsPasswordFile() throws Exception {
+    Map<String, String> env = fileBackups();
+    env.put("DYNO", "peer-server.1");
+    Path hang = tmp.resolve("hanging");
+    env.put("STUB_DATOMIC_HANG", hang.toString());
+    Process launcher = startLauncher(env, "backup", "a-db", "b-db");
+    List<Long> datomic = List.of();
+    try {
+      datomic = awaitHanging(hang);
+      List<Path> folders = commandFolders(env);
+      assertEquals(1, folders.size(), folders.toString());
+      try (var files = Files.list(folders.get(0))) {
+        assertEquals(1, files.count(), "the pgpass file is there while bin/datomic runs");
+      }
+      launcher.toHandle().destroy(); // SIGTERM
+      assertTrue(launcher.waitFor(40, java.util.concurrent.TimeUnit.SECONDS),
+          "the launcher ended");
+      assertEquals(143, launcher.exitValue(), "128 + SIGTERM");
+      for (long pid : datomic) {
+        awaitGone(pid);
+        assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
+            "bin/datomic's process " + pid + " is stopped");
+      }
+      assertEquals(List.of(), commandFolders(env), "the folder with the pgpass file is gone");
+      String err = Files.readString(tmp.resolve("launcher.err"));
+      assertTrue(err.contains(" !     Warning: Stopped by a signal: this backup did not finish."),
+          err);
+      assertEquals(1, calls().size(), "b-db's backup never started");
+      assertNoSecretIn(new Run.Result(143, Files.readString(tmp.resolve("launcher.out")), err),
+          calls(), db.password());
+    } finally {
+      launcher.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+      launcher.destroyForcibly();
+      kill(datomic);
+    }
+  }
+
+  /**
+   * A KILL runs no cleanup: the private folder stays behind. The next process on the dyno (a
+   * boot that empties the dyno's folder, or another backup) deletes it, since its process is gone,
+   * and starts; the folder of a backup still running is left alone.
+   */
+  @Test
+  void afterABackupIsKilledTheNextProcessOnTheDynoDeletesWhatItLeftAndStarts() throws Exception {
+    Map<String, String> env = fileBackups();
+    env.put("DYNO", "peer-server.1");
+    Path hang = tmp.resolve("hanging");
+    env.put("STUB_DATOMIC_HANG", hang.toString());
+    Process killed = startLauncher(env, "backup", "a-db");
+    Process running = null;
+    List<Long> datomic = new ArrayList<>();
+    try {
+      datomic.addAll(awaitHanging(hang));
+      ProcessHandle cli = killed.toHandle().children().findFirst().orElseThrow();
+      cli.destroyForcibly(); // SIGKILL: no shutdown hook runs
+      assertTrue(killed.waitFor(40, java.util.concurrent.TimeUnit.SECONDS));
+      assertEquals(List.of(tmp.resolve("dyno-tmp")), commandFolders(env).stream()
+          .map(p -> p.getParent().getParent()).toList(), "the killed backup's folder is left");
+      Path left = commandFolders(env).get(0);
+
+      Files.delete(hang);
+      running = startLauncher(env, "backup", "b-db"); // a backup that is still running
+      datomic.addAll(awaitHanging(hang));
+      Path stillRunning = commandFolders(env).stream().filter(p -> !p.equals(left)).findFirst()
+          .orElseThrow();
+
+      Map<String, String> next = fileBackups();
+      next.put("DYNO", "peer-server.1");
+      Run.Result boot = run(next, "create-database", "c-db");
+      assertEquals(0, boot.exitCode(), boot.toString());
+      assertFalse(Files.exists(left), "the killed backup's folder is deleted");
+      assertTrue(Files.isDirectory(stillRunning), "the running backup's folder is left alone");
+
+      kill(List.of(running.toHandle().children().findFirst().orElseThrow().pid()));
+      running.waitFor(40, java.util.concurrent.TimeUnit.SECONDS);
+      Run.Result backup = run(next, "backup", "a-db");
+      assertEquals(0, backup.exitCode(), backup.toString());
+      assertEquals(List.of(), commandFolders(env), "each backup deleted what a killed one left");
+    } finally {
+      killed.destroyForcibly();
+      if (running != null) {
+        running.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+        running.destroyForcibly();
+      }
+      kill(datomic);
+    }
   }
 
   @Test

@@ -192,10 +192,10 @@ class PeerServerBootTest {
   void aPreviousKeyIsASecondPairSoKeysRotateWithoutDowntime() throws IOException {
     Map<String, String> env = dyno(GB, PG.newDatabase());
     env.put("DATOMIC_PEER_SERVER_PREVIOUS_ACCESS_KEY", "ak-old");
-    env.put("DATOMIC_PEER_SERVER_PREVIOUS_SECRET", "sk-old-0000");
+    env.put("DATOMIC_PEER_SERVER_PREVIOUS_SECRET", "sk-old-0000-0123456789");
     try (Dyno dyno = started(env)) {
       List<Object> args = peerServerArgs(dyno);
-      assertEquals(List.of("-a", KEY + "," + SECRET, "-a", "ak-old,sk-old-0000"),
+      assertEquals(List.of("-a", KEY + "," + SECRET, "-a", "ak-old,sk-old-0000-0123456789"),
           args.subList(4, 8), args.toString());
       assertTrue(dyno.stdout().contains("previous access key      ak-old / ********"),
           dyno.stdout());
@@ -267,6 +267,40 @@ class PeerServerBootTest {
         + " DATOMIC_PEER_SERVER_PREVIOUS_ACCESS_KEY is.");
   }
 
+  /**
+   * A secret too short to be one is refused, saying how to make a good one, and never shown:
+   * it would be guessable, and too short to mask wherever Datomic might print it.
+   */
+  @ParameterizedTest
+  @CsvSource({
+    "DATOMIC_PEER_SERVER_SECRET, datomic",
+    "DATOMIC_PEER_SERVER_SECRET, 8",
+    "DATOMIC_PEER_SERVER_SECRET, 0123456789abcde",
+    "DATOMIC_PEER_SERVER_PREVIOUS_SECRET, sk-old",
+  })
+  void refusesASecretTooShortToBeOne(String var, String value) throws IOException {
+    Map<String, String> env = dyno(GB, PG.newDatabase());
+    env.put("DATOMIC_PEER_SERVER_PREVIOUS_ACCESS_KEY", "ak-old");
+    env.put("DATOMIC_PEER_SERVER_PREVIOUS_SECRET", "sk-old-0123456789abcdef");
+    env.put(var, value);
+    refused(env, " !     Error: " + var + " is too short to be a secret (fewer than 16"
+        + " characters).", "heroku config:set " + var + "=$(openssl rand -hex 24)");
+  }
+
+  /** One host rule for every process (config.HostName): no option, no IP that is not one. */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+    "DATOMIC_PEER_SERVER_HOST | -d          | DATOMIC_PEER_SERVER_HOST=-d: it starts with '-' (a program given it would read an option)",
+    "HEROKU_PRIVATE_IP        | -d          | HEROKU_PRIVATE_IP is not usable as this dyno's address: it starts with '-'",
+    "HEROKU_PRIVATE_IP        | 10.0.0.7 -d | HEROKU_PRIVATE_IP is not usable as this dyno's address",
+    "HEROKU_PRIVATE_IP        | 10.0.0.300  | HEROKU_PRIVATE_IP is not usable as this dyno's address",
+  })
+  void refusesAnAddressThatIsNotOne(String var, String value, String message) throws IOException {
+    Map<String, String> env = dyno(GB, PG.newDatabase());
+    env.put(var, value);
+    refused(env, message);
+  }
+
   @ParameterizedTest
   @CsvSource({
     "DATOMIC_PEER_SERVER_ACCESS_KEY, 'ak,1'",
@@ -276,7 +310,7 @@ class PeerServerBootTest {
   void refusesACommaInAKeyOrSecretWithoutShowingIt(String var, String value) throws IOException {
     Map<String, String> env = dyno(GB, PG.newDatabase());
     env.put("DATOMIC_PEER_SERVER_PREVIOUS_ACCESS_KEY", "ak-old");
-    env.put("DATOMIC_PEER_SERVER_PREVIOUS_SECRET", "sk-old");
+    env.put("DATOMIC_PEER_SERVER_PREVIOUS_SECRET", "sk-old-0123456789abcdef");
     env.put(var, value);
     try (Dyno dyno = start(app.build(), env)) {
       assertNotEquals(0, dyno.awaitExit(60), dyno.output());
@@ -289,9 +323,9 @@ class PeerServerBootTest {
 
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
-    "my_db            | Database name 'my_db' in config var DATOMIC_PEER_SERVER_DATABASES is not valid.",
-    "orders,,x        | Database name '' in config var DATOMIC_PEER_SERVER_DATABASES is not valid.",
-    "a b,c.d          | Database names 'a b', 'c.d' in config var",
+    "my_db            | DATOMIC_PEER_SERVER_DATABASES=my_db: database name 'my_db': only letters, digits and `-` may be used.",
+    "orders,,x        | DATOMIC_PEER_SERVER_DATABASES=orders,,x: item 2 of 3 is empty (two ',' in a row).",
+    "a b,c.d          | DATOMIC_PEER_SERVER_DATABASES=a b,c.d: database name 'a b': only letters",
     "orders,orders    | names orders more than once.",
   })
   void refusesBadDatabaseNames(String names, String message) throws IOException {

@@ -15,6 +15,7 @@ import datomic.buildpack.dyno.ExecPlan;
 import datomic.buildpack.local.PostgresServer.Database;
 import datomic.buildpack.local.PostgresServer;
 import datomic.buildpack.output.Log;
+import datomic.buildpack.output.Secrets;
 import datomic.buildpack.slug.BuildInfo;
 import datomic.buildpack.slug.SlugLayout;
 import java.io.ByteArrayOutputStream;
@@ -65,7 +66,7 @@ class PeerServerMainTest {
     env.put("DATOMIC_SQL_SSLMODE", PG.ssl() ? "require" : "disable");
     env.put("DATOMIC_PEER_SERVER_DATABASES", databases);
     env.put("DATOMIC_PEER_SERVER_ACCESS_KEY", "ak-1");
-    env.put("DATOMIC_PEER_SERVER_SECRET", "sk-main-test-77");
+    env.put("DATOMIC_PEER_SERVER_SECRET", "sk-main-test-0123456789");
     env.put("DATOMIC_PEER_SERVER_TRANSACTOR_WAIT", "4");
     env.put("DATOMIC_BUILDPACK_BACKOFF_MS", "250");
     return env;
@@ -191,15 +192,45 @@ class PeerServerMainTest {
     } finally {
       names.forEach(System::clearProperty); // other tests' peers in this JVM use no memcached
     }
-    assertTrue(((List<?>) ((Map<?, ?>) read).get(Keyword.intern("secrets")))
-        .contains("mc-secret-31"), "secret properties are masked in the main's messages");
+    assertEquals("failed with ********", Clojure.var(NS, "mask").invoke(
+        ((Map<?, ?>) read).get(Keyword.intern("mask-rules")), "failed with mc-secret-31"),
+        "secret properties are masked in the main's messages");
   }
 
+  /**
+   * The main masks Datomic's messages by the buildpack's one rule, from the plan: the value of a
+   * parameter whose name says it is a secret, whatever its case; a registered secret only as a
+   * whole token, and only when long enough: never inside a word or a number.
+   */
   @Test
-  void masksSecretsAndPasswordParametersInDatomicsMessages() {
-    Object masked = Clojure.var(NS, "mask").invoke(List.of("sk-1"),
-        "jdbc:postgresql://h/db?user=u&password=p%40ss&sslmode=require failed with sk-1");
-    assertEquals("jdbc:postgresql://h/db?user=u&password=********&sslmode=require failed with"
-        + " ********", masked);
+  void masksDatomicsMessagesByTheSameRuleAsTheJavaSide() {
+    Secrets secrets = new Secrets().add("datomic").add("8").add("in")
+        .add("sk-main-secret-0123456789").add("p@ss/w:rd-long");
+    List<String> texts = List.of(
+        "jdbc:postgresql://h/db?user=u&password=p%40ss&sslmode=require failed",
+        "jdbc:postgresql://h/db?sslpassword=k3y-pass&user=u",
+        "jdbc:postgresql://h/db?PGPASSWORD=hunter2&sslmode=require",
+        "{:uri \"datomic:sql://orders?jdbc:postgresql://h/db?user=u&Api_Key=zz\"}",
+        "datomic:sql://orders failed; -Ddatomic.metricsCallback=x, listen 10.0.0.8:8998",
+        "memory-index-max=512m memory-index-threshold=32m in",
+        "with sk-main-secret-0123456789 in it, not sk-main-secret-0123456789abc",
+        "bad (p@ss/w:rd-long)",
+        "heroku config:set DATOMIC_PEER_SERVER_SECRET=$(openssl rand -hex 24)");
+    List<String> expected = List.of(
+        "jdbc:postgresql://h/db?user=u&password=********&sslmode=require failed",
+        "jdbc:postgresql://h/db?sslpassword=********&user=u",
+        "jdbc:postgresql://h/db?PGPASSWORD=********&sslmode=require",
+        "{:uri \"datomic:sql://orders?jdbc:postgresql://h/db?user=u&Api_Key=********",
+        "datomic:sql://orders failed; -Ddatomic.metricsCallback=x, listen 10.0.0.8:8998",
+        "memory-index-max=512m memory-index-threshold=32m in",
+        "with ******** in it, not sk-main-secret-0123456789abc",
+        "bad (********)",
+        "heroku config:set DATOMIC_PEER_SERVER_SECRET=$(openssl rand -hex 24)");
+    IFn mask = Clojure.var(NS, "mask");
+    for (int i = 0; i < texts.size(); i++) {
+      assertEquals(expected.get(i), secrets.mask(texts.get(i)), "Java: " + texts.get(i));
+      assertEquals(expected.get(i), mask.invoke(secrets.rules(), texts.get(i)),
+          "Clojure: " + texts.get(i));
+    }
   }
 }

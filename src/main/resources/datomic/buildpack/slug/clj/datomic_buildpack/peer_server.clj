@@ -11,8 +11,6 @@
   (:require [clojure.edn :as edn]
             [clojure.string :as str]))
 
-(def mask-text "********")
-
 (defn read-plan!
   "Reads the plan file and deletes it: the secrets live on only in this JVM."
   [path]
@@ -28,11 +26,14 @@
     (System/setProperty (str k) (str v))))
 
 (defn mask
-  "Hides every secret of the plan, and any password= parameter, in a text meant for the log."
-  [secrets text]
-  (reduce (fn [t s] (if (str/blank? s) t (str/replace t s mask-text)))
-          (str/replace (str text) #"(?i)(password=)[^&;\s\"]*" (str "$1" mask-text))
-          secrets))
+  "Masks a text meant for the log by the buildpack's one rule (datomic.buildpack.output.Secrets),
+  which the plan carries as `:mask-rules`, [regex replacement] pairs: the value of any parameter
+  whose name says it is a secret (?sslpassword=, &PGPASSWORD=, whatever the case), then each
+  secret long enough to be searched for, where it stands as a whole token (never inside a word)."
+  [rules text]
+  (reduce (fn [t [regex replacement]] (str/replace t (re-pattern regex) replacement))
+          (str text)
+          rules))
 
 (defn- causes [^Throwable t]
   (take-while some? (iterate (fn [^Throwable e] (.getCause e)) t)))
@@ -111,8 +112,8 @@
        "In a query-group app, check that DATABASE_URL is the transactor app's database."]
 
       [(str "Datomic could not open database '" db-name "'.")
-       (mask (:secrets plan) (str (some-> cause .getCause .getMessage)))
-       (mask (:secrets plan) (str (some-> cause .getMessage)))])))
+       (mask (:mask-rules plan) (str (some-> cause .getCause .getMessage)))
+       (mask (:mask-rules plan) (str (some-> cause .getMessage)))])))
 
 (defn- error! [lines]
   (binding [*out* *err*]
