@@ -506,9 +506,10 @@ class TransactorBootTest {
       "a key with a comma | DATOMIC_PEER_SERVER_ACCESS_KEY=a,b | contains a comma",
       "a half-set previous pair | DATOMIC_PEER_SERVER_PREVIOUS_ACCESS_KEY=old-key"
           + " | DATOMIC_PEER_SERVER_PREVIOUS_SECRET",
-      "a bad database name | DATOMIC_PEER_SERVER_DATABASES=orders,no_such! | is not valid",
+      "a bad database name | DATOMIC_PEER_SERVER_DATABASES=orders,no_such!"
+          + " | database name 'no_such!'",
       "a bad backup URL | DATOMIC_BACKUP_URL=https://example.com/backups | is not usable",
-      "a bad backup database | DATOMIC_BACKUP_DATABASES=no_such! | is not a Datomic database name",
+      "a bad backup database | DATOMIC_BACKUP_DATABASES=no_such! | database name 'no_such!'",
   })
   void releasePhaseChecksEveryProcesssSettings(String what, String setting, String expected)
       throws IOException {
