@@ -1,5 +1,6 @@
 package datomic.buildpack.dyno;
 
+import datomic.buildpack.config.Advice;
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
 import datomic.buildpack.output.Log;
@@ -56,18 +57,28 @@ public record BootContext(ConfigRegistry registry, Environment env, SlugLayout s
         .orElse(PostgresUrl.DEFAULT_URL_VAR);
     boolean free = build().isFree();
     if (free || env.get(var).isEmpty()) {
-      throw new UserError(process + " needs the app's Postgres storage.",
-          free
-              ? "Datomic Free keeps its data on the transactor dyno's own disk (it cannot use"
-                  + " Postgres), out of reach of other dynos."
-              : "No database URL (" + var + ") is set: the transactor keeps dev storage on its"
-                  + " own dyno's disk, which a process on another dyno cannot share.",
-          "Use Datomic Pro with Heroku Postgres" + (free ? " (heroku config:unset DATOMIC_EDITION)"
-              : "") + ": heroku addons:create heroku-postgresql",
+      Advice how = advice();
+      String why = free
+          ? "Datomic Free keeps its data on the transactor dyno's own disk (it cannot use"
+              + " Postgres), out of reach of other dynos."
+          : "No database URL (" + var + ") is set: the transactor keeps dev storage on its"
+              + " own dyno's disk, which a process on another dyno cannot share.";
+      String pro = "Use Datomic Pro with " + (how.local() ? "PostgreSQL" : "Heroku Postgres")
+          + (free ? " (" + how.configUnset("DATOMIC_EDITION") + ")" : "") + ": "
+          + how.addPostgres();
+      if (how.local()) {
+        throw new UserError(process + " needs the app's Postgres storage.", why, pro);
+      }
+      throw new UserError(process + " needs the app's Postgres storage.", why, pro,
           "In a separate (query-group) app, attach the transactor app's database:",
           "heroku addons:attach <transactor-app>::DATABASE --as DATABASE -a <this app>");
     }
     return PostgresUrl.fromEnvironment(registry, env);
+  }
+
+  /** Commands to suggest, right for where this process runs (a dyno, heroku local). */
+  public Advice advice() {
+    return Advice.of(env);
   }
 
   /** Where a value came from, for a summary line: its config var, or the default. */

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A {@code peer-server} dyno's boot, and {@code create-database}, in order: check config vars,
@@ -40,6 +41,8 @@ public final class PeerServerBoot {
 
   /** Who needs the storage and prints its URIs, as messages name it. */
   private static final String PROCESS = "The peer server";
+  /** create-database's heap: derived from its one-off dyno (no config var sets it). */
+  static final Heap.Owner CREATE_HEAP = new Heap.Owner("create-database", null, null);
 
   private final BootContext boot;
   private final ConfigRegistry registry;
@@ -103,8 +106,7 @@ public final class PeerServerBoot {
     PeerStorage storage = PeerStorage.prepare(url, slug.distDir(), runtime);
     int wait = Integer.parseInt(
         registry.value(env, PeerServerConfig.TRANSACTOR_WAIT).orElseThrow());
-    Heap heap = new Heap(Heap.forDyno(dyno.megabytes()),
-        "derived from " + dyno.megabytes() + " MB (" + dyno.source() + ")");
+    Heap heap = Heap.decide(registry, env, CREATE_HEAP, Optional.of(dyno)).orElseThrow();
     BuildInfo build = boot.build();
     log.step("Datomic " + build.displayEdition() + " " + build.version()
         + ": creating " + String.join(", ", databases) + " through the distribution's peer library");
@@ -155,7 +157,8 @@ public final class PeerServerBoot {
       log.warning("This dyno has " + dyno.megabytes() + " MB of memory; a peer server needs at"
               + " least 1 GB.",
           "It is a full peer: object cache and the memory index of every database it serves.",
-          "Use a larger dyno: heroku ps:type peer-server=standard-2x (or performance-m).");
+          boot.advice().dynoFor(PeerServerConfig.PEER_SERVER_PROCESS, 1024)
+              .map(c -> "Use a larger dyno: " + c + ".").orElse("Give it more memory."));
     }
     if (!DynoNetwork.inPrivateSpace(env) && env.get("DYNO").isPresent()) {
       log.warning("This dyno is not in a Private Space: Client API apps on other dynos cannot"

@@ -320,7 +320,11 @@ class PeerServerBootTest {
     Map<String, String> env = dyno(GB, PG.newDatabase());
     env.put("DATOMIC_PEER_SERVER_XMX", "2g");
     refused(env, "The peer server heap (2g, from config var DATOMIC_PEER_SERVER_XMX) does not"
-        + " fit this dyno's 1024 MB", "heroku ps:type peer-server=performance-m");
+        + " fit this dyno's 1024 MB",
+        "The largest heap that fits this dyno is 768m: heroku config:set"
+            + " DATOMIC_PEER_SERVER_XMX=768m.",
+        "For a 2g heap, use a dyno of at least 2304 MB: heroku ps:type peer-server=private-m"
+            + " (2.5 GB; shield-m in a Shield space)");
   }
 
   /**
