@@ -1,5 +1,6 @@
 package datomic.buildpack.memcached;
 
+import datomic.buildpack.config.Advice;
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
 import datomic.buildpack.output.Secrets;
@@ -103,8 +104,9 @@ public final class Memcached {
         throw new UserError(var + " is not a list of memcached servers: '" + part + "'.",
             "Expected host or host:port, separated by commas (e.g. mc1.example.com:11211).",
             ADDON_SERVERS.equals(var)
-                ? "MemCachier sets it; if you set it by hand, fix it: heroku config:set " + var + "=..."
-                : "Fix it: heroku config:set " + var + "=...");
+                ? "MemCachier sets it; if you set it by hand, fix it: "
+                    + Advice.system().configSet(var + "=...")
+                : "Fix it: " + Advice.system().configSet(var + "=..."));
       }
       out.add(m.group(1) + ":" + port);
     }

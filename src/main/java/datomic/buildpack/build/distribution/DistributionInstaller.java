@@ -1,5 +1,6 @@
 package datomic.buildpack.build.distribution;
 
+import datomic.buildpack.config.Advice;
 import datomic.buildpack.build.distribution.download.Credentials;
 import datomic.buildpack.build.distribution.download.DigestingStream;
 import datomic.buildpack.build.distribution.download.DownloadException;
@@ -232,7 +233,8 @@ public final class DistributionInstaller {
     if (legacy && !registry.isSet(env, "DATOMIC_TRANSACTOR_KEY")) {
       log.warning(plan0(edition, version) + " is under a legacy licence: the transactor needs"
               + " DATOMIC_TRANSACTOR_KEY.",
-          "Set it to your licence key (heroku config:set DATOMIC_TRANSACTOR_KEY=...), or use "
+          "Set it to your licence key (" + Advice.build().configSet("DATOMIC_TRANSACTOR_KEY=...")
+              + "), or use "
               + catalog.noCostSince() + " or later, which needs no key.");
     }
     if (!catalog.isKnown(edition, version)) {
@@ -534,7 +536,7 @@ public final class DistributionInstaller {
         if (e.recordedOnly()) {
           advice.add("The same version was downloaded before with other contents: the file may"
               + " have been replaced or tampered with. If you trust the new file, pin it with"
-              + " heroku config:set DATOMIC_SHA256=" + sha + " (or clear the build cache with"
+              + " " + Advice.build().configSet("DATOMIC_SHA256", sha) + " (or clear the build cache with"
               + " heroku builds:cache:purge).");
         } else {
           advice.add("The file is not the one that was pinned. Check DATOMIC_VERSION and"
@@ -550,7 +552,7 @@ public final class DistributionInstaller {
     log.warning("No known checksum for " + plan.name() + (recording
             ? "; recorded this one in the build cache for later builds." : "."),
         "To make sure every build gets exactly this file, pin it:",
-        "  heroku config:set DATOMIC_SHA256=" + sha);
+        "  " + Advice.build().configSet("DATOMIC_SHA256", sha));
   }
 
   private void checkLayout(Plan plan, Path tree) {

@@ -1,5 +1,6 @@
 package datomic.buildpack.dyno.peerserver;
 
+import datomic.buildpack.config.Advice;
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
 import datomic.buildpack.dyno.BootContext;
@@ -194,6 +195,17 @@ public final class PeerServerBoot {
     plan.put(":backoff-ms", env.get("DATOMIC_BUILDPACK_BACKOFF_MS").map(Long::parseLong)
         .orElse(500L));
     plan.put(":create-command", CREATE_COMMAND);
+    // The main's messages suggest commands: rendered here, right for where this process runs.
+    Advice advice = boot.advice();
+    Map<String, String> commands = new LinkedHashMap<>();
+    commands.put(":create", (advice.local() ? "" : "heroku run ") + CREATE_COMMAND);
+    commands.put(":create-databases",
+        advice.configSet(PeerServerConfig.CREATE_DATABASES + "=true"));
+    commands.put(":start-transactor", advice.local() ? "heroku local transactor"
+        : advice.psScale("transactor=1"));
+    commands.put(":wait-longer",
+        advice.configSet(PeerServerConfig.TRANSACTOR_WAIT + "=<seconds>"));
+    plan.put(":advice", commands);
     plan.put(":secrets", secrets);
     return plan;
   }
