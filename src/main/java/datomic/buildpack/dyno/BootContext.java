@@ -73,7 +73,32 @@ public record BootContext(ConfigRegistry registry, Environment env, SlugLayout s
           "In a separate (query-group) app, attach the transactor app's database:",
           "heroku addons:attach <transactor-app>::DATABASE --as DATABASE -a <this app>");
     }
-    return PostgresUrl.fromEnvironment(registry, env);
+    PostgresUrl url = PostgresUrl.fromEnvironment(registry, env);
+    warnIfNoPassword(url);
+    return url;
+  }
+
+  /**
+   * Datomic connects to storage itself in every process but the transactor (whose own check of
+   * storage explains a refusal): a URL without a password is said here, in our words, before
+   * the driver's ("no password was provided by plugin null") can be all the user reads.
+   */
+  void warnIfNoPassword(PostgresUrl url) {
+    if (url.password().isPresent() && !url.password().get().isEmpty()) {
+      return;
+    }
+    Advice how = advice();
+    log.warning(url.source() + " has " + (url.password().isEmpty() ? "no" : "an empty")
+            + " password (postgres://" + url.user() + "@" + url.host() + ":" + url.port() + "/"
+            + url.database() + ").",
+        how.local()
+            ? "Unless this PostgreSQL lets " + url.user() + " in without one (trust), it refuses"
+                + " Datomic's connection."
+            : "Heroku Postgres always puts one in its URL (postgres://USER:PASSWORD@HOST:5432/DB):"
+                + " one without was typed by hand or cut short,",
+        how.local() ? "Put it in the URL: postgres://USER:PASSWORD@HOST:PORT/DB in .env."
+            : "and the database will refuse Datomic's connection. See the current URL with"
+                + " heroku pg:credentials:url, and set " + url.source() + " to it whole.");
   }
 
   /** Commands to suggest, right for where this process runs (a dyno, heroku local). */

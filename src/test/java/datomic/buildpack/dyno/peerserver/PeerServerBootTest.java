@@ -308,6 +308,34 @@ class PeerServerBootTest {
         "heroku config:set DATOMIC_PEER_SERVER_DATABASES=my-db");
   }
 
+  /**
+   * Datomic connects to storage itself here: a URL without a password is said in our words
+   * before the driver's ("no password was provided by plugin null") can be all a user reads.
+   */
+  @Test
+  void aDatabaseUrlWithoutAPasswordIsSaidInOurWordsAtBoot() throws IOException {
+    Database db = PG.newDatabase();
+    Map<String, String> env = dyno(GB, db);
+    env.put("DATABASE_URL", "postgres://" + db.user() + "@127.0.0.1:" + PG.port() + "/"
+        + db.name());
+    try (Dyno dyno = started(env)) {
+      String err = dyno.stderr();
+      assertTrue(err.contains(" !     Warning: DATABASE_URL has no password (postgres://"
+          + db.user() + "@127.0.0.1:" + PG.port() + "/" + db.name() + ")."), err);
+      assertTrue(err.contains("Heroku Postgres always puts one in its URL"), err);
+      assertTrue(err.contains("heroku pg:credentials:url"), err);
+      assertTrue(dyno.stdout().contains("password                 none"), dyno.stdout());
+    }
+    env.remove("DYNO"); // heroku local: a local PostgreSQL may trust the user
+    env.remove("HEROKU_PRIVATE_IP");
+    try (Dyno dyno = started(env)) {
+      String err = dyno.stderr();
+      assertTrue(err.contains("Unless this PostgreSQL lets " + db.user() + " in without one"
+          + " (trust), it refuses Datomic's connection."), err);
+      assertFalse(err.contains("heroku pg:"), err);
+    }
+  }
+
   @Test
   void refusesToRunWithoutPostgres() throws IOException {
     refused(dyno(GB, null), "The peer server needs the app's Postgres storage.",
