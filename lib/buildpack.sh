@@ -245,7 +245,9 @@ buildpack::cli() {
   local java="$1" jar="$2"
   shift 2
   buildpack::utf8_ctype
+  # DATOMIC_BUILDPACK_RELEASE: the release this CLI is (buildpack::ensure_jar), shown as vN.
   env -u JAVA_OPTS -u JAVA_TOOL_OPTIONS -u _JAVA_OPTIONS -u JDK_JAVA_OPTIONS \
+    DATOMIC_BUILDPACK_RELEASE="${RELEASED_VERSION}" \
     "${java}" -XX:+UseSerialGC -Xmx160m -Xss1m -jar "${jar}" "$@"
 }
 
@@ -535,7 +537,10 @@ buildpack::download_jar() {
 # the download failed) one built with the Maven wrapper, cached under the key of the sources.
 # When CACHE_DIR cannot be written (read-only, full), the jar goes to a temporary folder instead,
 # and buildpack::forget_jar removes it when compile ends.
+# RELEASED_VERSION is set to N when the jar is release vN's: downloaded and verified, or built
+# from the very sources the release record names (the jar is reproducible); empty otherwise.
 CLI_JAR=""
+RELEASED_VERSION=""
 buildpack::ensure_jar() {
   local cache_dir="$1" java="$2" key jar_dir why="" version sha url sources cached=""
   if CLI_JAR="$(buildpack::prebuilt_jar)"; then return 0; fi
@@ -556,6 +561,7 @@ buildpack::ensure_jar() {
     elif [[ ! "${sha}" =~ ^[0-9a-f]{64}$ || -z "${url}" ]]; then
       why="the release record ${RELEASE_RECORD} is incomplete"
     else
+      RELEASED_VERSION="${version}"
       CLI_JAR="${jar_dir}/${sha}.jar"
       if [[ -f "${CLI_JAR}" ]]; then cached="$(buildpack::sha256 "${CLI_JAR}")"; fi
       if [[ "${cached}" == "${sha}" ]]; then

@@ -83,7 +83,7 @@ final class CompileCommand implements Callable<Integer> {
     checkAppFiles(slug);
     TransactorConfig.checkAppProperties(registry, slug.appProperties(), log);
     CacheMarker.Outcome cache =
-        CacheMarker.check(cacheDir, System.getenv("STACK"), BuildpackVersion.current(), log);
+        CacheMarker.check(cacheDir, System.getenv("STACK"), BuildpackVersion.identity(), log);
     if (!cache.reasons().isEmpty()) {
       data.put("cache_status", "cleared");
       data.put("cache_reason", String.join("; ", cache.reasons()));
