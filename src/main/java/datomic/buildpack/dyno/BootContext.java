@@ -28,7 +28,12 @@ public record BootContext(ConfigRegistry registry, Environment env, SlugLayout s
 
   /** The memory this dyno may use. */
   public DynoMemory memory() {
-    return DynoMemory.detect(cgroupRoot);
+    DynoMemory memory = DynoMemory.detect(cgroupRoot);
+    if (memory.limited() && advice().place() == Advice.Place.DRY_RUN) {
+      return new DynoMemory(memory.megabytes(), memory.source() + ", simulated by the dry run",
+          true);
+    }
+    return memory;
   }
 
   /** What the build installed: edition, version, checksum. */
