@@ -20,13 +20,18 @@ CLI_JAR_DEADLINE_SECONDS=150
 CLI_JAR_MAX_BYTES=$((64 * 1024 * 1024))
 # Set by cli_jar::ensure: the jar to run.
 CLI_JAR=""
+# RELEASED_VERSION is N when the jar is release vN's: downloaded and verified, or built from the
+# very sources the release record names (the jar is reproducible); empty otherwise. The CLI shows
+# the build's version as vN then (DATOMIC_BUILDPACK_RELEASE), vN+hash otherwise.
+RELEASED_VERSION=""
 
 # cli_jar::run JAVA JAR ARG...: runs the CLI, with the user's JVM options kept away.
 cli_jar::run() {
   local java="$1" jar="$2"
   shift 2
   utils::utf8_ctype
-  java::run "${java}" "${CLI_JVM_FLAGS[@]}" -jar "${jar}" "$@"
+  DATOMIC_BUILDPACK_RELEASE="${RELEASED_VERSION}" \
+    java::run "${java}" "${CLI_JVM_FLAGS[@]}" -jar "${jar}" "$@"
 }
 
 # Prints the prebuilt CLI jar if the buildpack ships one (or was built locally).
@@ -127,6 +132,7 @@ cli_jar::ensure() {
     elif ! cli_jar::url_ok "${url}"; then
       why="the release record's jar URL is not an https:// URL"
     else
+      RELEASED_VERSION="${version}"
       CLI_JAR="${jar_dir}/${sha}.jar"
       if [[ -f "${CLI_JAR}" ]]; then cached="$(utils::sha256 "${CLI_JAR}")"; fi
       if [[ "${cached}" == "${sha}" ]]; then

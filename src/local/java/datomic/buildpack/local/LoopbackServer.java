@@ -10,7 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Serves one file on 127.0.0.1, as a stand-in for Datomic's download site in local runs. */
+/**
+ * Serves files on 127.0.0.1, as a stand-in for Datomic's download site in local runs: each at
+ * its path, anything else 404 (as the real site answers for a version it does not have).
+ */
 public final class LoopbackServer implements AutoCloseable {
   private final HttpServer server;
   private final String path;
@@ -24,6 +27,11 @@ public final class LoopbackServer implements AutoCloseable {
   }
 
   public static LoopbackServer serve(String path, Path file) {
+    return serve(java.util.Map.of(path, file), path);
+  }
+
+  /** Serves each file of {@code files} at its path; {@link #url()} is {@code main}'s. */
+  public static LoopbackServer serve(java.util.Map<String, Path> files, String main) {
     try {
       HttpServer server = HttpServer.create(
           new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -32,7 +40,8 @@ public final class LoopbackServer implements AutoCloseable {
       server.createContext("/", exchange -> {
         requests.incrementAndGet();
         try (exchange) {
-          if (!exchange.getRequestURI().getPath().equals(path)) {
+          Path file = files.get(exchange.getRequestURI().getPath());
+          if (file == null) {
             exchange.sendResponseHeaders(404, -1);
             return;
           }
@@ -44,14 +53,19 @@ public final class LoopbackServer implements AutoCloseable {
         }
       });
       server.start();
-      return new LoopbackServer(server, path, requests);
+      return new LoopbackServer(server, main, requests);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
   public String url() {
-    return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    return base() + path;
+  }
+
+  /** {@code http://127.0.0.1:PORT}. */
+  public String base() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
   /** How many requests the server has answered. */

@@ -1,6 +1,7 @@
 package datomic.buildpack.cli;
 
 import datomic.buildpack.compile.BuildpackVersion;
+import datomic.buildpack.config.Advice;
 import datomic.buildpack.config.Switches;
 import datomic.buildpack.output.Log;
 import datomic.buildpack.output.Secrets;
@@ -20,6 +21,9 @@ final class ErrorHandler
   static final int USER = 1;
   static final int USAGE = 2;
   static final int INTERNAL = 70;
+  /** Commands a Heroku build runs (its ENV_DIR holds the config vars). */
+  private static final java.util.Set<String> BUILD_COMMANDS =
+      java.util.Set.of("detect", "compile", "release", "report", "test");
 
   @Override
   public int handleExecutionException(
@@ -39,8 +43,13 @@ final class ErrorHandler
     if (debug) {
       report.add("first line (the stack trace below included).");
     } else {
-      report.add("first line. For a stack trace to add: heroku config:set DATOMIC_BUILDPACK_DEBUG=1,");
-      report.add("then push again (or restart the dyno) to repeat what failed.");
+      boolean build = BUILD_COMMANDS.contains(commandLine.getCommandName());
+      Advice advice = build ? Advice.build() : Advice.system();
+      report.add("first line. For a stack trace to add: "
+          + advice.configSet("DATOMIC_BUILDPACK_DEBUG=1") + ",");
+      report.add(advice.local() ? "then run it again to repeat what failed."
+          : build ? "then push again to repeat what failed."
+          : "then restart the dyno (or run the command again) to repeat what failed.");
     }
     log.error("The Datomic buildpack failed unexpectedly.", report);
     if (debug) {

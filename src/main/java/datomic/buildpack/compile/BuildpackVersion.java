@@ -19,10 +19,14 @@ import java.util.zip.ZipFile;
 import picocli.CommandLine;
 
 /**
- * The buildpack's version: the release from {@code buildpack.toml} (its copy in the jar), like
- * {@code v12}, plus 12 hex digits of checksums of the jar's central directory (its entries' names
- * and CRC-32s). The jar is reproducible (pom.xml), so the same sources give the same build, and
- * any change to the code gives a new one: the build cache is cleared when it changes.
+ * The buildpack's version. Shown ({@link #current}): {@code v12} for release 12's CLI, and for any
+ * other build the release its {@code buildpack.toml} names (its copy in the jar) plus 12 hex
+ * digits of checksums of the jar's central directory (its entries' names and CRC-32s), like
+ * {@code v12+3f2a9c01b7de}: a commit after v12, or before v1 ({@code v0+...}). Which CLI is a
+ * release's, bin/compile knows (it downloaded the release's jar, or built it from the very sources
+ * the release record names) and says in {@code DATOMIC_BUILDPACK_RELEASE}. The jar is reproducible
+ * (pom.xml), so the same sources give the same build; the build cache is cleared when
+ * {@link #identity} changes.
  */
 public final class BuildpackVersion implements CommandLine.IVersionProvider {
   private static final String TOML = "/datomic/buildpack/buildpack.toml";
@@ -128,6 +132,22 @@ public final class BuildpackVersion implements CommandLine.IVersionProvider {
 
   /** The release and the jar's hash, like {@code v12+3f2a9c01b7de}. */
   public static String current() {
+    return shown(System.getenv("DATOMIC_BUILDPACK_RELEASE"));
+  }
+
+  /** {@code v<released>} when bin/compile says this CLI is that release's, else the identity. */
+  static String shown(String released) {
+    if (released != null && released.matches("[0-9]{1,9}")) {
+      return "v" + released;
+    }
+    return identity();
+  }
+
+  /**
+   * The release and the jar's hash, like {@code v12+3f2a9c01b7de}, whatever the build: what the
+   * build cache remembers (a change clears it).
+   */
+  public static String identity() {
     if (build == null) {
       String hash = jarHash();
       build = hash == null ? release() : release() + "+" + hash;

@@ -84,7 +84,7 @@ public final class SlugBuild {
     checkAppFiles();
     TransactorConfig.checkAppProperties(registry, slug.appProperties(), log);
     CacheMarker.Outcome cache =
-        CacheMarker.check(cacheDir, System.getenv("STACK"), BuildpackVersion.current(), log);
+        CacheMarker.check(cacheDir, System.getenv("STACK"), BuildpackVersion.identity(), log);
     if (!cache.reasons().isEmpty()) {
       data.put("cache_status", "cleared");
       data.put("cache_reason", String.join("; ", cache.reasons()));

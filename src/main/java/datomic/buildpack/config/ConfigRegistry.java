@@ -125,7 +125,9 @@ public final class ConfigRegistry {
     }
     if (!problems.isEmpty()) {
       List<String> advice = new ArrayList<>(problems);
-      advice.add("Fix with: heroku config:set NAME=value (or unset it to use the default).");
+      Advice how = Advice.of(env);
+      advice.add("Fix with: " + how.configSet("NAME=value") + " (or "
+          + (how.local() ? "remove it from .env" : "unset it") + " to use the default).");
       throw new UserError(problems.size() == 1 ? "A config var has an invalid value."
           : problems.size() + " config vars have invalid values.", advice.toArray(String[]::new));
     }

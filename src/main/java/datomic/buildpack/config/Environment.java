@@ -35,14 +35,16 @@ public final class Environment {
 
   private final Map<String, String> vars;
   private final Set<String> undecodable;
+  private final boolean build;
 
-  private Environment(Map<String, String> vars, Set<String> undecodable) {
+  private Environment(Map<String, String> vars, Set<String> undecodable, boolean build) {
     this.vars = Collections.unmodifiableMap(new TreeMap<>(vars));
     this.undecodable = Collections.unmodifiableSet(new TreeSet<>(undecodable));
+    this.build = build;
   }
 
   public static Environment of(Map<String, String> vars) {
-    return new Environment(vars, Set.of());
+    return new Environment(vars, Set.of(), false);
   }
 
   /**
@@ -63,7 +65,7 @@ public final class Environment {
         vars.put(name, value);
       }
     });
-    return new Environment(vars, undecodable);
+    return new Environment(vars, undecodable, false);
   }
 
   /**
@@ -106,26 +108,31 @@ public final class Environment {
       throw new UserError("Could not read the config vars in " + Echo.value(envDir.toString()),
           "Reading ENV_DIR failed: " + Echo.value(e.getMessage())).withCause(e);
     }
-    return new Environment(vars, undecodable);
+    return new Environment(vars, undecodable, true);
+  }
+
+  /** Whether these are a build's config vars (ENV_DIR), not a process's environment. */
+  public boolean isBuild() {
+    return build;
   }
 
   /** The value of {@code name}; a value that is not UTF-8 text is an error naming the var. */
   public Optional<String> get(String name) {
     if (undecodable.contains(name)) {
-      throw notUtf8(name);
+      throw notUtf8(name, Advice.of(this));
     }
     String value = vars.get(name);
     return value == null || value.isEmpty() ? Optional.empty() : Optional.of(value);
   }
 
   /** The error for a var whose value is not UTF-8 text. */
-  public static UserError notUtf8(String name) {
+  public static UserError notUtf8(String name, Advice advice) {
     String shown = Echo.value(name.startsWith(SAVED_PREFIX)
         ? name.substring(SAVED_PREFIX.length()) : name);
     String encoding = System.getProperty("sun.jnu.encoding", "UTF-8");
     boolean utf8Locale = encoding.equalsIgnoreCase("UTF-8") || encoding.equalsIgnoreCase("UTF8");
     return new UserError("Config var " + shown + ": " + NOT_UTF8 + ".",
-        "Set it again as UTF-8 text: heroku config:set " + shown + "=...",
+        "Set it again as UTF-8 text: " + advice.configSet(shown + "=..."),
         utf8Locale ? "(Config vars are text; binary data must be encoded, e.g. in base64.)"
             : "This process reads the environment as " + encoding + ", not UTF-8: run it with a"
                 + " UTF-8 locale (LC_ALL=C.UTF-8).");
@@ -147,6 +154,6 @@ public final class Environment {
     copy.put(name, value);
     Set<String> still = new TreeSet<>(undecodable);
     still.remove(name);
-    return new Environment(copy, still);
+    return new Environment(copy, still, build);
   }
 }

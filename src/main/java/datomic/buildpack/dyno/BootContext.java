@@ -1,5 +1,6 @@
 package datomic.buildpack.dyno;
 
+import datomic.buildpack.config.Advice;
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
 import datomic.buildpack.output.Log;
@@ -27,7 +28,12 @@ public record BootContext(ConfigRegistry registry, Environment env, SlugLayout s
 
   /** The memory this dyno may use. */
   public DynoMemory memory() {
-    return DynoMemory.detect(cgroupRoot);
+    DynoMemory memory = DynoMemory.detect(cgroupRoot);
+    if (memory.limited() && advice().place() == Advice.Place.DRY_RUN) {
+      return new DynoMemory(memory.megabytes(), memory.source() + ", simulated by the dry run",
+          true);
+    }
+    return memory;
   }
 
   /** What the build installed: edition, version, checksum. */
@@ -56,18 +62,53 @@ public record BootContext(ConfigRegistry registry, Environment env, SlugLayout s
         .orElse(PostgresUrl.DEFAULT_URL_VAR);
     boolean free = build().isFree();
     if (free || env.get(var).isEmpty()) {
-      throw new UserError(process + " needs the app's Postgres storage.",
-          free
-              ? "Datomic Free keeps its data on the transactor dyno's own disk (it cannot use"
-                  + " Postgres), out of reach of other dynos."
-              : "No database URL (" + var + ") is set: the transactor keeps dev storage on its"
-                  + " own dyno's disk, which a process on another dyno cannot share.",
-          "Use Datomic Pro with Heroku Postgres" + (free ? " (heroku config:unset DATOMIC_EDITION)"
-              : "") + ": heroku addons:create heroku-postgresql",
+      Advice how = advice();
+      String why = free
+          ? "Datomic Free keeps its data on the transactor dyno's own disk (it cannot use"
+              + " Postgres), out of reach of other dynos."
+          : "No database URL (" + var + ") is set: the transactor keeps dev storage on its"
+              + " own dyno's disk, which a process on another dyno cannot share.";
+      String pro = "Use Datomic Pro with " + (how.local() ? "PostgreSQL" : "Heroku Postgres")
+          + (free ? " (" + how.configUnset("DATOMIC_EDITION") + ")" : "") + ": "
+          + how.addPostgres();
+      if (how.local()) {
+        throw new UserError(process + " needs the app's Postgres storage.", why, pro);
+      }
+      throw new UserError(process + " needs the app's Postgres storage.", why, pro,
           "In a separate (query-group) app, attach the transactor app's database:",
           "heroku addons:attach <transactor-app>::DATABASE --as DATABASE -a <this app>");
     }
-    return PostgresUrl.fromEnvironment(registry, env);
+    PostgresUrl url = PostgresUrl.fromEnvironment(registry, env);
+    warnIfNoPassword(url);
+    return url;
+  }
+
+  /**
+   * Datomic connects to storage itself in every process but the transactor (whose own check of
+   * storage explains a refusal): a URL without a password is said here, in our words, before
+   * the driver's ("no password was provided by plugin null") can be all the user reads.
+   */
+  void warnIfNoPassword(PostgresUrl url) {
+    if (url.password().isPresent() && !url.password().get().isEmpty()) {
+      return;
+    }
+    Advice how = advice();
+    log.warning(url.source() + " has " + (url.password().isEmpty() ? "no" : "an empty")
+            + " password (postgres://" + url.user() + "@" + url.host() + ":" + url.port() + "/"
+            + url.database() + ").",
+        how.local()
+            ? "Unless this PostgreSQL lets " + url.user() + " in without one (trust), it refuses"
+                + " Datomic's connection."
+            : "Heroku Postgres always puts one in its URL (postgres://USER:PASSWORD@HOST:5432/DB):"
+                + " one without was typed by hand or cut short,",
+        how.local() ? "Put it in the URL: postgres://USER:PASSWORD@HOST:PORT/DB in .env."
+            : "and the database will refuse Datomic's connection. See the current URL with"
+                + " heroku pg:credentials:url, and set " + url.source() + " to it whole.");
+  }
+
+  /** Commands to suggest, right for where this process runs (a dyno, heroku local). */
+  public Advice advice() {
+    return Advice.of(env);
   }
 
   /** Where a value came from, for a summary line: its config var, or the default. */

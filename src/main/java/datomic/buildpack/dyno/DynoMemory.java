@@ -8,10 +8,17 @@ import java.util.OptionalLong;
 
 /**
  * The memory this dyno may use: cgroup v2 {@code memory.max}, else cgroup v1 {@code
- * memory.limit_in_bytes} (values above 1 TiB mean "no limit"), else the machine's memory.
+ * memory.limit_in_bytes} (values above 1 TiB mean "no limit"), else the machine's memory, which
+ * is no limit ({@code limited} false: heroku local, a shell; {@link Heap} then does not size a
+ * heap from all of it).
  */
-public record DynoMemory(long megabytes, String source) {
+public record DynoMemory(long megabytes, String source, boolean limited) {
   private static final long NO_LIMIT_ABOVE = 1L << 40;
+
+  /** A limit of {@code megabytes} (a dyno's). */
+  public DynoMemory(long megabytes, String source) {
+    this(megabytes, source, true);
+  }
 
   public static DynoMemory detect(Path cgroupRoot) {
     OptionalLong v2 = read(cgroupRoot.resolve("memory.max"));
@@ -24,7 +31,7 @@ public record DynoMemory(long megabytes, String source) {
     }
     long total = ((com.sun.management.OperatingSystemMXBean)
         ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
-    return new DynoMemory(total >> 20, "the machine's memory (no cgroup limit)");
+    return new DynoMemory(total >> 20, "the machine's memory (no cgroup limit)", false);
   }
 
   private static OptionalLong read(Path file) {

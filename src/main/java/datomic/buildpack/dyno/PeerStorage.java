@@ -1,5 +1,6 @@
 package datomic.buildpack.dyno;
 
+import datomic.buildpack.config.Advice;
 import datomic.buildpack.output.UserError;
 import datomic.buildpack.storage.PgPassFile;
 import datomic.buildpack.storage.PostgresUrl;
@@ -48,7 +49,8 @@ public final class PeerStorage {
           "It prints its storage URI at start, and this Datomic's PostgreSQL driver ("
               + support.evidence() + ") cannot read",
           "the password from a file instead (pgjdbc 42.3 or later can). Use a newer Datomic"
-              + " (heroku config:set DATOMIC_VERSION=...)" + (otherWays.length > 0 ? "," : ".")));
+              + " (" + Advice.system().buildSetting("DATOMIC_VERSION", "...") + ")"
+              + (otherWays.length > 0 ? "," : ".")));
       lines.addAll(List.of(otherWays));
       throw new UserError(process + " would print the storage password in the log.",
           lines.toArray(String[]::new));

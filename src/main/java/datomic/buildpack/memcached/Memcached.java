@@ -1,5 +1,6 @@
 package datomic.buildpack.memcached;
 
+import datomic.buildpack.config.Advice;
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
 import datomic.buildpack.config.ValueList;
@@ -102,8 +103,9 @@ public final class Memcached {
                 + "': " + problem.get() + ".",
             "Expected host or host:port, separated by commas (e.g. mc1.example.com:11211).",
             ADDON_SERVERS.equals(var)
-                ? "MemCachier sets it; if you set it by hand, fix it: heroku config:set " + var + "=..."
-                : "Fix it: heroku config:set " + var + "=...");
+                ? "MemCachier sets it; if you set it by hand, fix it: "
+                    + Advice.system().configSet(var + "=...")
+                : "Fix it: " + Advice.system().configSet(var + "=..."));
       }
       Matcher m = ValueType.SERVER.matcher(part);
       if (!m.matches()) {

@@ -3,6 +3,7 @@ package datomic.buildpack.storage;
 import static datomic.buildpack.storage.PostgresUrl.DEFAULT_URL_VAR;
 import static datomic.buildpack.storage.PostgresUrl.URL_VAR_SETTING;
 
+import datomic.buildpack.config.Advice;
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
 import datomic.buildpack.output.UserError;
@@ -53,7 +54,7 @@ public final class DatabaseUrlVar {
               + " HEROKU_POSTGRESQL_RED_URL.");
     }
     if (env.undecodable().contains(name)) {
-      throw Environment.notUtf8(name); // never read as "not set" (dev storage)
+      throw Environment.notUtf8(name, Advice.of(env)); // never read as "not set" (dev storage)
     }
     String raw = env.asMap().get(name);
     if (raw == null) {
@@ -94,19 +95,21 @@ public final class DatabaseUrlVar {
   }
 
   private static UserError error(Environment env, String summary, String why) {
+    Advice how = Advice.of(env);
     List<String> advice = new ArrayList<>();
     advice.add(why);
     List<String> candidates = postgresVars(env);
     if (candidates.isEmpty()) {
-      advice.add("No config var holds a Postgres URL (postgres://...). Attach a database:"
-          + " heroku addons:create heroku-postgresql, or see the attachments' names with"
-          + " heroku addons.");
+      advice.add("No config var holds a Postgres URL (postgres://...). "
+          + (how.local() ? "Add one: " + how.addPostgres() + "."
+              : "Attach a database: " + how.addPostgres() + ", or see the attachments' names"
+                  + " with heroku addons."));
     } else {
       advice.add("Config vars that hold a Postgres URL: " + String.join(", ", candidates) + ".");
-      advice.add("Use one: heroku config:set " + URL_VAR_SETTING + "=" + candidates.get(0));
+      advice.add("Use one: " + how.configSet(URL_VAR_SETTING, candidates.get(0)));
       if (candidates.contains(DEFAULT_URL_VAR)) {
-        advice.add("Or unset it to use " + DEFAULT_URL_VAR + ": heroku config:unset "
-            + URL_VAR_SETTING);
+        advice.add("Or unset it to use " + DEFAULT_URL_VAR + ": "
+            + how.configUnset(URL_VAR_SETTING));
       }
     }
     return new UserError(summary, advice.toArray(String[]::new));

@@ -1,5 +1,6 @@
 package datomic.buildpack.storage;
 
+import datomic.buildpack.config.Advice;
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
 import datomic.buildpack.output.Log;
@@ -107,6 +108,7 @@ public final class KvsBootstrap {
   private Sleeper sleeper = d -> Thread.sleep(d.toMillis());
   private Window window = c -> { };
   private Log log;
+  private Advice advice = Advice.system();
 
   public KvsBootstrap(PostgresUrl url) {
     this.url = Objects.requireNonNull(url, "url");
@@ -124,6 +126,7 @@ public final class KvsBootstrap {
   /** A bootstrap for {@code url}, already read from the environment, with its retry setting. */
   public static KvsBootstrap forUrl(PostgresUrl url, ConfigRegistry registry, Environment env) {
     KvsBootstrap b = new KvsBootstrap(url);
+    b.advice = Advice.of(env);
     String n = registry.value(env, ATTEMPTS_SETTING).orElse(String.valueOf(DEFAULT_ATTEMPTS));
     try {
       b.attempts(Integer.parseInt(n.strip()));
@@ -492,8 +495,8 @@ public final class KvsBootstrap {
           yield new UserError(
               "Postgres at " + where() + " does not accept SSL, but sslmode is " + url.sslMode() + ".",
               "Server said: " + clean(e),
-              "Heroku Postgres always supports SSL; for a local database without SSL, run:"
-                  + " heroku config:set " + PostgresUrl.SSLMODE_SETTING + "=disable");
+              "Heroku Postgres always supports SSL; for a local database without SSL: "
+                  + advice.configSet(PostgresUrl.SSLMODE_SETTING, "disable"));
         }
         if (state.equals("08004")) {
           yield new UserError("Postgres at " + where() + " rejected the connection.",

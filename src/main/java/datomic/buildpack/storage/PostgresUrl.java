@@ -1,5 +1,6 @@
 package datomic.buildpack.storage;
 
+import datomic.buildpack.config.Advice;
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
 import datomic.buildpack.output.Secrets;
@@ -88,12 +89,14 @@ public final class PostgresUrl {
    *     {@link #configured})
    */
   public static PostgresUrl fromEnvironment(ConfigRegistry registry, Environment env) {
+    Advice advice = Advice.of(env);
     return configured(registry, env).orElseThrow(() -> new UserError(
         "No database URL: config var " + DEFAULT_URL_VAR + " is not set.",
         "Datomic's sql storage needs a Postgres database.",
-        "Attach one with: heroku addons:create heroku-postgresql:essential-0",
-        "If the database is attached under another name (e.g. HEROKU_POSTGRESQL_RED_URL), run:"
-            + " heroku config:set " + URL_VAR_SETTING + "=THAT_NAME"));
+        advice.local() ? "Add one: " + advice.addPostgres()
+            : "Attach one with: heroku addons:create heroku-postgresql:essential-0",
+        "If the database is attached under another name (e.g. HEROKU_POSTGRESQL_RED_URL): "
+            + advice.configSet(URL_VAR_SETTING, "THAT_NAME")));
   }
 
   /**

@@ -4,6 +4,7 @@ import static datomic.buildpack.storage.PostgresUrl.DEFAULT_PORT;
 import static datomic.buildpack.storage.PostgresUrl.SSLMODES;
 import static datomic.buildpack.storage.PostgresUrl.URL_VAR_SETTING;
 
+import datomic.buildpack.config.Advice;
 import datomic.buildpack.output.Secrets;
 import datomic.buildpack.output.UserError;
 import java.io.ByteArrayOutputStream;
@@ -58,7 +59,7 @@ final class PostgresUrlParser {
     Objects.requireNonNull(source, "source");
     if (raw == null || raw.isBlank()) {
       throw new UserError(source + " is empty.", EXPECTED_FORM,
-          "Attach Heroku Postgres (heroku addons:create heroku-postgresql) or set the var.");
+          "Add Postgres (" + Advice.system().addPostgres() + ") or set the var.");
     }
     return new PostgresUrlParser(source, raw.strip()).parse();
   }
@@ -339,8 +340,8 @@ final class PostgresUrlParser {
         "Value (password masked): " + visible(maskRaw(text)),
         EXPECTED_FORM,
         ENCODING_HINT,
-        "Heroku Postgres sets DATABASE_URL itself; if you set it by hand, fix it with"
-            + " heroku config:set, or point " + URL_VAR_SETTING
+        "Heroku Postgres sets DATABASE_URL itself; if you set it by hand, fix it ("
+            + Advice.system().configSet(source + "=...") + "), or point " + URL_VAR_SETTING
             + " at the config var of the attached database.");
   }
 
@@ -351,7 +352,7 @@ final class PostgresUrlParser {
             + String.join(", ", DriverParameters.allowed()) + ".",
         "Parameters that load classes, write files, weaken TLS or name another host are refused;"
             + " sslmode may also be set with " + PostgresUrl.SSLMODE_SETTING + ".",
-        "Remove the parameter from the URL with heroku config:set " + source + "=...");
+        "Remove the parameter from the URL: " + Advice.system().configSet(source + "=..."));
   }
 
   private static String describeSyntaxError(URISyntaxException e) {

@@ -108,6 +108,8 @@ class ReleaseJarDownloadTest {
           "-----> Building the buildpack CLI from source with Maven"), notFound.stdout());
       assertTrue(notFound.stdout().contains("Because the download of release v7's CLI failed."),
           notFound.stdout());
+      assertTrue(notFound.stdout().contains("-----> Datomic transactor buildpack v7\n"),
+          "built from release v7's very sources: its jar, shown as v7: " + notFound.stdout());
       assertEquals(1, server.count(PATH), "a 404 is not retried");
       List<String> afterMaven = cachedJars(app);
       assertEquals(1, afterMaven.size(), afterMaven.toString());
@@ -120,6 +122,8 @@ class ReleaseJarDownloadTest {
       assertEquals(0, noRecord.exitCode(), noRecord.toString());
       assertTrue(noRecord.stdout().contains("Built from source because this checkout records no"
           + " released CLI (an untagged commit)."), noRecord.stdout());
+      assertTrue(noRecord.stdout().matches("(?s).*-----> Datomic transactor buildpack"
+          + " v0\\+[0-9a-f]{12}\n.*"), "an untagged commit shows its hash: " + noRecord.stdout());
       Files.writeString(recordFile, recorded.replaceAll("\"sources\": \"[0-9a-f]+\"",
           "\"sources\": \"" + "0".repeat(64) + "\""));
       Run.Result otherSources = compile(buildpack, app);
@@ -238,6 +242,8 @@ class ReleaseJarDownloadTest {
           good.stdout());
       assertTrue(good.stdout().contains("Verified: SHA-256 " + sha), good.stdout());
       assertFalse(good.all().contains("Maven"), good.toString());
+      assertTrue(good.stdout().contains("-----> Datomic transactor buildpack v7\n"),
+          "a release is shown as vN, without a hash: " + good.stdout());
       assertEquals(before + 1, server.count(PATH));
       assertEquals(List.of(sha + ".jar"), cachedJars(app), "the release's jar replaced Maven's");
       assertArrayEquals(jar, Files.readAllBytes(lastBuild().resolve(".datomic/buildpack.jar")));

@@ -24,8 +24,10 @@ class DatabaseUrlVarTest {
   private static final String RED = "postgres://red:Zq8wRedPw@red.example.com:5432/reddb";
   private static final String BLUE = "postgresql://blue:Zq8wBluePw@blue.example.com/bluedb";
 
+  /** A dyno's environment (DYNO set) with these vars. */
   private static Environment env(String... pairs) {
     Map<String, String> m = new HashMap<>();
+    m.put("DYNO", "transactor.1");
     for (int i = 0; i < pairs.length; i += 2) {
       m.put(pairs[i], pairs[i + 1]);
     }
@@ -76,6 +78,16 @@ class DatabaseUrlVarTest {
         || all.contains("heroku config:unset DATOMIC_DATABASE_URL_VAR"), all);
     assertTrue(all.contains("dev storage"), "says why it does not fall back:\n" + all);
     assertNoValues(all);
+    // Under heroku local (no DYNO) the same advice is a line of .env.
+    Map<String, String> local = new HashMap<>(env("DATOMIC_DATABASE_URL_VAR",
+        "HEROKU_POSTGRESQL_RED_URL", "DATABASE_URL", RED).asMap());
+    local.remove("DYNO");
+    String localText = text(assertThrows(UserError.class,
+        () -> DatabaseUrlVar.read(REGISTRY, Environment.of(local))));
+    assertTrue(localText.contains("Use one: DATOMIC_DATABASE_URL_VAR=DATABASE_URL in .env"),
+        localText);
+    assertTrue(localText.contains("remove DATOMIC_DATABASE_URL_VAR from .env"), localText);
+    assertFalse(localText.contains("heroku config"), localText);
   }
 
   @Test

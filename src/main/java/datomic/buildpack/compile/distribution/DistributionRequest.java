@@ -7,6 +7,7 @@ import datomic.buildpack.compile.distribution.download.Credentials;
 import datomic.buildpack.compile.distribution.download.Downloader;
 import datomic.buildpack.compile.distribution.version.LatestVersion;
 import datomic.buildpack.compile.distribution.version.StickyVersion;
+import datomic.buildpack.config.Advice;
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
 import datomic.buildpack.output.Log;
@@ -171,7 +172,8 @@ final class DistributionRequest {
     if (legacy && !registry.isSet(env, "DATOMIC_TRANSACTOR_KEY")) {
       log.warning(plan0(edition, version) + " is under a legacy licence: the transactor needs"
               + " DATOMIC_TRANSACTOR_KEY.",
-          "Set it to your licence key (heroku config:set DATOMIC_TRANSACTOR_KEY=...), or use "
+          "Set it to your licence key (" + Advice.build().configSet("DATOMIC_TRANSACTOR_KEY=...")
+              + "), or use "
               + catalog.noCostSince() + " or later, which needs no key.");
     }
     if (!catalog.isKnown(edition, version)) {

@@ -1,5 +1,6 @@
 package datomic.buildpack.dyno.backup;
 
+import datomic.buildpack.config.Advice;
 import datomic.buildpack.config.Environment;
 import datomic.buildpack.output.UserError;
 import java.util.LinkedHashMap;
@@ -50,8 +51,8 @@ public final class AwsCredentials {
     if (key.isPresent()) {
       String secret = env.get("AWS_SECRET_ACCESS_KEY").orElseThrow(() -> new UserError(
           "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not.",
-          "Backups to " + location.base() + " need both: heroku config:set"
-              + " AWS_SECRET_ACCESS_KEY=..."));
+          "Backups to " + location.base() + " need both: "
+              + Advice.of(env).configSet("AWS_SECRET_ACCESS_KEY=...")));
       Optional<String> region = env.get("AWS_REGION");
       String regionSource = "AWS_REGION";
       if (region.isEmpty()) {
@@ -59,7 +60,7 @@ public final class AwsCredentials {
         regionSource = "AWS_DEFAULT_REGION";
       }
       return new AwsCredentials(key.get(), secret, env.get("AWS_SESSION_TOKEN"),
-          region.orElseThrow(() -> noRegion(location, "AWS_REGION")),
+          region.orElseThrow(() -> noRegion(location, "AWS_REGION", Advice.of(env))),
           "config vars AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY"
               + (env.get("AWS_SESSION_TOKEN").isPresent() ? ", AWS_SESSION_TOKEN" : ""),
           regionSource);
@@ -69,7 +70,8 @@ public final class AwsCredentials {
           BUCKETEER_KEY + " is set but " + BUCKETEER_SECRET + " is not.",
           "The Bucketeer add-on sets both; check it with: heroku addons:info bucketeer"));
       return new AwsCredentials(bucketeerKey.get(), secret, Optional.empty(),
-          env.get(BUCKETEER_REGION).orElseThrow(() -> noRegion(location, BUCKETEER_REGION)),
+          env.get(BUCKETEER_REGION).orElseThrow(() -> noRegion(location, BUCKETEER_REGION,
+              Advice.of(env))),
           "the Bucketeer add-on (" + BUCKETEER_KEY + ", " + BUCKETEER_SECRET + ")",
           BUCKETEER_REGION);
     }
@@ -79,9 +81,9 @@ public final class AwsCredentials {
         "own bucket. For a local run, use DATOMIC_BACKUP_URL=file:/absolute/path.");
   }
 
-  private static UserError noRegion(BackupLocation location, String var) {
+  private static UserError noRegion(BackupLocation location, String var, Advice advice) {
     return new UserError("The region of the bucket of " + location.base() + " is not known.",
-        "Datomic (1.0.7556 and later) needs it for S3: heroku config:set " + var + "=us-east-1"
+        "Datomic (1.0.7556 and later) needs it for S3: " + advice.configSet(var, "us-east-1")
             + " (the bucket's region).");
   }
 

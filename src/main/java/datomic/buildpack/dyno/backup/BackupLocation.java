@@ -1,5 +1,6 @@
 package datomic.buildpack.dyno.backup;
 
+import datomic.buildpack.config.Advice;
 import datomic.buildpack.output.Echo;
 import datomic.buildpack.output.UserError;
 import java.util.Optional;
@@ -112,7 +113,8 @@ public final class BackupLocation {
     return new UserError("The backup location " + Echo.value(raw.strip()) + " (" + source
         + ") is not usable: " + why + ".",
         "Expected s3://BUCKET/PREFIX (one folder per database is added below it), or",
-        "file:/absolute/path for a local run. Fix it: heroku config:set DATOMIC_BACKUP_URL=...");
+        "file:/absolute/path for a local run. Fix it: "
+            + Advice.system().configSet("DATOMIC_BACKUP_URL=..."));
   }
 
   /** The backup URI of database {@code name}: the location plus {@code /NAME}. */

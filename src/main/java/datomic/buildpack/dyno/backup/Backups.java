@@ -1,5 +1,6 @@
 package datomic.buildpack.dyno.backup;
 
+import datomic.buildpack.config.Advice;
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
 import datomic.buildpack.config.ValueList;
@@ -103,7 +104,7 @@ public final class Backups {
       url = boot.requirePostgres("datomic-buildpack " + what);
       location = location();
       aws = location.s3() ? Optional.of(AwsCredentials.forS3(env, location)) : Optional.empty();
-      heap = heap();
+      heap = heap(what);
       runtime = RuntimeDir.forCommand(env, "backup", slug.appDir());
       onSignal = new Thread(() -> stopped(what), "datomic-buildpack " + what + " stopped");
       Runtime.getRuntime().addShutdownHook(onSignal);
@@ -138,8 +139,9 @@ public final class Backups {
                   + Size.format(heap.megabytes()) + ") than the transactor ("
                   + Size.format(transactor) + ", DATOMIC_XMX).",
               "Datomic advises giving backups and restores at least the transactor's heap:",
-              "run it on a larger dyno (heroku run --size=performance-l ...) or set "
-                  + XMX_SETTING + "."));
+              boot.advice().dynoFor(null, transactor + Heap.MIN_NON_HEAP_MB + OWN_JVM_MB)
+                  .map(c -> "run it on a larger dyno (" + c + ") or set " + XMX_SETTING + ".")
+                  .orElse("set " + XMX_SETTING + ".")));
     }
 
     /** {@code -Xmx.. -Xms..} before bin/datomic's command. */
@@ -195,16 +197,16 @@ public final class Backups {
       throw new UserError("No backup location: " + URL_SETTING + " is not set.",
           "Add the Bucketeer add-on (heroku addons:create bucketeer:hobbyist): backups then go to",
           "s3://<its bucket>/" + BUCKETEER_PREFIX + "/NAME. Or set your own bucket:",
-          "heroku config:set " + URL_SETTING + "=s3://my-bucket/datomic AWS_ACCESS_KEY_ID=..."
-              + " AWS_SECRET_ACCESS_KEY=... AWS_REGION=...");
+          boot.advice().configSetAll(URL_SETTING + "=s3://my-bucket/datomic",
+              "AWS_ACCESS_KEY_ID=...", "AWS_SECRET_ACCESS_KEY=...", "AWS_REGION=..."));
     }
     Optional<String> bucketeer = env.get(AwsCredentials.BUCKETEER_BUCKET);
     if (location.bucket().isPresent() && location.bucket().equals(bucketeer)
         && (location.prefix().equals("public") || location.prefix().startsWith("public/"))) {
       throw new UserError("Backups may not go to " + location.base() + ": Bucketeer makes"
               + " everything below public/ readable by anyone.",
-          "Use another prefix, e.g. heroku config:set " + URL_SETTING + "=s3://"
-              + location.bucket().get() + "/" + BUCKETEER_PREFIX);
+          "Use another prefix, e.g. " + boot.advice().configSet(URL_SETTING, "s3://"
+              + location.bucket().get() + "/" + BUCKETEER_PREFIX));
     }
     return location;
   }
@@ -224,30 +226,15 @@ public final class Backups {
     if (registry.value(env, DATABASES_SETTING).isPresent()) {
       databases(List.of());
     }
-    Heap.decide(registry, env, XMX_SETTING, Optional.empty());
+    Heap.decide(registry, env, new Heap.Owner("backup", XMX_SETTING, null, OWN_JVM_MB,
+        "this command's JVM"), Optional.empty());
     return Optional.of("the backup settings (DATOMIC_BACKUP_*)");
   }
 
-  private Heap heap() {
+  private Heap heap(String what) {
     // This command's JVM stays beside bin/datomic (it runs one database after another).
-    Optional<DynoMemory> left = dyno.map(d -> new DynoMemory(d.megabytes() - OWN_JVM_MB,
-        d.source() + ", less " + OWN_JVM_MB + " MB for this command's JVM"));
-    Heap heap = Heap.decide(registry, env, XMX_SETTING, left).orElse(new Heap(1024,
-        "Datomic's default"));
-    if (left.isPresent() && heap.megabytes() + Heap.MIN_NON_HEAP_MB > left.get().megabytes()) {
-      throw new UserError("A " + Size.format(heap.megabytes()) + " heap (" + heap.source()
-              + ") does not fit this dyno's " + dyno.get().megabytes() + " MB with "
-              + Heap.MIN_NON_HEAP_MB + " MB for bin/datomic's JVM and " + OWN_JVM_MB
-              + " MB for this command's.",
-          "Lower " + XMX_SETTING + " or run it on a larger one-off dyno:"
-              + " heroku run --size=performance-l ...");
-    }
-    if (heap.megabytes() < 256) {
-      throw new UserError("A " + Size.format(heap.megabytes()) + " heap (" + heap.source()
-              + ") is too small for bin/datomic.",
-          "Run it on a larger one-off dyno: heroku run --size=standard-2x ...");
-    }
-    return heap;
+    Heap.Owner owner = new Heap.Owner(what, XMX_SETTING, null, OWN_JVM_MB, "this command's JVM");
+    return Heap.decide(registry, env, owner, dyno).orElse(new Heap(1024, "Datomic's default"));
   }
 
   /** Names from the command line, else DATOMIC_BACKUP_DATABASES, else the peer server's. */
@@ -265,7 +252,7 @@ public final class Backups {
         throw new UserError("Which databases? None given, and " + DATABASES_SETTING + " is not"
                 + " set.",
             "Name them: datomic-buildpack backup my-db other-db, or set the default list:",
-            "heroku config:set " + DATABASES_SETTING + "=my-db,other-db");
+            boot.advice().configSet(DATABASES_SETTING, "my-db,other-db"));
       }
       names = ValueList.items(list.get(), ',', source, "database name", "db-1,db-2");
     }
@@ -295,9 +282,9 @@ public final class Backups {
         log.warning("The backups go to this dyno's own disk (" + s.location.base() + "),"
                 + " discarded when the dyno ends.",
             "A file: location is for a local run. On Heroku, back up to S3:",
-            "heroku addons:create bucketeer:hobbyist, or heroku config:set " + URL_SETTING
-                + "=s3://my-bucket/datomic AWS_ACCESS_KEY_ID=... AWS_SECRET_ACCESS_KEY=..."
-                + " AWS_REGION=...");
+            "heroku addons:create bucketeer:hobbyist, or " + boot.advice().configSetAll(URL_SETTING
+                + "=s3://my-bucket/datomic", "AWS_ACCESS_KEY_ID=...",
+                "AWS_SECRET_ACCESS_KEY=...", "AWS_REGION=..."));
       }
       List<String> failed = new ArrayList<>();
       for (String name : names) {
@@ -412,7 +399,7 @@ public final class Backups {
     Optional<String> dynoName = env.get("DYNO");
     Optional<String> app = DynoNetwork.appName(env);
     String shownApp = app.orElse("<app>");
-    List<String> procedure = procedure(shownApp, name, t);
+    List<String> procedure = procedure(shownApp, name, t, boot.advice());
     if (dynoName.isPresent() && TRANSACTOR_DYNO.matcher(dynoName.get()).matches()) {
       throw new UserError("restore does not run on a transactor dyno (" + dynoName.get() + ").",
           procedure.toArray(String[]::new));
@@ -453,14 +440,26 @@ public final class Backups {
                 + " name.");
       }
       log.step("Restored " + name + ". Start the transactor and peers again:");
-      log.detail("heroku ps:scale transactor=1 -a " + shownApp + "   (2 with a standby)");
-      log.detail("then the peer apps: heroku ps:scale web=N worker=N -a <peer app>");
+      if (boot.advice().local()) {
+        log.detail("heroku local transactor (and the peer processes)");
+      } else {
+        log.detail("heroku ps:scale transactor=1 -a " + shownApp + "   (2 with a standby)");
+        log.detail("then the peer apps: heroku ps:scale web=N worker=N -a <peer app>");
+      }
       return 0;
     }
   }
 
-  /** Datomic's restore procedure, with this app's heroku commands. */
-  static List<String> procedure(String app, String name, Optional<String> t) {
+  /** Datomic's restore procedure, with this app's heroku commands (heroku local's, locally). */
+  static List<String> procedure(String app, String name, Optional<String> t, Advice advice) {
+    if (advice.local()) {
+      return List.of(
+          "Datomic's procedure: stop every peer and transactor, restore, then start them again.",
+          "  1. stop the transactor, peer-server and console processes and the peers",
+          "  2. datomic-buildpack restore " + name + t.map(x -> " " + x).orElse("")
+              + " --confirm " + app,
+          "  3. heroku local transactor, then the peers again");
+    }
     return List.of(
         "Datomic's procedure: stop every peer and transactor, restore, then start them again.",
         "  1. heroku ps:scale transactor=0 console=0 -a " + app

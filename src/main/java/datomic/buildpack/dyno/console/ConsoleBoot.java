@@ -73,10 +73,14 @@ public final class ConsoleBoot {
     log.detail(BootSummary.line("storage", ALIAS + " = " + uri, "config var " + url.source()));
     log.detail(storage.passwordSummary());
     log.detail(BootSummary.line("port", port, boot.source(PORT_SETTING)));
-    log.detail("The Console has no login: it is not a web process, so only you reach it:");
-    log.detail("  heroku ps:forward " + port + " --dyno " + dyno
-        + ", then open http://localhost:" + port + "/browse");
-    log.detail("Stop it when done: heroku ps:scale console=0");
+    if (boot.advice().local()) {
+      log.detail("The Console has no login; open http://localhost:" + port + "/browse");
+    } else {
+      log.detail("The Console has no login: it is not a web process, so only you reach it:");
+      log.detail("  heroku ps:forward " + port + " --dyno " + dyno
+          + ", then open http://localhost:" + port + "/browse");
+      log.detail("Stop it when done: " + boot.advice().psScale("console=0"));
+    }
 
     return JavaExec.plan(env.asMap(), slug.appDir(), console, List.of(), storage.environment())
         .args(List.of("-p", port, ALIAS, uri));

@@ -34,7 +34,7 @@ final class DatabaseNames {
               + String.join(", ", bad) + " in " + source
               + (bad.size() == 1 ? " is" : " are") + " not valid.",
           "Datomic database names use letters, digits and hyphens only (e.g. my-app-db);",
-          "several are separated by commas: heroku config:set DATOMIC_PEER_SERVER_DATABASES=db-1,db-2");
+          "several are separated by commas (DATOMIC_PEER_SERVER_DATABASES=db-1,db-2).");
     }
     if (!twice.isEmpty()) {
       throw new UserError(source + " names " + String.join(", ", twice) + " more than once.",

@@ -1,5 +1,6 @@
 package datomic.buildpack.dyno.peerserver;
 
+import datomic.buildpack.config.Advice;
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
 import datomic.buildpack.config.Switches;
@@ -44,6 +45,8 @@ public final class PeerServerBoot {
 
   /** Who needs the storage and prints its URIs, as messages name it. */
   private static final String PROCESS = "The peer server";
+  /** create-database's heap: derived from its one-off dyno (no config var sets it). */
+  static final Heap.Owner CREATE_HEAP = new Heap.Owner("create-database", null, null);
 
   private final BootContext boot;
   private final ConfigRegistry registry;
@@ -123,8 +126,7 @@ public final class PeerServerBoot {
     PeerStorage storage = PeerStorage.prepare(url, slug.distDir(), runtime);
     int wait = Integer.parseInt(
         registry.value(env, PeerServerConfig.TRANSACTOR_WAIT).orElseThrow());
-    Heap heap = new Heap(Heap.forDyno(dyno.megabytes()),
-        "derived from " + dyno.megabytes() + " MB (" + dyno.source() + ")");
+    Heap heap = Heap.decide(registry, env, CREATE_HEAP, Optional.of(dyno)).orElseThrow();
     BuildInfo build = boot.build();
     log.step("Datomic " + build.displayEdition() + " " + build.version()
         + ": creating " + String.join(", ", databases) + " through the distribution's peer library");
@@ -175,7 +177,8 @@ public final class PeerServerBoot {
       log.warning("This dyno has " + dyno.megabytes() + " MB of memory; a peer server needs at"
               + " least 1 GB.",
           "It is a full peer: object cache and the memory index of every database it serves.",
-          "Use a larger dyno: heroku ps:type peer-server=standard-2x (or performance-m).");
+          boot.advice().dynoFor(PeerServerConfig.PEER_SERVER_PROCESS, 1024)
+              .map(c -> "Use a larger dyno: " + c + ".").orElse("Give it more memory."));
     }
     if (!DynoNetwork.inPrivateSpace(env) && env.get("DYNO").isPresent()) {
       log.warning("This dyno is not in a Private Space: Client API apps on other dynos cannot"
@@ -211,6 +214,17 @@ public final class PeerServerBoot {
     plan.put(":create-command", CREATE_COMMAND);
     // The masking rule of every message (output.Secrets), as regular expressions for the main.
     plan.put(":mask-rules", secrets.rules());
+    // The main's messages suggest commands: rendered here, right for where this process runs.
+    Advice advice = boot.advice();
+    Map<String, String> commands = new LinkedHashMap<>();
+    commands.put(":create", (advice.local() ? "" : "heroku run ") + CREATE_COMMAND);
+    commands.put(":create-databases",
+        advice.configSet(PeerServerConfig.CREATE_DATABASES + "=true"));
+    commands.put(":start-transactor", advice.local() ? "heroku local transactor"
+        : advice.psScale("transactor=1"));
+    commands.put(":wait-longer",
+        advice.configSet(PeerServerConfig.TRANSACTOR_WAIT + "=<seconds>"));
+    plan.put(":advice", commands);
     return plan;
   }
 

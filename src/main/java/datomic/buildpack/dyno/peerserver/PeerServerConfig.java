@@ -1,5 +1,6 @@
 package datomic.buildpack.dyno.peerserver;
 
+import datomic.buildpack.config.Advice;
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
 import datomic.buildpack.config.ValueList;
@@ -41,6 +42,8 @@ public final class PeerServerConfig {
    * masked wherever Datomic's messages might hold them ({@code Secrets.MIN_MASKED_LENGTH}).
    */
   public static final int MIN_SECRET_LENGTH = 16;
+  /** The peer server's heap: DATOMIC_PEER_SERVER_XMX, else derived from the dyno. */
+  static final Heap.Owner HEAP = new Heap.Owner("peer server", XMX, PEER_SERVER_PROCESS);
 
   /** A value and where it came from (for the boot summary). */
   public record Setting(String value, String source) {}
@@ -102,16 +105,13 @@ public final class PeerServerConfig {
         throw new UserError(PREVIOUS_ACCESS_KEY + " is the same as " + ACCESS_KEY + ".",
             "The previous pair is for the key clients used before a rotation; give the new pair"
                 + " a new access key,",
-            "or unset the previous pair: heroku config:unset " + PREVIOUS_ACCESS_KEY + " "
-                + PREVIOUS_SECRET);
+            "or unset the previous pair: "
+                + Advice.of(env).configUnset(PREVIOUS_ACCESS_KEY, PREVIOUS_SECRET));
       }
       keys.add(previous);
     });
     // Without the dyno (the release phase) only a set heap is decided, and checked alone.
-    Heap heap = Heap.decide(registry, env, XMX, dyno).orElse(null);
-    if (heap != null) {
-      heap.checkFits(dyno, "peer server", XMX, PEER_SERVER_PROCESS);
-    }
+    Heap heap = Heap.decide(registry, env, HEAP, dyno).orElse(null);
     Setting port = setting(registry, env, PORT).orElseThrow();
     return new PeerServerConfig(databases, List.copyOf(keys), DynoNetwork.address(env, HOST),
         port, setting(registry, env, CONCURRENCY), heap,
@@ -124,8 +124,9 @@ public final class PeerServerConfig {
     if (list.isEmpty()) {
       throw new UserError(DATABASES + " is not set: the peer server has no database to serve.",
           "Name the databases it serves (comma-separated), e.g.:",
-          "heroku config:set " + DATABASES + "=my-db",
-          "Create one first with: heroku run datomic-buildpack create-database my-db");
+          Advice.of(env).configSet(DATABASES, "my-db"),
+          "Create one first with: " + (Advice.of(env).local() ? ""
+              : "heroku run ") + "datomic-buildpack create-database my-db");
     }
     return DatabaseNames.check(ValueList.items(list.get(), ',', "config var " + DATABASES,
         "database name", "db-1,db-2"), "config var " + DATABASES);
@@ -150,7 +151,7 @@ public final class PeerServerConfig {
         throw new UserError(var + " is not set" + (required ? ": clients could not connect."
                 : ", but " + (isSecret ? keyVar : secretVar) + " is."),
             "Clients connect to the peer server with an access key and its secret. Make one with:",
-            "heroku config:set " + var + "=$(openssl rand -hex " + (isSecret ? 32 : 16) + ")",
+            Advice.of(env).configSetOutputOf(var, "openssl rand -hex " + (isSecret ? 32 : 16)),
             "and give the same value to the Client API apps (datomic-buildpack client-config).");
       }
       if (value.get().indexOf(',') >= 0) {
@@ -158,8 +159,8 @@ public final class PeerServerConfig {
         throw new UserError(var + " contains a comma.",
             "The peer server reads -a KEY,SECRET up to the first comma, so the pair would not"
                 + " match what clients send.",
-            "Choose a value without commas, e.g.: heroku config:set " + var
-                + "=$(openssl rand -hex " + (var.equals(secretVar) ? 32 : 16) + ")");
+            "Choose a value without commas, e.g.: " + Advice.of(env).configSetOutputOf(var,
+                "openssl rand -hex " + (var.equals(secretVar) ? 32 : 16)));
       }
       if (!value.get().equals(value.get().strip())) {
         throw new UserError(var + " starts or ends with a blank.",

@@ -1,6 +1,7 @@
 package datomic.buildpack.dyno.transactor;
 
 import datomic.buildpack.catalog.VersionCatalog;
+import datomic.buildpack.config.Advice;
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
 import datomic.buildpack.output.Log;
@@ -33,12 +34,17 @@ public final class StorageSelector {
    */
   public static Storage select(ConfigRegistry registry, Environment env, BuildInfo build,
       Log log) {
+    Advice advice = Advice.of(env);
+    String postgres = advice.local() ? advice.addPostgres()
+        : "heroku addons:create heroku-postgresql -a <app>";
+    String restarts = advice.local() ? "(Here it is the distribution's data folder; a dyno loses"
+        + " it at every restart.)" : "Dynos restart at least daily.";
     if (build.isFree()) {
       if (databaseConfigured(registry, env)) {
         log.warning("Datomic Free cannot store data in Postgres; the database URL is ignored.",
             "Free only has storage on the transactor's own disk (lost at every restart here).",
             "Use Datomic Pro, free of charge from " + VersionCatalog.load().noCostSince()
-                + ": heroku config:unset DATOMIC_EDITION");
+                + ": " + advice.configUnset("DATOMIC_EDITION"));
       }
     } else {
       Optional<PostgresUrl> database = PostgresUrl.configured(registry, env);
@@ -54,15 +60,15 @@ public final class StorageSelector {
     if (build.isFree()) {
       log.warning("Datomic Free keeps its data on this dyno's own disk. ALL DATA IS LOST at every"
               + " restart.",
-          "Dynos restart at least daily. For storage that lasts, use Datomic Pro (free of charge",
-          "from " + VersionCatalog.load().noCostSince() + ") with Heroku Postgres:"
-              + " heroku config:unset DATOMIC_EDITION, then",
-          "heroku addons:create heroku-postgresql -a <app>");
+          restarts + " For storage that lasts, use Datomic Pro (free of charge",
+          "from " + VersionCatalog.load().noCostSince() + ") with Postgres: "
+              + advice.configUnset("DATOMIC_EDITION") + ", then",
+          postgres);
     } else {
       log.warning("No database configured: using dev storage on this dyno's own disk."
               + " ALL DATA IS LOST at every restart.",
-          "Dynos restart at least daily. For storage that lasts, add Heroku Postgres:",
-          "heroku addons:create heroku-postgresql -a <app>");
+          restarts + " For storage that lasts, add Postgres:",
+          postgres);
     }
     return new Storage(protocol, Map.of(),
         protocol + " storage on the dyno's disk (lost at restart)", "no database URL", false,

@@ -110,12 +110,13 @@ public final class TransactorBoot {
     log.detail(MetricsCallback.summary(config.metricsCallback(), registry, env));
     dyno.filter(d -> d.megabytes() < 1024).ifPresent(d -> log.warning(
         "This dyno has " + d.megabytes() + " MB of memory; a transactor needs at least 1 GB.",
-        "Use a larger dyno: heroku ps:type transactor=standard-2x (or performance-m)."));
+        boot.advice().dynoFor(PROCESS_TYPE, 1024).map(c -> "Use a larger dyno: " + c + ".")
+            .orElse("Give it more memory.")));
     for (String fixed : new String[] {"DATOMIC_HOST", "DATOMIC_ALT_HOST"}) {
       if (env.get(fixed).isPresent() && dynoNumber() >= 2) {
         log.warning(fixed + " gives every transactor dyno the same address.",
             "With two dynos, peers cannot tell the standby from the active transactor.",
-            "Unset it to let each dyno advertise its own: heroku config:unset " + fixed);
+            "Unset it to let each dyno advertise its own: " + boot.advice().configUnset(fixed));
       }
     }
     if (!network.privateSpace() && env.get("DYNO").isPresent()) {
@@ -137,9 +138,10 @@ public final class TransactorBoot {
           "Each dyno's " + storage.protocol() + " storage lives on its own disk, so a standby",
           "would never see the active transactor's data. Failover needs shared storage:",
           "free".equals(storage.protocol())
-              ? "Datomic Pro with Heroku Postgres (heroku config:unset DATOMIC_EDITION),"
+              ? "Datomic Pro with Heroku Postgres (" + boot.advice().configUnset("DATOMIC_EDITION")
+                  + "),"
               : "heroku addons:create heroku-postgresql -a <app>,",
-          "or scale back to one dyno: heroku ps:scale transactor=1");
+          "or scale back to one dyno: " + boot.advice().psScale("transactor=1"));
     }
   }
 

@@ -3,6 +3,7 @@ package datomic.buildpack.dyno.transactor;
 import datomic.buildpack.catalog.DatomicVersion;
 import datomic.buildpack.catalog.Edition;
 import datomic.buildpack.catalog.VersionCatalog;
+import datomic.buildpack.config.Advice;
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.ConfigVar;
 import datomic.buildpack.config.Environment;
@@ -46,7 +47,8 @@ public final class TransactorConfig {
   /** Secrets: fine in config vars, never in a file committed to the app. */
   static final Set<String> SECRET_KEYS = Set.of("license-key", "memcached-password",
       "sql-password", "storage-admin-password", "storage-datomic-password");
-  static final long MIN_HEAP_MB = 256;
+  /** The transactor's heap: DATOMIC_XMX, else derived from the dyno. */
+  public static final Heap.Owner HEAP = new Heap.Owner("transactor", "DATOMIC_XMX", "transactor");
   static final String UNKNOWN_HEAP = "not known until the transactor dyno boots";
   static final String INDEX_THRESHOLD = "memory-index-threshold";
   static final String INDEX_MAX = "memory-index-max";
@@ -71,7 +73,7 @@ public final class TransactorConfig {
     ConfigRegistry registry = in.registry();
     Environment env = in.env();
     // The release phase runs on a dyno of its own: the transactor's heap is known at its boot.
-    Heap decided = Heap.decide(registry, env, "DATOMIC_XMX", in.dyno())
+    Heap decided = Heap.decide(registry, env, HEAP, in.dyno())
         .orElse(new Heap(1024, UNKNOWN_HEAP));
     long heap = decided.megabytes();
     String heapSource = decided.source();
@@ -92,7 +94,7 @@ public final class TransactorConfig {
     config.put(INDEX_MAX, Size.format(derived.indexMaxMb()), derivedSource);
     config.put(CACHE_MAX, Size.format(derived.cacheMaxMb()), derivedSource);
 
-    config.readAppProperties(in.appProperties(), registry, log);
+    config.readAppProperties(in.appProperties(), registry, log, Advice.of(env));
     // The MemCachier add-on sits between the app's file and the DATOMIC_MEMCACHED* config vars.
     Memcached.fromAddOn(env).ifPresent(m -> m.transactorProperties()
         .forEach((k, v) -> config.put(k, v.value(), v.source())));
@@ -119,12 +121,12 @@ public final class TransactorConfig {
     net.altHost().ifPresent(alt -> config.put("alt-host", alt, net.altHostSource()));
 
     config.checkMemory(in.dyno());
-    config.checkLicence(in.build(), env);
+    config.checkLicence(in.build(), env, Advice.of(env));
     return config;
   }
 
-  private void readAppProperties(Path file, ConfigRegistry registry, Log log) {
-    AppProperties app = loadAppProperties(registry, file, log);
+  private void readAppProperties(Path file, ConfigRegistry registry, Log log, Advice advice) {
+    AppProperties app = loadAppProperties(registry, file, log, advice);
     if (app == null) {
       return;
     }
@@ -141,12 +143,12 @@ public final class TransactorConfig {
    * Datomic reads them.
    */
   public static void checkAppProperties(ConfigRegistry registry, Path file, Log log) {
-    loadAppProperties(registry, file, log);
+    loadAppProperties(registry, file, log, Advice.build());
   }
 
   /** The app's transactor.properties, read and checked; null when the app has none. */
   private static AppProperties loadAppProperties(ConfigRegistry registry, Path file,
-      Log log) {
+      Log log, Advice advice) {
     if (file == null) {
       return null;
     }
@@ -175,7 +177,8 @@ public final class TransactorConfig {
       log.warning("transactor.properties holds a secret: " + String.join(", ", committedSecrets)
               + ".",
           "Secrets committed to the app end up in the slug. Move them to config vars,",
-          "e.g. heroku config:set DATOMIC_TRANSACTOR_KEY=..., and delete them from the file.");
+          "e.g. " + advice.configSet("DATOMIC_TRANSACTOR_KEY=...")
+              + ", and delete them from the file.");
     }
     return app;
   }
@@ -212,13 +215,6 @@ public final class TransactorConfig {
   private void checkMemory(Optional<DynoMemory> dyno) {
     MemoryPlan plan = new MemoryPlan(heapMb, sizeOf(INDEX_THRESHOLD), sizeOf(INDEX_MAX),
         sizeOf(CACHE_MAX));
-    new Heap(heapMb, heapSource).checkFits(dyno, "transactor", "DATOMIC_XMX", "transactor");
-    if (heapKnown(dyno) && heapMb < MIN_HEAP_MB) {
-      throw new UserError("A " + Size.format(heapMb) + " heap (" + heapSource
-              + ") is too small for a transactor.",
-          "Datomic needs a heap of at least " + MIN_HEAP_MB + "m; use a dyno with 1 GB or more:",
-          "heroku ps:type transactor=standard-2x");
-    }
     if (heapKnown(dyno) && !plan.fitsHeap()) {
       throw new UserError("memory-index-max + object-cache-max exceed 75% of the heap;"
               + " the transactor would refuse to start.",
@@ -241,7 +237,7 @@ public final class TransactorConfig {
     return dyno.isPresent() || !heapSource.equals(UNKNOWN_HEAP);
   }
 
-  private void checkLicence(BuildInfo build, Environment env) {
+  private void checkLicence(BuildInfo build, Environment env, Advice advice) {
     if (build.isFree() || properties.containsKey("license-key")) {
       return;
     }
@@ -249,8 +245,8 @@ public final class TransactorConfig {
     if (catalog.isLegacyPro(Edition.PRO, DatomicVersion.of(build.version()))) {
       throw new UserError("Datomic Pro " + build.version() + " needs a licence key.",
           "Versions before " + catalog.noCostSince() + " run under a legacy licence:",
-          "heroku config:set DATOMIC_TRANSACTOR_KEY=<your licence key>",
-          "or move to a no-cost Pro version: heroku config:set DATOMIC_VERSION=latest");
+          advice.configSet("DATOMIC_TRANSACTOR_KEY", "<your licence key>"),
+          "or move to a no-cost Pro version: " + advice.buildSetting("DATOMIC_VERSION", "latest"));
     }
   }
 

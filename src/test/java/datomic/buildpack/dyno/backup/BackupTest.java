@@ -296,8 +296,9 @@ class BackupTest {
     cases.put("datomic-buildpack backup needs the app's Postgres storage.", noDatabase);
     Map<String, String> tooBig = fileBackups();
     tooBig.put("DATOMIC_BACKUP_XMX", "2g");
-    cases.put("A 2g heap (config var DATOMIC_BACKUP_XMX) does not fit this dyno's 1024 MB",
-        tooBig);
+    cases.put("The backup heap (2g, from config var DATOMIC_BACKUP_XMX) does not fit this dyno's"
+        + " 1024 MB of memory with 256 MB left for the JVM itself and 160 MB for this command's"
+        + " JVM.", tooBig);
     for (Map.Entry<String, Map<String, String>> c : cases.entrySet()) {
       Run.Result r = run(c.getValue(), "backup", "a-db");
       assertEquals(1, r.exitCode(), r.toString());

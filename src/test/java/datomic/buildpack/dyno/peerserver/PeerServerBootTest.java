@@ -342,6 +342,34 @@ class PeerServerBootTest {
         "heroku config:set DATOMIC_PEER_SERVER_DATABASES=my-db");
   }
 
+  /**
+   * Datomic connects to storage itself here: a URL without a password is said in our words
+   * before the driver's ("no password was provided by plugin null") can be all a user reads.
+   */
+  @Test
+  void aDatabaseUrlWithoutAPasswordIsSaidInOurWordsAtBoot() throws IOException {
+    Database db = PG.newDatabase();
+    Map<String, String> env = dyno(GB, db);
+    env.put("DATABASE_URL", "postgres://" + db.user() + "@127.0.0.1:" + PG.port() + "/"
+        + db.name());
+    try (Dyno dyno = started(env)) {
+      String err = dyno.stderr();
+      assertTrue(err.contains(" !     Warning: DATABASE_URL has no password (postgres://"
+          + db.user() + "@127.0.0.1:" + PG.port() + "/" + db.name() + ")."), err);
+      assertTrue(err.contains("Heroku Postgres always puts one in its URL"), err);
+      assertTrue(err.contains("heroku pg:credentials:url"), err);
+      assertTrue(dyno.stdout().contains("password                 none"), dyno.stdout());
+    }
+    env.remove("DYNO"); // heroku local: a local PostgreSQL may trust the user
+    env.remove("HEROKU_PRIVATE_IP");
+    try (Dyno dyno = started(env)) {
+      String err = dyno.stderr();
+      assertTrue(err.contains("Unless this PostgreSQL lets " + db.user() + " in without one"
+          + " (trust), it refuses Datomic's connection."), err);
+      assertFalse(err.contains("heroku pg:"), err);
+    }
+  }
+
   @Test
   void refusesToRunWithoutPostgres() throws IOException {
     refused(dyno(GB, null), "The peer server needs the app's Postgres storage.",
@@ -354,7 +382,11 @@ class PeerServerBootTest {
     Map<String, String> env = dyno(GB, PG.newDatabase());
     env.put("DATOMIC_PEER_SERVER_XMX", "2g");
     refused(env, "The peer server heap (2g, from config var DATOMIC_PEER_SERVER_XMX) does not"
-        + " fit this dyno's 1024 MB", "heroku ps:type peer-server=performance-m");
+        + " fit this dyno's 1024 MB",
+        "The largest heap that fits this dyno is 768m: heroku config:set"
+            + " DATOMIC_PEER_SERVER_XMX=768m.",
+        "For a 2g heap, use a dyno of at least 2304 MB: heroku ps:type peer-server=private-m"
+            + " (2.5 GB; shield-m in a Shield space)");
   }
 
   /**

@@ -61,6 +61,7 @@ class PeerServerMainTest {
     Files.writeString(slug.distDir().resolve("lib/postgresql-42.5.1.jar"), "");
     new BuildInfo("pro", "1.0.7622", "0".repeat(64), "test").write(slug.buildInfo());
     Map<String, String> env = new HashMap<>();
+    env.put("DYNO", "peer-server.1");
     env.put("TMPDIR", Files.createDirectories(tmp.resolve("dyno-tmp")).toString());
     env.put("DATABASE_URL", db.url());
     env.put("DATOMIC_SQL_SSLMODE", PG.ssl() ? "require" : "disable");
@@ -128,6 +129,20 @@ class PeerServerMainTest {
     assertTrue(o.err().contains("DATOMIC_PEER_SERVER_CREATE_DATABASES=true"), o.err());
     assertFalse(o.result().containsKey(Keyword.intern("serve")), "the peer server is not started");
     assertFalse(o.out().contains(db.password()) || o.err().contains(db.password()));
+  }
+
+  @Test
+  void underHerokuLocalTheMainsAdviceIsHerokuLocalsNotTheCli() throws IOException {
+    Database db = PG.newDatabase();
+    createTable(db);
+    Map<String, String> env = env(db, "orders");
+    env.remove("DYNO"); // heroku local and foreman set none
+    Outcome o = run(boot(env).serve(DYNO));
+    assertEquals(1L, exit(o), o.toString());
+    assertTrue(o.err().contains(" !       datomic-buildpack create-database orders\n"), o.err());
+    assertTrue(o.err().contains("DATOMIC_PEER_SERVER_CREATE_DATABASES=true in .env"), o.err());
+    assertFalse(o.err().contains("heroku run") || o.err().contains("heroku config:set"),
+        o.err());
   }
 
   @Test

@@ -5,6 +5,7 @@ import datomic.buildpack.catalog.Edition;
 import datomic.buildpack.catalog.VersionCatalog;
 import datomic.buildpack.compile.distribution.DistributionCache;
 import datomic.buildpack.compile.distribution.InstalledDistribution;
+import datomic.buildpack.config.Advice;
 import datomic.buildpack.files.Json;
 import datomic.buildpack.output.Log;
 import java.io.IOException;
@@ -52,7 +53,7 @@ public final class StickyVersion {
           "No earlier build recorded a version in the build cache. Later builds keep this one"
               + " until you set DATOMIC_VERSION; a cleared build cache moves to the newest again.",
           "Pin it, so every build installs exactly this version:",
-          "  heroku config:set DATOMIC_VERSION=" + newest);
+          "  " + Advice.build().configSet("DATOMIC_VERSION", newest.toString()));
       return newest;
     }
     DatomicVersion version = last.get();
@@ -60,14 +61,14 @@ public final class StickyVersion {
       log.warning("DATOMIC_VERSION is not set: using " + name + " " + version + ", the same version"
               + " as the last build.",
           "A newer version is known to this buildpack: " + newest + ". To move to it:",
-          "  heroku config:set DATOMIC_VERSION=" + newest,
+          "  " + Advice.build().configSet("DATOMIC_VERSION", newest.toString()),
           "To keep " + version + " for good (a cleared build cache would move to " + newest + "):",
-          "  heroku config:set DATOMIC_VERSION=" + version);
+          "  " + Advice.build().configSet("DATOMIC_VERSION", version.toString()));
     } else {
       log.warning("DATOMIC_VERSION is not set: using " + name + " " + version + ", the same version"
               + " as the last build.",
           "Pin it, so a cleared build cache cannot change it:",
-          "  heroku config:set DATOMIC_VERSION=" + version);
+          "  " + Advice.build().configSet("DATOMIC_VERSION", version.toString()));
     }
     return version;
   }

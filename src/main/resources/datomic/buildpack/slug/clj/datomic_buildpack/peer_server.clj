@@ -86,29 +86,39 @@
                           {:reason (:reason outcome) :db-name db-name :attempts attempt}
                           (:cause outcome))))))))
 
+(defn- advice
+  "A command to suggest, as the buildpack rendered it for where this process runs (a dyno,
+  heroku local): the plan's :advice, else Heroku's."
+  [plan k default]
+  (get-in plan [:advice k] default))
+
 (defn failure
   "The message for a database that could not be checked or created: a summary, then advice."
   [plan {:keys [reason db-name attempts]} ^Throwable cause]
-  (let [create (:create-command plan "datomic-buildpack create-database")]
+  (let [create (advice plan :create (str "heroku run "
+                                         (:create-command plan "datomic-buildpack create-database")))
+        start (advice plan :start-transactor "heroku ps:scale transactor=1")]
     (case reason
       :missing
       [(str "Datomic database '" db-name "' does not exist in this storage.")
        "The peer server serves only databases that exist. Create it (a transactor must be up):"
-       (str "  heroku run " create " " db-name)
+       (str "  " create " " db-name)
        "or let the peer server create the databases it serves at boot:"
-       "  heroku config:set DATOMIC_PEER_SERVER_CREATE_DATABASES=true"]
+       (str "  " (advice plan :create-databases
+                         "heroku config:set DATOMIC_PEER_SERVER_CREATE_DATABASES=true"))]
 
       :no-transactor
-      ["no transactor is running for this storage; start one with heroku ps:scale transactor=1"
+      [(str "no transactor is running for this storage; start one with " start)
        (str "Datomic answered :db.error/read-transactor-location-failed for '" db-name "' for "
             (quot (:wait-ms plan) 1000) " s (" attempts " attempts).")
        "A database is created or served only while a transactor is up. In a query-group app, start"
        "it in the transactor's app (heroku ps:scale transactor=1 -a <transactor app>), or wait"
-       "longer: heroku config:set DATOMIC_PEER_SERVER_TRANSACTOR_WAIT=<seconds>"]
+       (str "longer: " (advice plan :wait-longer
+                               "heroku config:set DATOMIC_PEER_SERVER_TRANSACTOR_WAIT=<seconds>"))]
 
       :no-table
       ["This storage has no datomic_kvs table: no transactor has used it yet."
-       "The transactor creates it at its first boot: heroku ps:scale transactor=1"
+       (str "The transactor creates it at its first boot: " start)
        "In a query-group app, check that DATABASE_URL is the transactor app's database."]
 
       [(str "Datomic could not open database '" db-name "'.")
