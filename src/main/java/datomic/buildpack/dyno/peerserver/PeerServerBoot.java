@@ -109,7 +109,16 @@ public final class PeerServerBoot {
       return Optional.empty();
     }
     PeerServerConfig.check(registry, env);
-    boot.requirePostgres(PROCESS);
+    try {
+      boot.requirePostgres(PROCESS);
+    } catch (UserError e) {
+      // Not the release's failure: the transactor may run on dev storage with the peer server
+      // scaled to 0. Said now, before a peer-server dyno fails with it.
+      List<String> lines = new ArrayList<>(List.of("A peer-server dyno will not start: "
+          + e.summary()));
+      lines.addAll(e.advice());
+      log.warning(lines.get(0), lines.subList(1, lines.size()).toArray(String[]::new));
+    }
     return Optional.of("the peer server's settings (" + PeerServerConfig.PREFIX + "*)");
   }
 
