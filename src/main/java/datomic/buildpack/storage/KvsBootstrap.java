@@ -102,8 +102,8 @@ public final class KvsBootstrap {
   private int attempts = DEFAULT_ATTEMPTS;
   private Duration backoffBase = Duration.ofSeconds(1);
   private Duration backoffMax = Duration.ofSeconds(30);
-  private int connectTimeoutSeconds = 10;
-  private int socketTimeoutSeconds = 60;
+  private int connectTimeoutSeconds = PostgresUrl.CONNECT_TIMEOUT_SECONDS;
+  private int socketTimeoutSeconds = PostgresUrl.SOCKET_TIMEOUT_SECONDS;
   private Sleeper sleeper = d -> Thread.sleep(d.toMillis());
   private Window window = c -> { };
   private Log log;

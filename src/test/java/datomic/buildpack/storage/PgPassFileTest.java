@@ -73,7 +73,8 @@ class PgPassFileTest {
   void thePasswordLessUriIsThePeerUriWithoutItsPassword() {
     PostgresUrl url = PostgresUrl.parse("postgres://u%40x:s3cr%3At@db.example.com:6543/d1?ApplicationName=b");
     assertEquals("datomic:sql://my-db?jdbc:postgresql://db.example.com:6543/d1?user=u%40x"
-        + "&sslmode=require&ApplicationName=b", url.peerUriWithoutPassword("my-db"));
+        + "&sslmode=require&ApplicationName=b&connectTimeout=10&loginTimeout=10&socketTimeout=60",
+        url.peerUriWithoutPassword("my-db"));
     assertEquals(url.peerUri("my-db", true).replace("&password=s3cr:t", ""),
         url.peerUriWithoutPassword("my-db"));
     assertThrows(UserError.class, () -> url.peerUriWithoutPassword("bad,name"));

@@ -19,6 +19,41 @@ import org.postgresql.Driver;
 
 class PostgresUrlTest {
   private static final ConfigRegistry REGISTRY = ConfigRegistry.load();
+  /** The driver's time limits every URL handed to Datomic carries (unless the URL sets them). */
+  static final String LIMITS = "&connectTimeout=10&loginTimeout=10&socketTimeout=60";
+
+  /**
+   * A database that accepts connections and never answers would keep Datomic waiting forever:
+   * every JDBC URL handed to Datomic (sql-url, the peer URIs with and without password, the
+   * Console's storage URI) carries the driver's connect, login and socket time limits, each
+   * once; a limit the database URL sets itself is kept as the user wrote it, in its place.
+   */
+  @Test
+  void everyUrlHandedToDatomicCarriesTheDriversTimeLimitsUnlessTheUrlSetsThem() {
+    PostgresUrl url = PostgresUrl.parse("postgres://u:pw@h:5432/db?sslrootcert=/app/root.crt");
+    String jdbc = "jdbc:postgresql://h:5432/db?sslmode=require&sslrootcert=/app/root.crt";
+    assertEquals(jdbc, url.jdbcUrl(), "the buildpack's own connection sets them as properties");
+    assertEquals(jdbc + LIMITS, url.datomicJdbcUrl());
+    assertEquals(jdbc + LIMITS, url.transactorProperties().get("sql-url"));
+    assertEquals("datomic:sql://d?jdbc:postgresql://h:5432/db?user=u&sslmode=require"
+        + "&sslrootcert=/app/root.crt" + LIMITS, url.peerUriWithoutPassword("d"));
+    assertEquals("datomic:sql://?jdbc:postgresql://h:5432/db?user=u&sslmode=require"
+        + "&sslrootcert=/app/root.crt" + LIMITS, url.storageUriWithoutPassword());
+    for (String uri : List.of(url.peerUri("d", true), url.peerUriWithoutPassword("d"),
+        url.datomicJdbcUrl())) {
+      Properties parsed = Driver.parseURL(uri.substring(uri.indexOf("jdbc:")), new Properties());
+      assertEquals("10", parsed.getProperty("connectTimeout"), uri);
+      assertEquals("10", parsed.getProperty("loginTimeout"), uri);
+      assertEquals("60", parsed.getProperty("socketTimeout"), uri);
+      assertEquals("require", parsed.getProperty("sslmode"), uri);
+      assertEquals("/app/root.crt", parsed.getProperty("sslrootcert"), uri);
+    }
+
+    PostgresUrl own = PostgresUrl.parse("postgres://u:pw@h/db?socketTimeout=300&connectTimeout=3");
+    assertEquals("jdbc:postgresql://h:5432/db?sslmode=require&socketTimeout=300"
+        + "&connectTimeout=3&loginTimeout=10", own.datomicJdbcUrl());
+    assertEquals(1, own.peerUri("d", false).split("socketTimeout=", -1).length - 1);
+  }
 
   @ParameterizedTest
   @CsvSource({
@@ -80,8 +115,8 @@ class PostgresUrlTest {
   @Test
   void transactorPropertiesCarryTheCredentialsSeparately() {
     PostgresUrl url = PostgresUrl.parse("postgres://u:p%40ss@h:5432/db");
-    assertEquals(Map.of("protocol", "sql", "sql-url", "jdbc:postgresql://h:5432/db?sslmode=require",
-        "sql-user", "u", "sql-password", "p@ss", "sql-driver-class", "org.postgresql.Driver"),
+    assertEquals(Map.of("protocol", "sql", "sql-url", "jdbc:postgresql://h:5432/db?sslmode=require"
+        + LIMITS, "sql-user", "u", "sql-password", "p@ss", "sql-driver-class", "org.postgresql.Driver"),
         url.transactorProperties());
   }
 
@@ -208,7 +243,7 @@ class PostgresUrlTest {
   void peerUriMasksThePasswordUnlessAsked() {
     PostgresUrl url = PostgresUrl.parse("postgres://u%40x:p%40ss%3Aw%2Frd%26%3D@h:5432/db");
     assertEquals("datomic:sql://my-db-1?jdbc:postgresql://h:5432/db?user=u%40x&password=********"
-        + "&sslmode=require", url.peerUri("my-db-1", false));
+        + "&sslmode=require" + LIMITS, url.peerUri("my-db-1", false));
     String revealed = url.peerUri("my-db-1", true);
     assertTrue(revealed.startsWith("datomic:sql://my-db-1?jdbc:postgresql://h:5432/db?user="),
         revealed);

@@ -90,7 +90,8 @@ class TransactorBootTest {
       Properties p = dyno.properties();
       assertEquals("sql", p.getProperty("protocol"));
       assertEquals("jdbc:postgresql://127.0.0.1:" + PG.port() + "/" + db.name()
-          + "?sslmode=require", p.getProperty("sql-url"));
+          + "?sslmode=require&connectTimeout=10&loginTimeout=10&socketTimeout=60",
+          p.getProperty("sql-url"));
       assertEquals(db.user(), p.getProperty("sql-user"));
       assertEquals(db.password(), p.getProperty("sql-password"));
       assertEquals("org.postgresql.Driver", p.getProperty("sql-driver-class"));
@@ -535,7 +536,8 @@ class TransactorBootTest {
         Properties p = dyno.properties();
         assertEquals("sql", p.getProperty("protocol"));
         assertEquals("jdbc:postgresql://127.0.0.1:" + PG.port() + "/" + db.name()
-            + "?sslmode=require", p.getProperty("sql-url"));
+            + "?sslmode=require&connectTimeout=10&loginTimeout=10&socketTimeout=60",
+            p.getProperty("sql-url"));
         assertEquals(db.user(), p.getProperty("sql-user"));
         assertTrue(dyno.stderr().contains("transactor.properties sets protocol, sql-url,"
             + " sql-user"), dyno.stderr());
