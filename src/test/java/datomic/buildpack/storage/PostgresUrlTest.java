@@ -23,6 +23,43 @@ class PostgresUrlTest {
   static final String LIMITS = "&connectTimeout=10&loginTimeout=10&socketTimeout=60";
 
   /**
+   * A password the distributions' drivers cannot log in with (SASLprep, as pgjdbc 42.2.19 to 42.5
+   * run it, refuses it) is refused when the URL is read, on every path: never shown, not even the
+   * character that is the problem. Passwords SASLprep only maps (an accent, a no-break space)
+   * pass.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "an emoji              | ok%F0%9F%98%80pw  | a character Unicode 3.2 did not have",
+      "a private-use char    | ok%EE%80%80pw     | a character SASLprep prohibits",
+      "a line separator      | ok%E2%80%A8pw     | a character SASLprep prohibits",
+      "mixed right-to-left   | %D8%A7okpw        | right-to-left text",
+  })
+  void aPasswordTheDriverCannotUseIsRefusedWithoutShowingIt(String name, String encoded,
+      String why) {
+    UserError e = assertThrows(UserError.class, () -> PostgresUrl.parse(
+        "postgres://app:" + encoded + "@h:5432/db", "DATABASE_URL"));
+    String all = e.getMessage() + "\n" + String.join("\n", e.advice());
+    assertTrue(e.getMessage().startsWith("DATABASE_URL's password holds " + why), all);
+    assertTrue(all.contains("SASLprep") && all.contains("heroku pg:credentials:rotate"), all);
+    assertTrue(all.contains("ALTER ROLE \"app\" PASSWORD"), all);
+    String password = java.net.URLDecoder.decode(encoded, java.nio.charset.StandardCharsets.UTF_8);
+    assertFalse(all.contains(password) || all.contains(encoded) || all.contains("okpw")
+        || all.contains("0x"), all);
+    for (int cp : password.codePoints().filter(c -> c > 0x7f).toArray()) {
+      assertFalse(all.contains(new String(Character.toChars(cp))), all);
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource({"p%C3%A9ss-w0rd", "no%C2%A0break", "plain-ASCII_pw!~"})
+  void aPasswordSaslprepOnlyMapsIsKept(String encoded) {
+    assertEquals(java.net.URLDecoder.decode(encoded.replace("+", "%2B"),
+            java.nio.charset.StandardCharsets.UTF_8),
+        PostgresUrl.parse("postgres://app:" + encoded + "@h/db").password().orElseThrow());
+  }
+
+  /**
    * A database that accepts connections and never answers would keep Datomic waiting forever:
    * every JDBC URL handed to Datomic (sql-url, the peer URIs with and without password, the
    * Console's storage URI) carries the driver's connect, login and socket time limits, each
