@@ -68,6 +68,7 @@ public final class PeerServerBoot {
     peers.systemProperties().forEach((name, value) -> config.withSystemProperty(name, value,
         peers.sourceOf(name), PeerOptions.SECRET_PROPERTIES.contains(name)));
     PostgresUrl url = boot.requirePostgres(PROCESS);
+    boot.reachPostgres(url);
     RuntimeDir runtime = RuntimeDir.forBoot(env, "peer-server", slug.appDir());
     PeerStorage storage = PeerStorage.prepare(url, slug.distDir(), runtime)
         .refusePasswordInPrintedUri(PROCESS);
@@ -99,6 +100,7 @@ public final class PeerServerBoot {
     }
     List<String> databases = DatabaseNames.check(names, "the command line");
     PostgresUrl url = boot.requirePostgres("create-database");
+    boot.reachPostgres(url);
     RuntimeDir runtime = RuntimeDir.forBoot(env, "create-database", slug.appDir());
     PeerStorage storage = PeerStorage.prepare(url, slug.distDir(), runtime);
     int wait = Integer.parseInt(

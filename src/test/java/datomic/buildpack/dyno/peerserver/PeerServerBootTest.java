@@ -427,6 +427,50 @@ class PeerServerBootTest {
         + (System.nanoTime() - start) / 1_000_000 + " ms (JVM start included)");
   }
 
+  /**
+   * Storage that cannot be reached, at the peer server's boot: retried as
+   * DATOMIC_STORAGE_CONNECT_ATTEMPTS says, as for the transactor, then one message from the
+   * buildpack; Datomic is never started to print its connection pool's stack traces.
+   */
+  @Test
+  void unreachableStorageIsRetriedAndNamedBeforeDatomicStarts() throws IOException {
+    Map<String, String> env = dyno(GB, null);
+    int port = PostgresServer.closedPort();
+    env.put("DATABASE_URL", "postgres://app:pw-77c1@127.0.0.1:" + port + "/db");
+    env.put("DATOMIC_SQL_SSLMODE", "disable");
+    env.put("DATOMIC_STORAGE_CONNECT_ATTEMPTS", "2");
+    env.put("DATOMIC_BUILDPACK_BACKOFF_MS", "100");
+    try (Dyno dyno = start(app.build(), env)) {
+      assertNotEquals(0, dyno.awaitExit(60), dyno.output());
+      assertTrue(dyno.stdout().contains("Postgres at 127.0.0.1:" + port + "/db is not reachable"
+          + " (attempt 1 of 2"), dyno.output());
+      assertTrue(dyno.stderr().contains(" !     Error: Could not reach Postgres at 127.0.0.1:"
+          + port + "/db after 2 attempts."), dyno.stderr());
+      assertNull(dyno.runRecord().get("ARG"), "bin/run was not started");
+      assertTrue(dyno.output().lines().count() < 20, dyno.output());
+      assertFalse(dyno.output().contains("pw-77c1"), dyno.output());
+    }
+  }
+
+  /** Credentials the storage refuses: said at once by the buildpack, never retried. */
+  @Test
+  void refusedCredentialsAreNamedAtOnceBeforeDatomicStarts() throws IOException {
+    Database db = PG.newDatabase();
+    Map<String, String> env = dyno(GB, new Database(PG, db.name(), db.user(), "wrong-pw-31"));
+    if (!PG.ssl()) {
+      env.put("DATOMIC_SQL_SSLMODE", "disable");
+    }
+    try (Dyno dyno = start(app.build(), env)) {
+      assertNotEquals(0, dyno.awaitExit(60), dyno.output());
+      assertTrue(dyno.stderr().contains(" !     Error: Postgres refused the credentials for user '"
+          + db.user() + "'"), dyno.stderr());
+      assertFalse(dyno.output().contains("attempt 1 of"), "not retried: " + dyno.output());
+      assertNull(dyno.runRecord().get("ARG"), "bin/run was not started");
+      assertTrue(dyno.output().lines().count() < 20, dyno.output());
+      assertFalse(dyno.output().contains("wrong-pw-31"), dyno.output());
+    }
+  }
+
   @Test
   void createDatabaseHandsTheSameMainACreatePlan() throws IOException {
     Database db = PG.newDatabase();
