@@ -1,6 +1,7 @@
 package datomic.buildpack.cli;
 
 import datomic.buildpack.build.BuildpackVersion;
+import datomic.buildpack.output.DebugSwitch;
 import datomic.buildpack.output.Log;
 import datomic.buildpack.output.Secrets;
 import datomic.buildpack.output.UserError;
@@ -27,7 +28,7 @@ final class ErrorHandler
       log.error(user);
       return user.exitCode();
     }
-    boolean debug = debugging(System.getenv("DATOMIC_BUILDPACK_DEBUG"));
+    boolean debug = debugging(System.getenv(DebugSwitch.VAR));
     List<String> report = new ArrayList<>(List.of(
         Secrets.maskUrls(String.valueOf(ex)),
         "This is a bug in the buildpack, not a problem with your app. Please report it at",
@@ -50,7 +51,7 @@ final class ErrorHandler
 
   /** DATOMIC_BUILDPACK_DEBUG=1 (or true): stack traces of unexpected errors. */
   static boolean debugging(String value) {
-    return "1".equals(value) || "true".equals(value);
+    return DebugSwitch.on(value);
   }
 
   private static UserError findUserError(Throwable t) {

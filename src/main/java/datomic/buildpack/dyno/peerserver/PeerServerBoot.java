@@ -12,6 +12,7 @@ import datomic.buildpack.dyno.JavaExec;
 import datomic.buildpack.dyno.PeerStorage;
 import datomic.buildpack.dyno.RuntimeDir;
 import datomic.buildpack.files.Edn;
+import datomic.buildpack.output.DebugSwitch;
 import datomic.buildpack.output.Log;
 import datomic.buildpack.output.Secrets;
 import datomic.buildpack.output.UserError;
@@ -193,6 +194,8 @@ public final class PeerServerBoot {
     plan.put(":backoff-ms", env.get("DATOMIC_BUILDPACK_BACKOFF_MS").map(Long::parseLong)
         .orElse(500L));
     plan.put(":create-command", CREATE_COMMAND);
+    plan.put(":storage", storageDescription(storage.url()));
+    plan.put(":debug", DebugSwitch.on(env.get(DebugSwitch.VAR).orElse(null)));
     plan.put(":secrets", secrets);
     return plan;
   }

@@ -417,11 +417,17 @@ class PeerServerBootTest {
     long start = System.nanoTime();
     try (Dyno run = Dyno.command(real, ".datomic/bin/datomic-buildpack create-database orders",
         env, tmp.resolve("run"))) {
+      // From the main's first line (the JVMs started, Datomic loaded) to the exit: the wait.
+      assertTrue(run.awaitLine("Creating Datomic databases: orders", 180), run.output());
+      long checking = System.nanoTime();
       assertNotEquals(0, run.awaitExit(240), run.output());
+      long millis = (System.nanoTime() - checking) / 1_000_000;
       assertTrue(run.stderr().contains(" !     Error: no transactor is running for this storage;"
           + " start one with heroku ps:scale transactor=1"), run.output());
       assertTrue(run.stderr().contains("for 5 s ("), run.stderr());
       assertFalse(run.output().contains(db.password()), run.output());
+      assertTrue(millis >= 4_500 && millis < 5_000 + 5_000,
+          "gave up when DATOMIC_PEER_SERVER_TRANSACTOR_WAIT=5 says: " + millis + " ms");
     }
     System.out.println("create-database with the real peer library ended after "
         + (System.nanoTime() - start) / 1_000_000 + " ms (JVM start included)");
@@ -468,6 +474,30 @@ class PeerServerBootTest {
       assertNull(dyno.runRecord().get("ARG"), "bin/run was not started");
       assertTrue(dyno.output().lines().count() < 20, dyno.output());
       assertFalse(dyno.output().contains("wrong-pw-31"), dyno.output());
+    }
+  }
+
+  /**
+   * A memcached host that does not resolve, with the real peer library: Datomic's exception has
+   * no message; the boot still gives a reason, in a few lines.
+   */
+  @Test
+  void realPeerLibraryFailureWithoutAMessageStillGivesAReason() throws IOException {
+    Path real = appWithRealPeerLibrary();
+    Database db = PG.newDatabase();
+    createTable(db);
+    Map<String, String> env = realPeerEnv(db);
+    env.put("DATOMIC_PEER_SERVER_TRANSACTOR_WAIT", "60");
+    env.put("DATOMIC_MEMCACHED", "no-such-host.invalid:11211");
+    try (Dyno dyno = start(real, env)) {
+      assertNotEquals(0, dyno.awaitExit(240), dyno.output());
+      assertTrue(dyno.stderr().contains(" !     Error: Datomic could not open database 'orders':"
+          + " a host name does not resolve (DNS)."), dyno.stderr());
+      assertTrue(dyno.stderr().contains(" !     Memcached: no-such-host.invalid:11211"
+          + " (DATOMIC_MEMCACHED, or the MemCachier add-on): check that its host names resolve."),
+          dyno.stderr());
+      assertTrue(dyno.output().lines().count() < 40, dyno.output());
+      assertFalse(dyno.output().contains("\tat "), dyno.output());
     }
   }
 
