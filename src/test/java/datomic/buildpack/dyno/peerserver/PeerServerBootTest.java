@@ -14,6 +14,7 @@ import datomic.buildpack.testsupport.BuildFixture;
 import datomic.buildpack.testsupport.Dyno;
 import datomic.buildpack.testsupport.EdnData;
 import datomic.buildpack.testsupport.Run;
+import datomic.buildpack.testsupport.SilentPort;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -455,6 +456,38 @@ class PeerServerBootTest {
       assertNull(dyno.runRecord().get("ARG"), "bin/run was not started");
       assertTrue(dyno.output().lines().count() < 20, dyno.output());
       assertFalse(dyno.output().contains("pw-77c1"), dyno.output());
+    }
+  }
+
+  /**
+   * Storage that accepts connections and never answers, for every process that hands storage to
+   * Datomic: each ends within its bound (one attempt here: the driver's 10 s login limit) with the
+   * buildpack's message, and Datomic is never started.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"peer-server", "create-database orders", "console", "backup orders"})
+  void storageThatNeverAnswersEndsEveryProcessWithinItsBound(String command) throws IOException {
+    Map<String, String> env = dyno(GB, null);
+    env.put("DYNO", command.equals("peer-server") ? "peer-server.1"
+        : command.equals("console") ? "console.1" : "run.1");
+    env.put("DATOMIC_BACKUP_URL", "file:" + tmp.resolve("backups"));
+    env.put("DATOMIC_SQL_SSLMODE", "disable");
+    env.put("DATOMIC_STORAGE_CONNECT_ATTEMPTS", "1");
+    try (SilentPort silent = new SilentPort()) {
+      env.put("DATABASE_URL", silent.postgresUrl("app", "pw-5d2e", "db"));
+      long start = System.nanoTime();
+      try (Dyno run = Dyno.command(app.build(), ".datomic/bin/datomic-buildpack " + command,
+          env, tmp.resolve("run"))) {
+        assertNotEquals(0, run.awaitExit(90), run.output());
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(run.stderr().contains(" !     Error: Could not reach Postgres at 127.0.0.1:"
+            + silent.port() + "/db after 1 attempt."), run.output());
+        assertTrue(run.stderr().contains("timed out"), run.stderr());
+        assertEquals(1, silent.connections(), "one attempt");
+        assertTrue(millis < 10_000 + 10_000, "the 10 s login limit held: " + millis + " ms");
+        assertFalse(run.output().contains("pw-5d2e"), run.output());
+        assertTrue(run.output().lines().count() < 25, run.output());
+      }
     }
   }
 
