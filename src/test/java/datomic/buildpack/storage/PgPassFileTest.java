@@ -106,6 +106,9 @@ class PgPassFileTest {
     "postgresql-43.0.0.jar,          true",
     "postgresql-42.2.27.jre7.jar,    false",
     "postgresql-9.3-1102-jdbc41.jar, false",
+    // A version no int holds is a name not recognised, not a crash (NumberFormatException).
+    "postgresql-99999999999999999999.1.jar, false",
+    "postgresql-42.99999999999999999999.jar, false",
   })
   void readsTheDriverVersionFromTheDistributionsJarName(String jar, boolean reads)
       throws IOException {
