@@ -81,10 +81,7 @@ public record BootContext(ConfigRegistry registry, Environment env, SlugLayout s
    * @throws UserError when the storage cannot be reached or refuses the connection
    */
   public void reachPostgres(PostgresUrl url) {
-    KvsBootstrap check = KvsBootstrap.forUrl(url, registry, env).log(log);
-    env.get("DATOMIC_BUILDPACK_BACKOFF_MS").map(Long::parseLong)
-        .ifPresent(ms -> check.backoffBase(java.time.Duration.ofMillis(ms)));
-    check.reach();
+    KvsBootstrap.forUrl(url, registry, env).log(log).reach();
   }
 
   /** Where a value came from, for a summary line: its config var, or the default. */

@@ -140,8 +140,6 @@ public final class CiChecks {
     PostgresUrl url = PostgresUrl.fromEnvironment(registry, env);
     url.password().ifPresent(secrets::add);
     KvsBootstrap bootstrap = KvsBootstrap.forUrl(url, registry, env).log(log);
-    env.get("DATOMIC_BUILDPACK_BACKOFF_MS").map(Long::parseLong)
-        .ifPresent(ms -> bootstrap.backoffBase(Duration.ofMillis(ms)));
     String result = bootstrap.ensureTable().describe();
     log.detail(result + " at " + url.host() + ":" + url.port() + "/" + url.database()
         + " (sslmode=" + url.sslMode() + ")");

@@ -2,6 +2,7 @@ package datomic.buildpack.storage;
 
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
+import datomic.buildpack.output.Echo;
 import datomic.buildpack.output.Log;
 import datomic.buildpack.output.Secrets;
 import datomic.buildpack.output.Units;
@@ -39,6 +40,9 @@ public final class KvsBootstrap {
   public static final long LOCK_KEY = 0x0064_6174_6f6d_6963L;
   public static final String APPLICATION_NAME = "datomic-buildpack";
   public static final String ATTEMPTS_SETTING = "DATOMIC_STORAGE_CONNECT_ATTEMPTS";
+  /** A test hook, not a setting: the first wait between attempts, in milliseconds. */
+  public static final String TEST_BACKOFF = "DATOMIC_BUILDPACK_BACKOFF_MS";
+  private static final long MAX_TEST_BACKOFF_MS = 60_000;
   public static final int DEFAULT_ATTEMPTS =
       Integer.parseInt(ConfigRegistry.load().defaultOf("DATOMIC_STORAGE_CONNECT_ATTEMPTS"));
 
@@ -131,7 +135,34 @@ public final class KvsBootstrap {
       throw new UserError(ATTEMPTS_SETTING + "=" + n + " is not a valid number of attempts.",
           "Expected a whole number from 1 to 20.");
     }
+    testBackoffMillis(env).ifPresent(ms -> b.backoffBase(Duration.ofMillis(ms)));
     return b;
+  }
+
+  /**
+   * The first wait between attempts that {@link #TEST_BACKOFF} sets (tests shorten it), for
+   * every retry loop of every process (this one, and the peer server's wait for a transactor);
+   * empty when unset.
+   *
+   * @throws UserError when it is not a whole number of milliseconds from 1 to 60000: a negative
+   *     or zero wait would retry every millisecond
+   */
+  public static Optional<Long> testBackoffMillis(Environment env) {
+    return env.get(TEST_BACKOFF).map(v -> {
+      long ms;
+      try {
+        ms = Long.parseLong(v.strip());
+      } catch (NumberFormatException e) {
+        ms = -1;
+      }
+      if (ms < 1 || ms > MAX_TEST_BACKOFF_MS) {
+        throw new UserError(TEST_BACKOFF + "=" + Echo.value(v) + " is not a whole number of"
+                + " milliseconds from 1 to " + MAX_TEST_BACKOFF_MS + ".",
+            "It is a test hook that shortens the waits between connection attempts, not a setting;"
+                + " unset it: heroku config:unset " + TEST_BACKOFF);
+      }
+      return ms;
+    });
   }
 
   /** How many times to try to connect before giving up (at least 1). */

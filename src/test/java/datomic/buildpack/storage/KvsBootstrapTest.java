@@ -426,6 +426,27 @@ class KvsBootstrapTest {
     assertEquals(1, waits.size());
   }
 
+  /**
+   * The test hook that shortens the waits is read in one place for every retry loop, and refused
+   * when it is not a whole number of milliseconds from 1 to 60000: a negative one retried every
+   * millisecond, text one failed "unexpectedly".
+   */
+  @ParameterizedTest
+  @CsvSource({"-5", "0", "abc", "99999999999999999999", "60001"})
+  void theTestBackoffIsAPositiveNumberOfMillisecondsOrRefused(String value) {
+    Environment env = Environment.of(Map.of("DATABASE_URL", "postgres://app:pw@127.0.0.1/db",
+        "DATOMIC_BUILDPACK_BACKOFF_MS", value));
+    UserError e = assertThrows(UserError.class,
+        () -> KvsBootstrap.fromEnvironment(ConfigRegistry.load(), env));
+    assertTrue(e.getMessage().startsWith("DATOMIC_BUILDPACK_BACKOFF_MS=" + value
+        + " is not a whole number of milliseconds from 1 to 60000."), text(e));
+    assertTrue(text(e).contains("heroku config:unset DATOMIC_BUILDPACK_BACKOFF_MS"), text(e));
+
+    KvsBootstrap b = KvsBootstrap.fromEnvironment(ConfigRegistry.load(), Environment.of(Map.of(
+        "DATABASE_URL", "postgres://app:pw@127.0.0.1/db", "DATOMIC_BUILDPACK_BACKOFF_MS", "20")));
+    assertEquals(List.of(20L, 40L), List.of(b.backoff(1).toMillis(), b.backoff(2).toMillis()));
+  }
+
   @Test
   void wrongPasswordIsAnAuthErrorWithoutRetryOrPassword() {
     Database db = PG.newDatabase();

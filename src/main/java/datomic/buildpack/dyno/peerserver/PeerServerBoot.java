@@ -18,6 +18,7 @@ import datomic.buildpack.output.Secrets;
 import datomic.buildpack.output.UserError;
 import datomic.buildpack.slug.BuildInfo;
 import datomic.buildpack.slug.SlugLayout;
+import datomic.buildpack.storage.KvsBootstrap;
 import datomic.buildpack.storage.PostgresUrl;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -191,8 +192,7 @@ public final class PeerServerBoot {
     plan.put(":databases", dbs);
     plan.put(":create-databases", create);
     plan.put(":wait-ms", waitSeconds * 1000L);
-    plan.put(":backoff-ms", env.get("DATOMIC_BUILDPACK_BACKOFF_MS").map(Long::parseLong)
-        .orElse(500L));
+    plan.put(":backoff-ms", KvsBootstrap.testBackoffMillis(env).orElse(500L));
     plan.put(":create-command", CREATE_COMMAND);
     plan.put(":storage", storageDescription(storage.url()));
     plan.put(":debug", DebugSwitch.on(env.get(DebugSwitch.VAR).orElse(null)));

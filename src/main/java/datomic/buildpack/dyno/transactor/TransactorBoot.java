@@ -148,10 +148,7 @@ public final class TransactorBoot {
   }
 
   private KvsBootstrap bootstrap(PostgresUrl url) {
-    KvsBootstrap bootstrap = KvsBootstrap.forUrl(url, registry, env).log(log);
-    env.get("DATOMIC_BUILDPACK_BACKOFF_MS").map(Long::parseLong)
-        .ifPresent(ms -> bootstrap.backoffBase(java.time.Duration.ofMillis(ms)));
-    return bootstrap;
+    return KvsBootstrap.forUrl(url, registry, env).log(log);
   }
 
   /** The transactor's pool from its properties (Datomic's defaults when unset) and the peers'. */
