@@ -531,6 +531,8 @@ class PeerServerBootTest {
           dyno.stderr());
       assertTrue(dyno.output().lines().count() < 40, dyno.output());
       assertFalse(dyno.output().contains("\tat "), dyno.output());
+      // The launcher unsets an empty JAVA_TOOL_OPTIONS: a real JVM announces it even empty.
+      assertFalse(dyno.stderr().contains("Picked up JAVA_TOOL_OPTIONS"), dyno.stderr());
     }
   }
 
