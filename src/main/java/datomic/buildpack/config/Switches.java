@@ -27,6 +27,8 @@ public final class Switches {
   /** Where a dyno's memory limit is read (picocli default of the dyno commands). */
   public static final String CGROUP_ROOT = "DATOMIC_BUILDPACK_CGROUP_ROOT";
 
+  private static final long MAX_BACKOFF_MS = 60_000;
+
   private final Environment env;
 
   private Switches(Environment env) {
@@ -46,9 +48,22 @@ public final class Switches {
     return env.get(DEBUG).map(v -> v.equals("1") || v.equals("true")).orElse(false);
   }
 
-  /** The first wait between storage retries, when a test set one. */
+  /**
+   * The first wait between retries, when a test set one: for every retry loop of every process
+   * (storage, the peer server's wait for a transactor). From 1 ms to a minute: a zero wait would
+   * retry every millisecond.
+   */
   public Optional<Duration> backoff() {
-    return env.get(BACKOFF_MS).map(v -> Duration.ofMillis(number(BACKOFF_MS, v, "milliseconds")));
+    return env.get(BACKOFF_MS).map(v -> {
+      long ms = number(BACKOFF_MS, v, "milliseconds");
+      if (ms < 1 || ms > MAX_BACKOFF_MS) {
+        throw new UserError(BACKOFF_MS + "=" + Echo.value(v) + " is not a whole number of"
+                + " milliseconds from 1 to " + MAX_BACKOFF_MS + ".",
+            BACKOFF_MS + " is a switch of the buildpack's tests (see CONTRIBUTING.md), not a"
+                + " setting: unset it.");
+      }
+      return Duration.ofMillis(ms);
+    });
   }
 
   /** Whether {@link #FAILPOINT} names {@code step}. */

@@ -7,6 +7,7 @@ import datomic.buildpack.output.Log;
 import datomic.buildpack.output.UserError;
 import datomic.buildpack.slug.BuildInfo;
 import datomic.buildpack.slug.SlugLayout;
+import datomic.buildpack.storage.KvsBootstrap;
 import datomic.buildpack.storage.PostgresUrl;
 import java.nio.file.Path;
 
@@ -109,6 +110,19 @@ public record BootContext(ConfigRegistry registry, Environment env, SlugLayout s
   /** Commands to suggest, right for where this process runs (a dyno, heroku local). */
   public Advice advice() {
     return Advice.of(env);
+  }
+
+  /**
+   * Connects to the storage once before it is handed to Datomic, with the transactor's bounded
+   * retries ({@code DATOMIC_STORAGE_CONNECT_ATTEMPTS}) and its messages: storage that cannot be
+   * reached, credentials it refuses, a missing password or a role without connections left are
+   * named in one message by the buildpack, instead of surfacing inside Datomic's connection pool
+   * as pages of stack traces. Creates nothing.
+   *
+   * @throws UserError when the storage cannot be reached or refuses the connection
+   */
+  public void reachPostgres(PostgresUrl url) {
+    KvsBootstrap.forUrl(url, registry, env).log(log).reach();
   }
 
   /** Where a value came from, for a summary line: its config var, or the default. */

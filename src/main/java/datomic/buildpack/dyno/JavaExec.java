@@ -41,9 +41,15 @@ public final class JavaExec {
     ExecPlan plan = ExecPlan.of(program)
         .unset("_JAVA_OPTIONS")
         .set("JAVA_OPTS", withoutHeapOptions(saved(env, "JAVA_OPTS")))
-        .set("JAVA_TOOL_OPTIONS", withoutHeapOptions(saved(env, "JAVA_TOOL_OPTIONS")))
         .set("XMX", "")
         .set("XMS", "");
+    // Every JVM prints "Picked up JAVA_TOOL_OPTIONS: ..." when the variable is set, even empty.
+    String toolOptions = withoutHeapOptions(saved(env, "JAVA_TOOL_OPTIONS"));
+    if (toolOptions.isEmpty()) {
+      plan.unset("JAVA_TOOL_OPTIONS");
+    } else {
+      plan.set("JAVA_TOOL_OPTIONS", toolOptions);
+    }
     List<String> entries = new ArrayList<>();
     classpath.forEach(p -> entries.add(p.toString()));
     Optional.ofNullable(env.get("DATOMIC_EXT_CLASSPATH")).filter(cp -> !cp.isEmpty())

@@ -2,7 +2,6 @@ package datomic.buildpack.heroku;
 
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
-import datomic.buildpack.config.Switches;
 import datomic.buildpack.dyno.BootContext;
 import datomic.buildpack.dyno.release.ReleaseChecks;
 import datomic.buildpack.dyno.transactor.StorageSelector;
@@ -147,7 +146,6 @@ public final class CiChecks {
     PostgresUrl url = PostgresUrl.fromEnvironment(registry, env);
     url.password().ifPresent(secrets::add);
     KvsBootstrap bootstrap = KvsBootstrap.forUrl(url, registry, env).log(log);
-    Switches.of(env).backoff().ifPresent(bootstrap::backoffBase);
     String result = bootstrap.ensureTable().describe();
     log.detail(result + " at " + url.host() + ":" + url.port() + "/" + url.database()
         + " (sslmode=" + url.sslMode() + ")");

@@ -32,9 +32,28 @@ final class ConnectionStrings {
     return b.toString();
   }
 
-  /** The JDBC URL with {@code user=} and {@code password=} (masked unless revealed) added. */
+  /**
+   * The JDBC URL handed to Datomic ({@code sql-url}, the peer URIs): {@link #jdbcUrl} and, after
+   * the URL's own parameters, each of the driver's time limits ({@link
+   * PostgresUrl#DRIVER_TIME_LIMITS}) the URL does not set itself. pgjdbc reads parameters it does
+   * not know as nothing, so an older driver loses nothing by them.
+   */
+  static String datomicJdbcUrl(PostgresUrl url) {
+    StringBuilder b = new StringBuilder(jdbcUrl(url));
+    PostgresUrl.DRIVER_TIME_LIMITS.forEach((k, seconds) -> {
+      if (!url.params().containsKey(k)) {
+        b.append('&').append(k).append('=').append(seconds);
+      }
+    });
+    return b.toString();
+  }
+
+  /**
+   * The JDBC URL handed to Datomic with {@code user=} and {@code password=} (masked unless
+   * revealed) added.
+   */
   static String jdbcUrlWithCredentials(PostgresUrl url, boolean revealPassword) {
-    String base = jdbcUrl(url);
+    String base = datomicJdbcUrl(url);
     int q = base.indexOf('?');
     StringBuilder b = new StringBuilder(base.substring(0, q + 1));
     b.append("user=").append(encode(url.user()));

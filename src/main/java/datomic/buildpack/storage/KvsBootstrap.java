@@ -3,6 +3,7 @@ package datomic.buildpack.storage;
 import datomic.buildpack.config.Advice;
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
+import datomic.buildpack.config.Switches;
 import datomic.buildpack.output.Log;
 import datomic.buildpack.output.Secrets;
 import datomic.buildpack.output.Units;
@@ -103,8 +104,8 @@ public final class KvsBootstrap {
   private int attempts = DEFAULT_ATTEMPTS;
   private Duration backoffBase = Duration.ofSeconds(1);
   private Duration backoffMax = Duration.ofSeconds(30);
-  private int connectTimeoutSeconds = 10;
-  private int socketTimeoutSeconds = 60;
+  private int connectTimeoutSeconds = PostgresUrl.CONNECT_TIMEOUT_SECONDS;
+  private int socketTimeoutSeconds = PostgresUrl.SOCKET_TIMEOUT_SECONDS;
   private Sleeper sleeper = d -> Thread.sleep(d.toMillis());
   private Window window = c -> { };
   private Log log;
@@ -134,6 +135,7 @@ public final class KvsBootstrap {
       throw new UserError(ATTEMPTS_SETTING + "=" + n + " is not a valid number of attempts.",
           "Expected a whole number from 1 to 20.");
     }
+    Switches.of(env).backoff().ifPresent(b::backoffBase);
     return b;
   }
 
@@ -205,20 +207,46 @@ public final class KvsBootstrap {
    *     exist, the role may not create the table, or an existing table has another shape
    */
   public Result ensureTable() {
+    return withConnection("while preparing datomic_kvs", this::ensureTable);
+  }
+
+  /**
+   * Connects once, as a Datomic process handed this storage will, with the same bounded retries
+   * and explanations as {@link #ensureTable()}, and touches nothing: for the processes that give
+   * the storage to Datomic (the peer server, create-database, the Console, backups), so that
+   * storage that cannot be reached, credentials it refuses or a role without connections left are
+   * named in one message before Datomic's connection pool meets them.
+   *
+   * @return how many connection attempts it took
+   * @throws UserError when the database cannot be reached, refuses the connection or the
+   *     credentials, or does not exist
+   */
+  public int reach() {
+    return withConnection("while checking the connection", (c, attempt) -> attempt);
+  }
+
+  /** What runs on a connection of {@link #withConnection}. */
+  @FunctionalInterface
+  private interface Work<T> {
+    T run(Connection c, int attempt) throws SQLException;
+  }
+
+  private <T> T withConnection(String what, Work<T> work) {
     SQLException last = null;
     for (int attempt = 1; attempt <= attempts; attempt++) {
       try (Connection c = connect()) {
-        return ensureTable(c, attempt);
+        return work.run(c, attempt);
       } catch (SQLException e) {
         if (!isTransient(e)) {
-          throw explain(e);
+          throw explain(e, what);
         }
         last = e;
         if (attempt < attempts) {
           Duration wait = backoff(attempt);
           if (log != null) {
-            log.detail("Postgres at " + where() + " is not reachable (attempt " + attempt + " of "
-                + attempts + ": " + clean(e) + "); retrying in " + Units.seconds(wait) + ".");
+            log.detail("Postgres at " + where() + " " + retried(e) + " (attempt " + attempt
+                + " of " + attempts + ": " + clean(e) + "); retrying in " + Units.seconds(wait)
+                + ".");
           }
           try {
             sleeper.sleep(wait);
@@ -229,13 +257,65 @@ public final class KvsBootstrap {
         }
       }
     }
-    throw new UserError("Could not reach Postgres at " + where() + " after " + attempts
-        + (attempts == 1 ? " attempt." : " attempts."),
-        "Last error: " + (last == null ? "interrupted" : clean(last)),
+    throw gaveUp(last);
+  }
+
+  /**
+   * What a connection limit means (SQLSTATE 53300): the role's or the database's CONNECTION
+   * LIMIT, or the server's max_connections; empty for any other failure.
+   */
+  private enum Limit {
+    ROLE, DATABASE, SERVER;
+
+    static Optional<Limit> of(SQLException e) {
+      if (e == null || !"53300".equals(e.getSQLState())) {
+        return Optional.empty();
+      }
+      String text = String.valueOf(e.getMessage());
+      return Optional.of(text.contains("for role") ? ROLE
+          : text.contains("for database") ? DATABASE : SERVER);
+    }
+  }
+
+  /** How the retry line names a failure that may pass: what it is, from the first attempt. */
+  private String retried(SQLException e) {
+    return Limit.of(e).map(limit -> switch (limit) {
+      case ROLE -> "has no connection left for role '" + url.user() + "' (its CONNECTION LIMIT)";
+      case DATABASE -> "has no connection left for database '" + url.database()
+          + "' (its CONNECTION LIMIT)";
+      case SERVER -> "has no connection left (max_connections)";
+    }).orElse("is not reachable");
+  }
+
+  /** The message after the last attempt: what the last failure was, and what to do. */
+  private UserError gaveUp(SQLException last) {
+    String tries = attempts + (attempts == 1 ? " attempt." : " attempts.");
+    String lastError = "Last error: " + (last == null ? "interrupted" : clean(last));
+    String restart = "This dyno exits now and Heroku will restart it; to wait longer at boot,"
+        + " raise " + ATTEMPTS_SETTING + " (1-20, now " + attempts + ").";
+    UserError error = Limit.of(last).map(limit -> switch (limit) {
+      case ROLE, DATABASE -> new UserError((limit == Limit.ROLE
+              ? "Postgres role '" + url.user() + "'" : "Database '" + url.database() + "'")
+              + " has no connection left at " + where() + " after " + tries,
+          lastError,
+          "Its CONNECTION LIMIT is reached: other processes hold its connections (heroku pg:ps"
+              + " lists them, heroku pg:killall ends them), or the limit is 0, which allows none.",
+          "See it as the database owner: SELECT rolconnlimit FROM pg_roles WHERE rolname = '"
+              + url.user() + "'; (or datconnlimit in pg_database; -1 is no limit), and raise it"
+              + " with ALTER " + (limit == Limit.ROLE ? "ROLE" : "DATABASE") + " ... CONNECTION"
+              + " LIMIT; a Heroku plan's own limit is in heroku pg:info.",
+          restart);
+      case SERVER -> new UserError("Postgres at " + where() + " had no connection left after "
+              + tries,
+          lastError,
+          "All of its max_connections are in use (heroku pg:ps lists them): fewer peers, a"
+              + " smaller DATOMIC_PEER_CONNECTIONS, or a plan with more connections.",
+          restart);
+    }).orElseGet(() -> new UserError("Could not reach Postgres at " + where() + " after " + tries,
+        lastError,
         "The database may be restarting, under maintenance, or gone; check it with: heroku pg:info",
-        "This dyno exits now and Heroku will restart it; to wait longer at boot, raise "
-            + ATTEMPTS_SETTING + " (1-20, now " + attempts + ").")
-        .withCause(last == null ? null : new SQLException(clean(last), last.getSQLState()));
+        restart));
+    return error.withCause(last == null ? null : new SQLException(clean(last), last.getSQLState()));
   }
 
   /** A connection as the app's role (ApplicationName datomic-buildpack), with the timeouts. */
@@ -421,16 +501,17 @@ public final class KvsBootstrap {
     return false;
   }
 
-  private UserError explain(SQLException e) {
+  private UserError explain(SQLException e, String what) {
     String state = String.valueOf(e.getSQLState());
     String var = url.source();
     boolean noPassword = url.password().map(String::isEmpty).orElse(true);
     if (noPassword && (state.equals("28P01") || state.equals("08004")
         && String.valueOf(e.getMessage()).contains("password"))) {
+      // What the driver says here ("no password was provided by plugin null") is about its own
+      // internals: the first line says it in our words.
       return new UserError(var + (url.password().isEmpty() ? " has no password" : " has an empty"
           + " password") + ", but Postgres at " + where() + " asks for one (user '" + url.user()
           + "').",
-          "Server said: " + clean(e),
           "A Heroku Postgres URL carries USER:PASSWORD@HOST. See the current one with"
               + " heroku pg:credentials:url and set " + var + " to it whole;",
           "percent-encode @ : / ? # % in a password you type (%40 %3A %2F %3F %23 %25).")
@@ -504,7 +585,7 @@ public final class KvsBootstrap {
               "Waiting will not change this: check " + var + " (heroku config:get " + var
                   + ") and the database (heroku pg:info).");
         }
-        yield new UserError("Postgres at " + where() + " failed while preparing datomic_kvs"
+        yield new UserError("Postgres at " + where() + " failed " + what
             + " (SQLSTATE " + state + ").",
             "Server said: " + clean(e),
             "Check the database with: heroku pg:info; if it is healthy, report this with the log.");

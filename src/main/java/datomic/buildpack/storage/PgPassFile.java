@@ -22,7 +22,7 @@ public final class PgPassFile {
   public static final String FILE_NAME = "pgpass";
   /** Jar names in a distribution's {@code lib/}: {@code postgresql-42.5.1.jar}. */
   private static final Pattern DRIVER_JAR =
-      Pattern.compile("postgresql-(\\d+)\\.(\\d+)[^/]*\\.jar");
+      Pattern.compile("postgresql-(\\d{1,9})\\.(\\d{1,9})(?:[^0-9/][^/]*)?\\.jar");
 
   private final PostgresUrl url;
 

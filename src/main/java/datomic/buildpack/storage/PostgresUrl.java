@@ -43,6 +43,24 @@ public final class PostgresUrl {
   public static final String DRIVER_CLASS = "org.postgresql.Driver";
   /** What a URL without sslmode means to libpq and pgjdbc; used under Heroku CI (CI=true). */
   public static final String URL_DEFAULT_SSLMODE = "prefer";
+  /** Seconds to open a connection and to log in: the buildpack's own and Datomic's. */
+  public static final int CONNECT_TIMEOUT_SECONDS = 10;
+  /** Seconds a connection may wait for any one answer from the server before it fails. */
+  public static final int SOCKET_TIMEOUT_SECONDS = 60;
+  /**
+   * The driver's time limits every JDBC URL handed to Datomic carries, in seconds, unless the
+   * database URL sets them itself: without them a database that accepts connections and never
+   * answers keeps a Datomic process waiting forever.
+   */
+  public static final Map<String, Integer> DRIVER_TIME_LIMITS = timeLimits();
+
+  private static Map<String, Integer> timeLimits() {
+    Map<String, Integer> limits = new LinkedHashMap<>();
+    limits.put("connectTimeout", CONNECT_TIMEOUT_SECONDS);
+    limits.put("loginTimeout", CONNECT_TIMEOUT_SECONDS);
+    limits.put("socketTimeout", SOCKET_TIMEOUT_SECONDS);
+    return Collections.unmodifiableMap(limits);
+  }
 
   private final String source;
   private final String scheme;
@@ -183,14 +201,26 @@ public final class PostgresUrl {
   }
 
   /**
-   * The JDBC URL for {@code sql-url}: {@code jdbc:postgresql://host:port/db?sslmode=<mode>&<other
-   * params>}, without credentials.
+   * The JDBC URL as the database URL says it: {@code jdbc:postgresql://host:port/db?sslmode=<mode>
+   * &<other params>}, without credentials. The buildpack's own connections use it (with their own
+   * time limits as properties).
    */
   public String jdbcUrl() {
     return ConnectionStrings.jdbcUrl(this);
   }
 
-  /** The JDBC URL with {@code user=} and {@code password=} (masked unless revealed) added. */
+  /**
+   * The JDBC URL handed to Datomic, for {@code sql-url} and in the peer URIs: {@link #jdbcUrl()}
+   * with the driver's time limits ({@link #DRIVER_TIME_LIMITS}) the URL does not set itself.
+   */
+  public String datomicJdbcUrl() {
+    return ConnectionStrings.datomicJdbcUrl(this);
+  }
+
+  /**
+   * The JDBC URL handed to Datomic with {@code user=} and {@code password=} (masked unless
+   * revealed) added.
+   */
   public String jdbcUrlWithCredentials(boolean revealPassword) {
     return ConnectionStrings.jdbcUrlWithCredentials(this, revealPassword);
   }
@@ -215,7 +245,7 @@ public final class PostgresUrl {
    */
   public String peerUriWithoutPassword(String dbName) {
     peerUri(dbName, false); // validates the name
-    String base = jdbcUrl();
+    String base = datomicJdbcUrl();
     int q = base.indexOf('?');
     return "datomic:sql://" + dbName + "?" + base.substring(0, q + 1) + "user=" + encode(user)
         + "&" + base.substring(q + 1);
@@ -235,7 +265,7 @@ public final class PostgresUrl {
   public Map<String, String> transactorProperties() {
     Map<String, String> props = new LinkedHashMap<>();
     props.put("protocol", "sql");
-    props.put("sql-url", jdbcUrl());
+    props.put("sql-url", datomicJdbcUrl());
     props.put("sql-user", user);
     props.put("sql-password", password == null ? "" : password);
     props.put("sql-driver-class", DRIVER_CLASS);

@@ -206,6 +206,10 @@ final class PostgresUrlParser {
         });
       }
     }
+    String role = user;
+    ScramPassword.problem(password).ifPresent(problem -> {
+      throw unusablePassword(problem, role);
+    });
     return new PostgresUrl(source, scheme, host, port, database, user, password, params, null);
   }
 
@@ -343,6 +347,18 @@ final class PostgresUrlParser {
         "Heroku Postgres sets DATABASE_URL itself; if you set it by hand, fix it ("
             + Advice.system().configSet(source + "=...") + "), or point " + URL_VAR_SETTING
             + " at the config var of the attached database.");
+  }
+
+  private UserError unusablePassword(String problem, String role) {
+    return new UserError(source + "'s password holds " + problem + ": Datomic's PostgreSQL"
+            + " driver cannot log in with it.",
+        "With scram-sha-256 (Heroku Postgres) the driver prepares the password with SASLprep"
+            + " (RFC 4013); the drivers Datomic ships fail on such a password, so the transactor,"
+            + " the peer server and backups would fail at boot.",
+        "Give the role a password of letters, digits and ASCII punctuation (heroku"
+            + " pg:credentials:rotate makes one; as the owner: ALTER ROLE "
+            + "\"" + visible(role).replace("\"", "\"\"") + "\" PASSWORD '...';), then set " + source
+            + " to the new URL.");
   }
 
   private UserError parameterError(String what) {

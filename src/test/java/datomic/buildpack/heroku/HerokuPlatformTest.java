@@ -223,7 +223,8 @@ class HerokuPlatformTest {
           app.build().resolve(".datomic/bin/datomic-buildpack").toString(),
           app.build().resolve(".datomic/dist/bin/transactor").toString(),
           "datomic:sql://my-db?jdbc:postgresql://db.example.com:5432/d?user=u&password=********"
-              + "&sslmode=require"), r.stdout().strip());
+              + "&sslmode=require&connectTimeout=10&loginTimeout=10&socketTimeout=60"),
+          r.stdout().strip());
       assertEquals("", r.stderr(), "the profile script sets nothing the boot warns about");
     }
   }

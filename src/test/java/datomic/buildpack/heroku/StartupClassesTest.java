@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import datomic.buildpack.local.PostgresServer;
 import datomic.buildpack.testsupport.BuildFixture;
 import datomic.buildpack.testsupport.Repo;
 import datomic.buildpack.testsupport.Run;
@@ -46,7 +47,12 @@ class StartupClassesTest {
       check("release-phase", "release-phase", "--app-dir", build);
       Path cgroup = Files.createDirectories(tmp.resolve("cgroup"));
       Files.writeString(cgroup.resolve("memory.max"), Long.toString(1L << 30));
-      Map<String, String> peer = Map.of("DATABASE_URL", "postgres://u:p@127.0.0.1:5/d",
+      // A real database: the peer server and create-database connect once before Datomic does.
+      // Without TLS: the JDK's TLS handshake formats a string of its own (String.format), which
+      // this check is not about.
+      PostgresServer pg = PostgresServer.shared();
+      Map<String, String> peer = Map.of("DATABASE_URL", pg.newDatabase().url(),
+          "DATOMIC_SQL_SSLMODE", "disable",
           "DATOMIC_PEER_SERVER_DATABASES", "db", "DATOMIC_PEER_SERVER_ACCESS_KEY", "k",
           "DATOMIC_PEER_SERVER_SECRET", "s-0123456789abcdef", "TMPDIR", tmp.toString());
       check("peer-server", peer, "peer-server", "--app-dir", build, "--cgroup-root",

@@ -140,7 +140,7 @@ class MemcachedBootTest {
     Run.Result masked = Run.of(launcher, "peer-uri", "my-db").env(env).go();
     assertEquals(0, masked.exitCode(), masked.toString());
     assertEquals("datomic:sql://my-db?jdbc:postgresql://db.example.com:5432/d1?user=u"
-        + "&password=********&sslmode=require\n"
+        + "&password=********&sslmode=require&connectTimeout=10&loginTimeout=10&socketTimeout=60\n"
         + "# Peers sharing this app's memcached (MemCachier add-on, MEMCACHIER_SERVERS) also need"
         + " these JVM options (password masked; --show-password shows it):\n"
         + "-Ddatomic.memcachedServers=mc1.dev.ec2.memcachier.com:11211,"

@@ -193,4 +193,68 @@ class MetricsClojureTest {
             + " count#datomic.HeartbeatMsec.count=1\n",
         captured.toString(StandardCharsets.UTF_8));
   }
+
+  /**
+   * One bad value costs its own measurements, never the minute's report, even when reading it
+   * throws an Error: a key nested too deep to print (StackOverflowError), a Number whose
+   * doubleValue throws. The handler prints the rest and one line on stderr; it never throws.
+   */
+  @Test
+  void aValueThatThrowsAnErrorCostsItsOwnMeasurementsOnly() {
+    // A key whose text cannot be made: printing it overflows the stack, as a key nested deeper
+    // than the stack does.
+    Object deep = new Object() {
+      @Override
+      public String toString() {
+        return "(" + this + ")";
+      }
+    };
+    Number bad = new Number() {
+      @Override
+      public int intValue() {
+        throw new AssertionError("bad number");
+      }
+
+      @Override
+      public long longValue() {
+        throw new AssertionError("bad number");
+      }
+
+      @Override
+      public float floatValue() {
+        throw new AssertionError("bad number");
+      }
+
+      @Override
+      public double doubleValue() {
+        throw new AssertionError("bad number");
+      }
+    };
+    clojure.lang.IPersistentMap report = clojure.lang.PersistentHashMap.create(
+        clojure.lang.Keyword.intern("AvailableMB"), 5L,
+        clojure.lang.Keyword.intern("BadValue"), bad,
+        deep, 7L,
+        clojure.lang.Keyword.intern("ObjectCacheCount"), 12L);
+    @SuppressWarnings("unchecked")
+    List<String> printed = (List<String>) lines.invoke(report, "transactor.1");
+    assertEquals(List.of("source=transactor.1 sample#datomic.AvailableMB=5MB"
+        + " sample#datomic.ObjectCacheCount=12"), printed);
+
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    ByteArrayOutputStream errors = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(errors, true, StandardCharsets.UTF_8));
+    try {
+      handler.invoke(report);
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+    assertTrue(captured.toString(StandardCharsets.UTF_8).contains(
+        "sample#datomic.AvailableMB=5MB sample#datomic.ObjectCacheCount=12"), captured.toString());
+    assertEquals("datomic-buildpack.metrics: left out 2 metric(s) whose name or value could not"
+        + " be read\n", errors.toString(StandardCharsets.UTF_8));
+  }
 }

@@ -424,6 +424,27 @@ class KvsBootstrapTest {
     assertEquals(1, waits.size());
   }
 
+  /**
+   * The test hook that shortens the waits is read in one place for every retry loop, and refused
+   * when it is not a whole number of milliseconds from 1 to 60000: a negative one retried every
+   * millisecond, text one failed "unexpectedly".
+   */
+  @ParameterizedTest
+  @CsvSource({"-5", "0", "abc", "99999999999999999999", "60001"})
+  void theTestBackoffIsAPositiveNumberOfMillisecondsOrRefused(String value) {
+    Environment env = Environment.of(Map.of("DATABASE_URL", "postgres://app:pw@127.0.0.1/db",
+        "DATOMIC_BUILDPACK_BACKOFF_MS", value));
+    UserError e = assertThrows(UserError.class,
+        () -> KvsBootstrap.fromEnvironment(ConfigRegistry.load(), env));
+    assertTrue(e.getMessage().startsWith("DATOMIC_BUILDPACK_BACKOFF_MS=" + value
+        + " is not a whole number of milliseconds from 1 to 60000."), text(e));
+    assertTrue(text(e).contains("heroku config:unset DATOMIC_BUILDPACK_BACKOFF_MS"), text(e));
+
+    KvsBootstrap b = KvsBootstrap.fromEnvironment(ConfigRegistry.load(), Environment.of(Map.of(
+        "DATABASE_URL", "postgres://app:pw@127.0.0.1/db", "DATOMIC_BUILDPACK_BACKOFF_MS", "20")));
+    assertEquals(List.of(20L, 40L), List.of(b.backoff(1).toMillis(), b.backoff(2).toMillis()));
+  }
+
   @Test
   void wrongPasswordIsAnAuthErrorWithoutRetryOrPassword() {
     Database db = PG.newDatabase();
@@ -465,6 +486,57 @@ class KvsBootstrapTest {
     assertFalse(all.contains("may be restarting") || all.contains("Could not reach"), all);
     assertTrue(all.contains("heroku pg:credentials:url"), all);
     assertEquals(List.of(), waits, "not retried");
+    // The driver's own words here are about itself ("The server requested SCRAM-based
+    // authentication, but no password was provided.", or "... provided by plugin null" for md5):
+    // the message says it in the buildpack's words only.
+    assertFalse(all.contains("requested") || all.contains("provided") || all.contains("plugin"),
+        all);
+  }
+
+  /**
+   * A connection limit (SQLSTATE 53300) is named for what it is from the first attempt, and in
+   * the message after the last: the role's or the database's CONNECTION LIMIT (here 0, which
+   * allows none), never "not reachable ... may be restarting".
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "role     | ALTER ROLE %1$s CONNECTION LIMIT 0     | Postgres role '%2$s' has no connection"
+          + " left at | for role '%2$s' (its CONNECTION LIMIT)",
+      "database | ALTER DATABASE %3$s CONNECTION LIMIT 0 | Database '%4$s' has no connection left"
+          + " at      | for database '%4$s' (its CONNECTION LIMIT)",
+  })
+  void aConnectionLimitIsNamedAtOnce(String name, String alter, String expected, String retry) {
+    Database db = PG.newDatabase();
+    PG.execute("postgres", String.format(alter, PostgresServer.ident(db.user()), db.user(),
+        PostgresServer.ident(db.name()), db.name()));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Log log = new Log(new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(out, true, StandardCharsets.UTF_8));
+    List<Duration> waits = new ArrayList<>();
+
+    UserError e = assertThrows(UserError.class, () -> bootstrap(db).attempts(2)
+        .sleeper(waits::add).log(log).ensureTable());
+
+    String logged = out.toString(StandardCharsets.UTF_8);
+    String all = text(e);
+    assertTrue(logged.contains("has no connection left " + String.format(retry, "", db.user(),
+        "", db.name()) + " (attempt 1 of 2"), logged);
+    assertTrue(e.getMessage().startsWith(String.format(expected, "", db.user(), "", db.name())),
+        all);
+    assertTrue(all.contains("CONNECTION LIMIT is reached") && all.contains("the limit is 0"), all);
+    assertTrue(all.contains("heroku pg:ps"), all);
+    assertFalse(all.contains("may be restarting") || logged.contains("is not reachable"),
+        all + "\n" + logged);
+    assertFalse(all.contains(db.password()) || logged.contains(db.password()));
+  }
+
+  /** The check the peer server, the Console and backups make connects and creates nothing. */
+  @Test
+  void reachConnectsAndTouchesNothing() {
+    Database db = PG.newDatabase();
+    assertEquals(1, bootstrap(db).reach());
+    assertEquals(List.of(Collections.singletonList((String) null)), db.query(EXISTS_SQL),
+        "no datomic_kvs");
   }
 
   /** Every authentication failure ends the boot at once: waiting never fixes credentials. */

@@ -75,7 +75,8 @@ class PgPassFileTest {
   void thePasswordLessUriIsThePeerUriWithoutItsPassword() {
     PostgresUrl url = PostgresUrl.parse("postgres://u%40x:s3cr%3At@db.example.com:6543/d1?ApplicationName=b");
     assertEquals("datomic:sql://my-db?jdbc:postgresql://db.example.com:6543/d1?user=u%40x"
-        + "&sslmode=require&ApplicationName=b", url.peerUriWithoutPassword("my-db"));
+        + "&sslmode=require&ApplicationName=b&connectTimeout=10&loginTimeout=10&socketTimeout=60",
+        url.peerUriWithoutPassword("my-db"));
     assertEquals(url.peerUri("my-db", true).replace("&password=s3cr:t", ""),
         url.peerUriWithoutPassword("my-db"));
     assertThrows(UserError.class, () -> url.peerUriWithoutPassword("bad,name"));
@@ -107,6 +108,9 @@ class PgPassFileTest {
     "postgresql-43.0.0.jar,          true",
     "postgresql-42.2.27.jre7.jar,    false",
     "postgresql-9.3-1102-jdbc41.jar, false",
+    // A version no int holds is a name not recognised, not a crash (NumberFormatException).
+    "postgresql-99999999999999999999.1.jar, false",
+    "postgresql-42.99999999999999999999.jar, false",
   })
   void readsTheDriverVersionFromTheDistributionsJarName(String jar, boolean reads)
       throws IOException {

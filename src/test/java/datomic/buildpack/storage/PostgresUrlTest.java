@@ -19,6 +19,78 @@ import org.postgresql.Driver;
 
 class PostgresUrlTest {
   private static final ConfigRegistry REGISTRY = ConfigRegistry.load();
+  /** The driver's time limits every URL handed to Datomic carries (unless the URL sets them). */
+  static final String LIMITS = "&connectTimeout=10&loginTimeout=10&socketTimeout=60";
+
+  /**
+   * A password the distributions' drivers cannot log in with (SASLprep, as pgjdbc 42.2.19 to 42.5
+   * run it, refuses it) is refused when the URL is read, on every path: never shown, not even the
+   * character that is the problem. Passwords SASLprep only maps (an accent, a no-break space)
+   * pass.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "an emoji              | ok%F0%9F%98%80pw  | a character Unicode 3.2 did not have",
+      "a private-use char    | ok%EE%80%80pw     | a character SASLprep prohibits",
+      "a line separator      | ok%E2%80%A8pw     | a character SASLprep prohibits",
+      "mixed right-to-left   | %D8%A7okpw        | right-to-left text",
+  })
+  void aPasswordTheDriverCannotUseIsRefusedWithoutShowingIt(String name, String encoded,
+      String why) {
+    UserError e = assertThrows(UserError.class, () -> PostgresUrl.parse(
+        "postgres://app:" + encoded + "@h:5432/db", "DATABASE_URL"));
+    String all = e.getMessage() + "\n" + String.join("\n", e.advice());
+    assertTrue(e.getMessage().startsWith("DATABASE_URL's password holds " + why), all);
+    assertTrue(all.contains("SASLprep") && all.contains("heroku pg:credentials:rotate"), all);
+    assertTrue(all.contains("ALTER ROLE \"app\" PASSWORD"), all);
+    String password = java.net.URLDecoder.decode(encoded, java.nio.charset.StandardCharsets.UTF_8);
+    assertFalse(all.contains(password) || all.contains(encoded) || all.contains("okpw")
+        || all.contains("0x"), all);
+    for (int cp : password.codePoints().filter(c -> c > 0x7f).toArray()) {
+      assertFalse(all.contains(new String(Character.toChars(cp))), all);
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource({"p%C3%A9ss-w0rd", "no%C2%A0break", "plain-ASCII_pw!~"})
+  void aPasswordSaslprepOnlyMapsIsKept(String encoded) {
+    assertEquals(java.net.URLDecoder.decode(encoded.replace("+", "%2B"),
+            java.nio.charset.StandardCharsets.UTF_8),
+        PostgresUrl.parse("postgres://app:" + encoded + "@h/db").password().orElseThrow());
+  }
+
+  /**
+   * A database that accepts connections and never answers would keep Datomic waiting forever:
+   * every JDBC URL handed to Datomic (sql-url, the peer URIs with and without password, the
+   * Console's storage URI) carries the driver's connect, login and socket time limits, each
+   * once; a limit the database URL sets itself is kept as the user wrote it, in its place.
+   */
+  @Test
+  void everyUrlHandedToDatomicCarriesTheDriversTimeLimitsUnlessTheUrlSetsThem() {
+    PostgresUrl url = PostgresUrl.parse("postgres://u:pw@h:5432/db?sslrootcert=/app/root.crt");
+    String jdbc = "jdbc:postgresql://h:5432/db?sslmode=require&sslrootcert=/app/root.crt";
+    assertEquals(jdbc, url.jdbcUrl(), "the buildpack's own connection sets them as properties");
+    assertEquals(jdbc + LIMITS, url.datomicJdbcUrl());
+    assertEquals(jdbc + LIMITS, url.transactorProperties().get("sql-url"));
+    assertEquals("datomic:sql://d?jdbc:postgresql://h:5432/db?user=u&sslmode=require"
+        + "&sslrootcert=/app/root.crt" + LIMITS, url.peerUriWithoutPassword("d"));
+    assertEquals("datomic:sql://?jdbc:postgresql://h:5432/db?user=u&sslmode=require"
+        + "&sslrootcert=/app/root.crt" + LIMITS, url.storageUriWithoutPassword());
+    for (String uri : List.of(url.peerUri("d", true), url.peerUriWithoutPassword("d"),
+        url.datomicJdbcUrl())) {
+      Properties parsed = Driver.parseURL(uri.substring(uri.indexOf("jdbc:")), new Properties());
+      assertEquals("10", parsed.getProperty("connectTimeout"), uri);
+      assertEquals("10", parsed.getProperty("loginTimeout"), uri);
+      assertEquals("60", parsed.getProperty("socketTimeout"), uri);
+      assertEquals("require", parsed.getProperty("sslmode"), uri);
+      assertEquals("/app/root.crt", parsed.getProperty("sslrootcert"), uri);
+    }
+
+    PostgresUrl own = PostgresUrl.parse("postgres://u:pw@h/db?socketTimeout=300&connectTimeout=3");
+    assertEquals("jdbc:postgresql://h:5432/db?sslmode=require&socketTimeout=300"
+        + "&connectTimeout=3&loginTimeout=10", own.datomicJdbcUrl());
+    assertEquals(1, own.peerUri("d", false).split("socketTimeout=", -1).length - 1);
+  }
 
   @ParameterizedTest
   @CsvSource({
@@ -80,8 +152,8 @@ class PostgresUrlTest {
   @Test
   void transactorPropertiesCarryTheCredentialsSeparately() {
     PostgresUrl url = PostgresUrl.parse("postgres://u:p%40ss@h:5432/db");
-    assertEquals(Map.of("protocol", "sql", "sql-url", "jdbc:postgresql://h:5432/db?sslmode=require",
-        "sql-user", "u", "sql-password", "p@ss", "sql-driver-class", "org.postgresql.Driver"),
+    assertEquals(Map.of("protocol", "sql", "sql-url", "jdbc:postgresql://h:5432/db?sslmode=require"
+        + LIMITS, "sql-user", "u", "sql-password", "p@ss", "sql-driver-class", "org.postgresql.Driver"),
         url.transactorProperties());
   }
 
@@ -207,7 +279,7 @@ class PostgresUrlTest {
   void peerUriMasksThePasswordUnlessAsked() {
     PostgresUrl url = PostgresUrl.parse("postgres://u%40x:p%40ss%3Aw%2Frd%26%3D@h:5432/db");
     assertEquals("datomic:sql://my-db-1?jdbc:postgresql://h:5432/db?user=u%40x&password=********"
-        + "&sslmode=require", url.peerUri("my-db-1", false));
+        + "&sslmode=require" + LIMITS, url.peerUri("my-db-1", false));
     String revealed = url.peerUri("my-db-1", true);
     assertTrue(revealed.startsWith("datomic:sql://my-db-1?jdbc:postgresql://h:5432/db?user="),
         revealed);

@@ -275,6 +275,7 @@ public final class Backups {
   public int backup(List<String> given) {
     List<String> names = databases(given);
     try (Setup s = new Setup("backup")) {
+      boot.reachPostgres(s.url);
       log.detail(BootSummary.line("databases", String.join(", ", names), given.isEmpty()
           ? (registry.value(env, DATABASES_SETTING).isPresent() ? "config var "
               + DATABASES_SETTING : "config var " + PEER_SERVER_DATABASES) : "command line"));
@@ -422,6 +423,7 @@ public final class Backups {
           + app.get() + ").", procedure.toArray(String[]::new));
     }
     try (Setup s = new Setup("restore")) {
+      boot.reachPostgres(s.url);
       String from = s.location.forDatabase(name);
       log.step("Restoring " + name + " from " + from + point.map(p -> " at t " + p).orElse(
           " (the newest backup)"));

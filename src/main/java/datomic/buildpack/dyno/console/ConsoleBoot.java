@@ -61,6 +61,7 @@ public final class ConsoleBoot {
           "The Console ships with Datomic Pro; check DATOMIC_VERSION and push again.");
     }
     PostgresUrl url = boot.requirePostgres(PROCESS);
+    boot.reachPostgres(url);
     RuntimeDir runtime = RuntimeDir.forBoot(env, PROCESS_TYPE, slug.appDir());
     PeerStorage storage = PeerStorage.prepare(url, slug.distDir(), runtime)
         .refusePasswordInPrintedUri("The Console",

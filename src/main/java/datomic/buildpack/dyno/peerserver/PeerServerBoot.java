@@ -75,6 +75,7 @@ public final class PeerServerBoot {
     peers.systemProperties().forEach((name, value) -> config.withSystemProperty(name, value,
         peers.sourceOf(name), PeerOptions.SECRET_PROPERTIES.contains(name)));
     PostgresUrl url = boot.requirePostgres(PROCESS);
+    boot.reachPostgres(url);
     RuntimeDir runtime = RuntimeDir.forBoot(env, ProcessType.PEER_SERVER.type(), slug.appDir());
     PeerStorage storage = PeerStorage.prepare(url, slug.distDir(), runtime)
         .refusePasswordInPrintedUri(PROCESS);
@@ -131,6 +132,7 @@ public final class PeerServerBoot {
     }
     List<String> databases = DatabaseNames.check(names, "the command line");
     PostgresUrl url = boot.requirePostgres("create-database");
+    boot.reachPostgres(url);
     RuntimeDir runtime = RuntimeDir.forBoot(env, "create-database", slug.appDir());
     PeerStorage storage = PeerStorage.prepare(url, slug.distDir(), runtime);
     int wait = Integer.parseInt(
@@ -234,6 +236,8 @@ public final class PeerServerBoot {
     commands.put(":wait-longer",
         advice.configSet(PeerServerConfig.TRANSACTOR_WAIT + "=<seconds>"));
     plan.put(":advice", commands);
+    plan.put(":storage", storageDescription(storage.url()));
+    plan.put(":debug", Switches.of(env).debug());
     return plan;
   }
 

@@ -2,7 +2,6 @@ package datomic.buildpack.dyno.transactor;
 
 import datomic.buildpack.config.ConfigRegistry;
 import datomic.buildpack.config.Environment;
-import datomic.buildpack.config.Switches;
 import datomic.buildpack.dyno.BootContext;
 import datomic.buildpack.dyno.DynoMemory;
 import datomic.buildpack.dyno.DynoNetwork;
@@ -152,9 +151,7 @@ public final class TransactorBoot {
   }
 
   private KvsBootstrap bootstrap(PostgresUrl url) {
-    KvsBootstrap bootstrap = KvsBootstrap.forUrl(url, registry, env).log(log);
-    Switches.of(env).backoff().ifPresent(bootstrap::backoffBase);
-    return bootstrap;
+    return KvsBootstrap.forUrl(url, registry, env).log(log);
   }
 
   /** The transactor's pool from its properties (Datomic's defaults when unset) and the peers'. */

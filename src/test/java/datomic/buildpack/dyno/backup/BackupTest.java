@@ -133,7 +133,8 @@ class BackupTest {
 
   String uri(String name) {
     return "datomic:sql://" + name + "?jdbc:postgresql://127.0.0.1:" + PG.port() + "/" + db.name()
-        + "?user=" + db.user() + "&sslmode=" + (PG.ssl() ? "require" : "disable");
+        + "?user=" + db.user() + "&sslmode=" + (PG.ssl() ? "require" : "disable")
+        + "&connectTimeout=10&loginTimeout=10&socketTimeout=60";
   }
 
   static void assertNoSecretIn(Run.Result r, List<Map<String, List<String>>> calls,

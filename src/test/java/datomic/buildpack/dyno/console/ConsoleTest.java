@@ -94,7 +94,8 @@ class ConsoleTest {
       Map<String, List<String>> r = record();
       String sslmode = PG.ssl() ? "require" : "disable";
       String uri = "datomic:sql://?jdbc:postgresql://127.0.0.1:" + PG.port() + "/" + db.name()
-          + "?user=" + db.user() + "&sslmode=" + sslmode;
+          + "?user=" + db.user() + "&sslmode=" + sslmode
+          + "&connectTimeout=10&loginTimeout=10&socketTimeout=60";
       assertEquals(List.of("-p", "8080", "heroku", uri), r.get("ARG"));
       assertEquals(Long.toString(dyno.pid()), r.get("PID").get(0),
           "bin/console replaced the launcher (exec): no JVM of ours beside it");

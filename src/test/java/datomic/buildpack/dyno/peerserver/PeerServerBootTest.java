@@ -14,6 +14,7 @@ import datomic.buildpack.testsupport.BuildFixture;
 import datomic.buildpack.testsupport.Dyno;
 import datomic.buildpack.testsupport.EdnData;
 import datomic.buildpack.testsupport.Run;
+import datomic.buildpack.testsupport.SilentPort;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -483,14 +484,122 @@ class PeerServerBootTest {
     long start = System.nanoTime();
     try (Dyno run = Dyno.command(real, ".datomic/bin/datomic-buildpack create-database orders",
         env, tmp.resolve("run"))) {
+      // From the main's first line (the JVMs started, Datomic loaded) to the exit: the wait.
+      assertTrue(run.awaitLine("Creating Datomic databases: orders", 180), run.output());
+      long checking = System.nanoTime();
       assertNotEquals(0, run.awaitExit(240), run.output());
+      long millis = (System.nanoTime() - checking) / 1_000_000;
       assertTrue(run.stderr().contains(" !     Error: no transactor is running for this storage;"
           + " start one with heroku ps:scale transactor=1"), run.output());
       assertTrue(run.stderr().contains("for 5 s ("), run.stderr());
       assertFalse(run.output().contains(db.password()), run.output());
+      assertTrue(millis >= 4_500 && millis < 5_000 + 5_000,
+          "gave up when DATOMIC_PEER_SERVER_TRANSACTOR_WAIT=5 says: " + millis + " ms");
     }
     System.out.println("create-database with the real peer library ended after "
         + (System.nanoTime() - start) / 1_000_000 + " ms (JVM start included)");
+  }
+
+  /**
+   * Storage that cannot be reached, at the peer server's boot: retried as
+   * DATOMIC_STORAGE_CONNECT_ATTEMPTS says, as for the transactor, then one message from the
+   * buildpack; Datomic is never started to print its connection pool's stack traces.
+   */
+  @Test
+  void unreachableStorageIsRetriedAndNamedBeforeDatomicStarts() throws IOException {
+    Map<String, String> env = dyno(GB, null);
+    int port = PostgresServer.closedPort();
+    env.put("DATABASE_URL", "postgres://app:pw-77c1@127.0.0.1:" + port + "/db");
+    env.put("DATOMIC_SQL_SSLMODE", "disable");
+    env.put("DATOMIC_STORAGE_CONNECT_ATTEMPTS", "2");
+    env.put("DATOMIC_BUILDPACK_BACKOFF_MS", "100");
+    try (Dyno dyno = start(app.build(), env)) {
+      assertNotEquals(0, dyno.awaitExit(60), dyno.output());
+      assertTrue(dyno.stdout().contains("Postgres at 127.0.0.1:" + port + "/db is not reachable"
+          + " (attempt 1 of 2"), dyno.output());
+      assertTrue(dyno.stderr().contains(" !     Error: Could not reach Postgres at 127.0.0.1:"
+          + port + "/db after 2 attempts."), dyno.stderr());
+      assertNull(dyno.runRecord().get("ARG"), "bin/run was not started");
+      assertTrue(dyno.output().lines().count() < 20, dyno.output());
+      assertFalse(dyno.output().contains("pw-77c1"), dyno.output());
+    }
+  }
+
+  /**
+   * Storage that accepts connections and never answers, for every process that hands storage to
+   * Datomic: each ends within its bound (one attempt here: the driver's 10 s login limit) with the
+   * buildpack's message, and Datomic is never started.
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"peer-server", "create-database orders", "console", "backup orders"})
+  void storageThatNeverAnswersEndsEveryProcessWithinItsBound(String command) throws IOException {
+    Map<String, String> env = dyno(GB, null);
+    env.put("DYNO", command.equals("peer-server") ? "peer-server.1"
+        : command.equals("console") ? "console.1" : "run.1");
+    env.put("DATOMIC_BACKUP_URL", "file:" + tmp.resolve("backups"));
+    env.put("DATOMIC_SQL_SSLMODE", "disable");
+    env.put("DATOMIC_STORAGE_CONNECT_ATTEMPTS", "1");
+    try (SilentPort silent = new SilentPort()) {
+      env.put("DATABASE_URL", silent.postgresUrl("app", "pw-5d2e", "db"));
+      long start = System.nanoTime();
+      try (Dyno run = Dyno.command(app.build(), ".datomic/bin/datomic-buildpack " + command,
+          env, tmp.resolve("run"))) {
+        assertNotEquals(0, run.awaitExit(90), run.output());
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(run.stderr().contains(" !     Error: Could not reach Postgres at 127.0.0.1:"
+            + silent.port() + "/db after 1 attempt."), run.output());
+        assertTrue(run.stderr().contains("timed out"), run.stderr());
+        assertEquals(1, silent.connections(), "one attempt");
+        assertTrue(millis < 10_000 + 10_000, "the 10 s login limit held: " + millis + " ms");
+        assertFalse(run.output().contains("pw-5d2e"), run.output());
+        assertTrue(run.output().lines().count() < 25, run.output());
+      }
+    }
+  }
+
+  /** Credentials the storage refuses: said at once by the buildpack, never retried. */
+  @Test
+  void refusedCredentialsAreNamedAtOnceBeforeDatomicStarts() throws IOException {
+    Database db = PG.newDatabase();
+    Map<String, String> env = dyno(GB, new Database(PG, db.name(), db.user(), "wrong-pw-31"));
+    if (!PG.ssl()) {
+      env.put("DATOMIC_SQL_SSLMODE", "disable");
+    }
+    try (Dyno dyno = start(app.build(), env)) {
+      assertNotEquals(0, dyno.awaitExit(60), dyno.output());
+      assertTrue(dyno.stderr().contains(" !     Error: Postgres refused the credentials for user '"
+          + db.user() + "'"), dyno.stderr());
+      assertFalse(dyno.output().contains("attempt 1 of"), "not retried: " + dyno.output());
+      assertNull(dyno.runRecord().get("ARG"), "bin/run was not started");
+      assertTrue(dyno.output().lines().count() < 20, dyno.output());
+      assertFalse(dyno.output().contains("wrong-pw-31"), dyno.output());
+    }
+  }
+
+  /**
+   * A memcached host that does not resolve, with the real peer library: Datomic's exception has
+   * no message; the boot still gives a reason, in a few lines.
+   */
+  @Test
+  void realPeerLibraryFailureWithoutAMessageStillGivesAReason() throws IOException {
+    Path real = appWithRealPeerLibrary();
+    Database db = PG.newDatabase();
+    createTable(db);
+    Map<String, String> env = realPeerEnv(db);
+    env.put("DATOMIC_PEER_SERVER_TRANSACTOR_WAIT", "60");
+    env.put("DATOMIC_MEMCACHED", "no-such-host.invalid:11211");
+    try (Dyno dyno = start(real, env)) {
+      assertNotEquals(0, dyno.awaitExit(240), dyno.output());
+      assertTrue(dyno.stderr().contains(" !     Error: Datomic could not open database 'orders':"
+          + " a host name does not resolve (DNS)."), dyno.stderr());
+      assertTrue(dyno.stderr().contains(" !     Memcached: no-such-host.invalid:11211"
+          + " (DATOMIC_MEMCACHED, or the MemCachier add-on): check that its host names resolve."),
+          dyno.stderr());
+      assertTrue(dyno.output().lines().count() < 40, dyno.output());
+      assertFalse(dyno.output().contains("\tat "), dyno.output());
+      // The launcher unsets an empty JAVA_TOOL_OPTIONS: a real JVM announces it even empty.
+      assertFalse(dyno.stderr().contains("Picked up JAVA_TOOL_OPTIONS"), dyno.stderr());
+    }
   }
 
   @Test

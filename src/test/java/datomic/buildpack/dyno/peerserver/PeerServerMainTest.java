@@ -2,6 +2,7 @@ package datomic.buildpack.dyno.peerserver;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import clojure.java.api.Clojure;
@@ -18,17 +19,25 @@ import datomic.buildpack.output.Log;
 import datomic.buildpack.output.Secrets;
 import datomic.buildpack.slug.BuildInfo;
 import datomic.buildpack.slug.SlugLayout;
+import datomic.buildpack.testsupport.SilentPort;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The shipped Clojure main ({@code datomic_buildpack/peer_server.clj}) loaded with real Clojure
@@ -86,11 +95,22 @@ class PeerServerMainTest {
   record Outcome(Map<?, ?> result, String out, String err, long millis) {}
 
   static Outcome run(ExecPlan exec) {
+    return run(exec, "identity");
+  }
+
+  /**
+   * {@link #run(ExecPlan)} with the plan read changed by {@code change}, the source of a Clojure
+   * function of the plan (what the main would have read had the world changed since the boot).
+   */
+  static Outcome run(ExecPlan exec, String change) {
     List<String> command = exec.command();
     Path plan = Path.of(command.get(command.size() - 1));
     // What PGPASSFILE does for the real process (pgjdbc reads this property first).
     System.setProperty("org.postgresql.pgpassfile", plan.resolveSibling("pgpass").toString());
-    Object readPlan = Clojure.var(NS, "read-plan!").invoke(plan.toString());
+    IFn eval0 = Clojure.var("clojure.core", "eval");
+    IFn read0 = Clojure.var("clojure.core", "read-string");
+    Object readPlan = ((IFn) eval0.invoke(read0.invoke(change))).invoke(
+        Clojure.var(NS, "read-plan!").invoke(plan.toString()));
     assertFalse(Files.exists(plan), "the main deletes the plan once read");
     IFn eval = Clojure.var("clojure.core", "eval");
     IFn read = Clojure.var("clojure.core", "read-string");
@@ -121,7 +141,9 @@ class PeerServerMainTest {
       throws IOException {
     Database db = PG.newDatabase();
     createTable(db);
-    Outcome o = run(boot(env(db, "orders")).serve(DYNO));
+    Map<String, String> env = env(db, "orders");
+    env.put("DATOMIC_PEER_SERVER_TRANSACTOR_WAIT", "120"); // Datomic's answer within the wait
+    Outcome o = run(boot(env).serve(DYNO));
     assertEquals(1L, exit(o), o.toString());
     assertTrue(o.err().contains(" !     Error: Datomic database 'orders' does not exist in this"
         + " storage."), o.err());
@@ -177,7 +199,10 @@ class PeerServerMainTest {
   @Test
   void storageNoTransactorHasUsedIsNamedAsSuch() throws IOException {
     Database db = PG.newDatabase(); // no datomic_kvs table
-    Outcome o = run(boot(env(db, "orders")).serve(DYNO));
+    Map<String, String> env = env(db, "orders");
+    // Datomic reports a missing table after its own retries (about 13 s): within the wait.
+    env.put("DATOMIC_PEER_SERVER_TRANSACTOR_WAIT", "120");
+    Outcome o = run(boot(env).serve(DYNO));
     assertEquals(1L, exit(o), o.toString());
     assertTrue(o.err().contains("This storage has no datomic_kvs table"), o.err());
     assertTrue(o.err().contains("heroku ps:scale transactor=1"), o.err());
@@ -210,6 +235,114 @@ class PeerServerMainTest {
     assertEquals("failed with ********", Clojure.var(NS, "mask").invoke(
         ((Map<?, ?>) read).get(Keyword.intern("mask-rules")), "failed with mc-secret-31"),
         "secret properties are masked in the main's messages");
+  }
+
+  /** The plan's database URIs with the storage's port replaced by {@code port}. */
+  static String onPort(int port) {
+    return "(fn [plan] (update plan :databases (fn [dbs] (mapv (fn [[n u]] [n"
+        + " (clojure.string/replace u \":" + PG.port() + "/\" \":" + port + "/\")]) dbs))))";
+  }
+
+  /**
+   * Storage that stops answering between the boot's own check and Datomic's connection (TCP
+   * accepted, nothing ever said, as a hung database or proxy does): the check, in create mode and
+   * at the peer server's boot, ends when DATOMIC_PEER_SERVER_TRANSACTOR_WAIT says, with what it
+   * was waiting for, whatever Datomic's own calls do (they kept it waiting for minutes).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"create", "serve"})
+  void storageThatNeverAnswersEndsTheCheckWithinTheWait(String mode) throws IOException {
+    Database db = PG.newDatabase();
+    createTable(db);
+    Map<String, String> env = env(db, "orders");
+    // Without TLS: this JVM's newer driver bounds a TLS request by itself, the distributions'
+    // drivers do not; the login after it waits as long as the server, in every version.
+    env.put("DATOMIC_SQL_SSLMODE", "disable");
+    PeerServerBoot boot = boot(env);
+    ExecPlan exec = mode.equals("create") ? boot.create(List.of("orders"), DYNO)
+        : boot.serve(DYNO);
+    try (SilentPort silent = new SilentPort()) {
+      Outcome o = assertTimeoutPreemptively(Duration.ofSeconds(90),
+          () -> run(exec, onPort(silent.port())), "the check kept waiting");
+      assertEquals(1L, exit(o), o.toString());
+      assertTrue(o.err().contains(" !     Error: Datomic did not answer for database 'orders'"
+          + " within 4 s."), o.err());
+      assertTrue(o.err().contains("It was still waiting for Postgres 127.0.0.1:" + PG.port() + "/"
+          + db.name() + " as " + db.user()), o.err());
+      assertTrue(o.err().contains("DATOMIC_PEER_SERVER_TRANSACTOR_WAIT"), o.err());
+      assertTrue(o.millis() < 4000 + 1500, "the 4 s wait held: " + o.millis() + " ms");
+      assertTrue(silent.connections() >= 1, "Datomic did connect to the silent port");
+      assertFalse(o.result().containsKey(Keyword.intern("serve")), "the peer server is not started");
+    }
+  }
+
+  /**
+   * Credentials refused after the boot's own check (a rotation in between): Datomic's connection
+   * pool logs a stack trace for every connection it fails to open. The message names the reason
+   * in one line; the pool's log and the stack trace are behind DATOMIC_BUILDPACK_DEBUG.
+   */
+  @Test
+  void aFailureInsideDatomicIsOneReasonWithItsDetailBehindTheDebugSwitch() throws IOException {
+    Database db = PG.newDatabase();
+    createTable(db);
+    Map<String, String> env = env(db, "orders");
+    // Datomic reports refused credentials after its own retries (about 13 s): within the wait.
+    env.put("DATOMIC_PEER_SERVER_TRANSACTOR_WAIT", "120");
+    ExecPlan exec = boot(env).create(List.of("orders"), DYNO);
+    Path planFile = Path.of(exec.command().get(exec.command().size() - 1));
+    String plan = Files.readString(planFile); // run again below, with the switch on
+    PG.setPassword(db.user(), PostgresServer.randomToken());
+    Logger pool = Logger.getLogger("org.apache.tomcat.jdbc.pool");
+    List<LogRecord> records = new CopyOnWriteArrayList<>();
+    Handler handler = new Handler() {
+      @Override
+      public void publish(LogRecord r) {
+        records.add(r);
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    pool.addHandler(handler);
+    try {
+      Outcome o = run(exec);
+      assertEquals(1L, exit(o), o.toString());
+      assertTrue(o.err().contains(" !     Error: Datomic could not open database 'orders':"
+          + " Postgres refused the credentials (password authentication failed for user \""
+          + db.user() + "\")."), o.err());
+      assertTrue(o.err().contains("Storage: Postgres 127.0.0.1:" + PG.port()), o.err());
+      assertTrue(o.err().contains("heroku config:set DATOMIC_BUILDPACK_DEBUG=1"), o.err());
+      assertFalse(o.err().contains("\tat ") || o.err().contains("Exception"), o.err());
+      assertTrue(o.err().strip().lines().count() <= 4, o.err());
+      assertEquals(List.of(), records.stream().map(LogRecord::getMessage).toList(),
+          "the pool logged nothing");
+
+      Files.writeString(planFile, plan);
+      Outcome debug = run(exec, "(fn [plan] (assoc plan :debug true))");
+      assertTrue(debug.err().contains("Postgres refused the credentials"), debug.err());
+      assertTrue(debug.err().contains("Datomic's own report follows"), debug.err());
+      assertTrue(debug.err().contains("\tat "), "the stack trace: " + debug.err());
+      assertFalse(records.isEmpty(), "with the switch on, the pool logs as Datomic does");
+    } finally {
+      pool.removeHandler(handler);
+    }
+  }
+
+  /**
+   * A failure whose exceptions carry no message still gets a reason: the kind of each cause,
+   * in order.
+   */
+  @Test
+  void aCauseWithoutAMessageIsNamedByItsKind() {
+    Object reason = Clojure.var(NS, "why").invoke(new RuntimeException(
+        new IllegalStateException((String) null)));
+    assertEquals("IllegalStateException (without a message)", reason);
+    assertEquals("a host name not found (DNS)",
+        Clojure.var(NS, "why").invoke(new RuntimeException("could not open",
+            new java.io.IOException(new java.net.UnknownHostException()))));
   }
 
   /**

@@ -228,4 +228,38 @@ class BootInputTest {
       assertFalse(dyno.output().contains("unexpectedly"), dyno.output());
     }
   }
+
+  /**
+   * An app path holding '=' (its .jdk's java with it): the launcher starts the CLI as it does any
+   * other path; env -u read such a path as a variable to set, and ran "-XX:+UseSerialGC".
+   */
+  @Test
+  void anAppPathHoldingAnEqualsSignWorks() throws IOException {
+    Path copy = tmp.resolve("key=value/build");
+    datomic.buildpack.files.Trees.copy(app.build(), copy);
+    Path java = copy.resolve(".jdk/bin/java");
+    if (!Files.exists(java)) {
+      Files.createDirectories(java.getParent());
+      Files.createSymbolicLink(java, Path.of(System.getProperty("java.home"), "bin", "java"));
+    }
+    Run.Result r = Run.of(".datomic/bin/datomic-buildpack", "peer-uri", "my-db").in(copy)
+        .env("DATABASE_URL", "postgres://u:pw-8c1d@db.example.com/d").go();
+    assertEquals(0, r.exitCode(), r.toString());
+    assertTrue(r.stdout().startsWith("datomic:sql://my-db?jdbc:postgresql://db.example.com:5432/d"),
+        r.toString());
+  }
+
+  /** A TMPDIR the launcher cannot write in is named, with what to do; no raw mktemp error. */
+  @Test
+  void aTmpdirThatCannotBeWrittenIsNamed() {
+    Run.Result r = Run.of(".datomic/bin/datomic-buildpack", "peer-uri", "my-db").in(app.build())
+        .env("DATABASE_URL", "postgres://u:pw-8c1d@db.example.com/d")
+        .env("TMPDIR", tmp.resolve("no such dir").toString()).go();
+    assertEquals(1, r.exitCode(), r.toString());
+    assertEquals(" !     Error: TMPDIR (" + tmp.resolve("no such dir").toString().replace(" ", "\\ ")
+        + ") is not a folder this dyno can write a file in.\n"
+        + " !     Unset it to use /tmp (heroku config:unset TMPDIR), or point it at a writable"
+        + " folder.\n", r.stderr());
+    assertEquals("", r.stdout());
+  }
 }

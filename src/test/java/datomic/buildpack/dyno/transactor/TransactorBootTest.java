@@ -90,7 +90,8 @@ class TransactorBootTest {
       Properties p = dyno.properties();
       assertEquals("sql", p.getProperty("protocol"));
       assertEquals("jdbc:postgresql://127.0.0.1:" + PG.port() + "/" + db.name()
-          + "?sslmode=require", p.getProperty("sql-url"));
+          + "?sslmode=require&connectTimeout=10&loginTimeout=10&socketTimeout=60",
+          p.getProperty("sql-url"));
       assertEquals(db.user(), p.getProperty("sql-user"));
       assertEquals(db.password(), p.getProperty("sql-password"));
       assertEquals("org.postgresql.Driver", p.getProperty("sql-driver-class"));
@@ -533,6 +534,37 @@ class TransactorBootTest {
     assertFalse(bad.all().contains("Release checks passed"), bad.all());
   }
 
+  /**
+   * A password the distribution's PostgreSQL driver cannot log in with: an emoji, which SASLprep
+   * (as pgjdbc 42.5 runs it for scram-sha-256) refuses. The server takes it and so does this
+   * JVM's newer driver, so without the check the release phase passed and every Datomic process
+   * failed at boot, with pages of stack traces. The release phase refuses it, saying what to do,
+   * and never shows it.
+   */
+  @Test
+  void releasePhaseRefusesAPasswordTheDistributionsDriverCannotUse() throws Exception {
+    Database db = PG.newDatabase();
+    String emoji = new String(Character.toChars(0x1F600));
+    String password = "pw-" + emoji + "-" + PostgresServer.randomToken();
+    PG.setPassword(db.user(), password);
+    Database withEmoji = new Database(PG, db.name(), db.user(), password);
+    try (java.sql.Connection c = withEmoji.connect()) {
+      assertTrue(c.isValid(5), "the server and this JVM's driver accept the password");
+    }
+    Run.Result release = Run.of(".datomic/bin/datomic-buildpack", "release-phase")
+        .in(app.build()).env(Map.of("DYNO", "release.1", "DATABASE_URL", withEmoji.url())).go();
+    assertNotEquals(0, release.exitCode(), release.toString());
+    assertTrue(release.stderr().contains(" !     Error: DATABASE_URL's password holds a character"
+        + " Unicode 3.2 did not have (an emoji, for instance): Datomic's PostgreSQL driver cannot"
+        + " log in with it."), release.stderr());
+    assertTrue(release.stderr().contains("heroku pg:credentials:rotate"), release.stderr());
+    assertFalse(release.all().contains("Release checks passed"), release.all());
+    assertFalse(release.all().contains(password) || release.all().contains(emoji),
+        release.all());
+    assertTrue(release.all().lines().count() < 20, release.all());
+    assertEquals(List.of(), kvsColumns(db), "refused before storage was touched");
+  }
+
   @Test
   void releasePhaseLeavesTheSeventyFivePercentRuleToTheTransactorsOwnBoot() throws IOException {
     Database db = PG.newDatabase();
@@ -572,7 +604,8 @@ class TransactorBootTest {
         Properties p = dyno.properties();
         assertEquals("sql", p.getProperty("protocol"));
         assertEquals("jdbc:postgresql://127.0.0.1:" + PG.port() + "/" + db.name()
-            + "?sslmode=require", p.getProperty("sql-url"));
+            + "?sslmode=require&connectTimeout=10&loginTimeout=10&socketTimeout=60",
+            p.getProperty("sql-url"));
         assertEquals(db.user(), p.getProperty("sql-user"));
         assertTrue(dyno.stderr().contains("transactor.properties sets protocol, sql-url,"
             + " sql-user"), dyno.stderr());

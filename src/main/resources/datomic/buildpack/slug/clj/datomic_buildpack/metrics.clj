@@ -19,7 +19,9 @@
     made before its first heartbeat).
   - An alarm (Alarm, Alarm<Kind>) with a count above 0 also gets a warning line a log alert can
     match: `... at=warn datomic.alarm=AlarmIndexingJobFailed count=1 msg=\"Datomic alarm ...\"`.
-  - At most 20 measurements a line, names sorted, so lines stay short and comparable."
+  - At most 20 measurements a line, names sorted, so lines stay short and comparable.
+  - A metric whose name or value cannot be read (its code throws, an Error included) is left out
+    and the rest of the report is printed; one line on stderr says how many were left out."
   (:require [clojure.string :as str])
   (:import (java.io PrintStream)
            (java.math BigDecimal RoundingMode)))
@@ -118,28 +120,48 @@
   [pre parts]
   (str/join " " (if (str/blank? pre) parts (cons pre parts))))
 
+(defn- readable
+  "Each metric of the report as [name measurements alarm-count], computed eagerly; a metric whose
+  name or value cannot be read (its code throws, even an Error: a key nested too deep to print,
+  a Number whose doubleValue throws) is left out, so it costs its own measurements only, never
+  the rest of the minute's report. Returns [metrics left-out-count]."
+  [metrics]
+  (reduce (fn [[ok bad] [k v]]
+            (let [m (try
+                      (let [n (metric-name k)]
+                        [n (doall (measurements n v)) (some-> (alarm-count v) number-text)])
+                      (catch Throwable _ nil))]
+              (if m [(conj ok m) bad] [ok (inc bad)])))
+          [[] 0]
+          metrics))
+
 (defn lines
   "The lines to print for one report of `metrics` from dyno `source` (nil: no source)."
   [metrics source]
   (let [metrics (if (map? metrics) metrics {})
-        pre (prefix source (role metrics))
-        sorted (sort-by first (map (fn [[k v]] [(metric-name k) v]) metrics))
-        parts (mapcat (fn [[n v]] (measurements n v)) sorted)
-        alarms (for [[^String n v] sorted
-                     :let [c (alarm-count v)]
-                     :when (and c (str/starts-with? n "Alarm") (number-text c))]
-                 (line pre [(str "at=warn datomic.alarm=" n) (str "count=" (number-text c))
+        pre (prefix source (try (role metrics) (catch Throwable _ nil)))
+        [ok _] (readable metrics)
+        sorted (sort-by first ok)
+        parts (mapcat second sorted)
+        alarms (for [[^String n _ c] sorted
+                     :when (and c (str/starts-with? n "Alarm"))]
+                 (line pre [(str "at=warn datomic.alarm=" n) (str "count=" c)
                             (str "msg=\"Datomic alarm " n ": see this dyno's log\"")]))]
     (into (mapv #(line pre %) (partition-all per-line parts)) alarms)))
 
 (defn handler
-  "The metrics callback: prints `lines` of `metrics` to stdout, source=$DYNO. Never throws."
+  "The metrics callback: prints `lines` of `metrics` to stdout, source=$DYNO, and one line on
+  stderr naming how many metrics could not be read. Never throws, not even an Error."
   [metrics]
   (try
-    (let [^PrintStream out System/out]
+    (let [^PrintStream out System/out
+          left-out (if (map? metrics) (second (readable metrics)) 0)]
       (doseq [^String l (lines metrics (System/getenv "DYNO"))]
         (.println out l))
-      (.flush out))
-    (catch Exception e
+      (.flush out)
+      (when (pos? left-out)
+        (.println System/err (str "datomic-buildpack.metrics: left out " left-out
+                                  " metric(s) whose name or value could not be read"))))
+    (catch Throwable e
       (.println System/err (str "datomic-buildpack.metrics: could not report metrics: "
                                 (.getName (class e)))))))
