@@ -55,12 +55,17 @@ public final class Switches {
    */
   public Optional<Duration> backoff() {
     return env.get(BACKOFF_MS).map(v -> {
-      long ms = number(BACKOFF_MS, v, "milliseconds");
+      long ms;
+      try {
+        ms = Long.parseLong(v.strip());
+      } catch (NumberFormatException e) {
+        ms = -1;
+      }
       if (ms < 1 || ms > MAX_BACKOFF_MS) {
         throw new UserError(BACKOFF_MS + "=" + Echo.value(v) + " is not a whole number of"
                 + " milliseconds from 1 to " + MAX_BACKOFF_MS + ".",
             BACKOFF_MS + " is a switch of the buildpack's tests (see CONTRIBUTING.md), not a"
-                + " setting: unset it.");
+                + " setting: " + Advice.of(env).configUnset(BACKOFF_MS));
       }
       return Duration.ofMillis(ms);
     });

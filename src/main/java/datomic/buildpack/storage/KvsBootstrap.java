@@ -512,8 +512,11 @@ public final class KvsBootstrap {
       return new UserError(var + (url.password().isEmpty() ? " has no password" : " has an empty"
           + " password") + ", but Postgres at " + where() + " asks for one (user '" + url.user()
           + "').",
-          "A Heroku Postgres URL carries USER:PASSWORD@HOST. See the current one with"
-              + " heroku pg:credentials:url and set " + var + " to it whole;",
+          advice.local()
+              ? "Put the password in " + var + " (postgres://USER:PASSWORD@HOST/DB in .env), or"
+                  + " let this user in without one (trust, in pg_hba.conf);"
+              : "A Heroku Postgres URL carries USER:PASSWORD@HOST. See the current one with"
+                  + " heroku pg:credentials:url and set " + var + " to it whole;",
           "percent-encode @ : / ? # % in a password you type (%40 %3A %2F %3F %23 %25).")
           .withCause(new SQLException(clean(e), e.getSQLState()));
     }
