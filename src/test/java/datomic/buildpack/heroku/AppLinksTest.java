@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import datomic.buildpack.testsupport.BuildFixture;
 import datomic.buildpack.testsupport.Dyno;
+import datomic.buildpack.testsupport.DynoEnv;
 import datomic.buildpack.testsupport.Machine;
 import datomic.buildpack.testsupport.Outside;
 import datomic.buildpack.testsupport.Repo;
@@ -146,10 +147,8 @@ class AppLinksTest {
       app.compileOk();
       Files.delete(props);
       Files.createSymbolicLink(props, outside.secret());
-      Path cgroup = Files.createDirectories(tmp.resolve("cgroup"));
-      Files.writeString(cgroup.resolve("memory.max"), Long.toString(1L << 30));
-      try (Dyno dyno = Dyno.start(app.build(), "transactor", Map.of("DYNO", "transactor.1",
-          "DATOMIC_BUILDPACK_CGROUP_ROOT", cgroup.toString()), tmp.resolve("dyno"))) {
+      try (Dyno dyno = Dyno.start(app.build(), "transactor",
+          DynoEnv.of("transactor.1", tmp.resolve("cgroup"), DynoEnv.ONE_GB), tmp.resolve("dyno"))) {
         assertEquals(1, dyno.awaitExit(60), dyno.output());
         assertTrue(dyno.stderr().contains("transactor.properties in the app is a link to "
             + outside.secret()), dyno.output());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import datomic.buildpack.local.PostgresServer;
 import datomic.buildpack.testsupport.BuildFixture;
+import datomic.buildpack.testsupport.DynoEnv;
 import datomic.buildpack.testsupport.Repo;
 import datomic.buildpack.testsupport.Run;
 import java.io.IOException;
@@ -53,8 +54,7 @@ class HerokuCiTest {
 
   /** bin/test as Heroku CI runs it: CI=true, the in-dyno database's URL, a 1 GB dyno. */
   private Run.Result test(BuildFixture app, Map<String, String> vars) throws IOException {
-    Path cgroup = Files.createDirectories(tmp.resolve("cgroup"));
-    Files.writeString(cgroup.resolve("memory.max"), Long.toString(1L << 30));
+    Path cgroup = DynoEnv.cgroup(tmp.resolve("cgroup"), DynoEnv.ONE_GB);
     Map<String, String> env = new TreeMap<>(Map.of("CI", "true",
         "DATOMIC_BUILDPACK_CGROUP_ROOT", cgroup.toString(),
         "STUB_TRANSACTOR_RECORD", tmp.resolve("record").toString(),

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import datomic.buildpack.testsupport.BuildFixture;
 import datomic.buildpack.testsupport.Dyno;
+import datomic.buildpack.testsupport.DynoEnv;
 import datomic.buildpack.testsupport.Machine;
 import datomic.buildpack.testsupport.Repo;
 import datomic.buildpack.testsupport.Run;
@@ -235,8 +236,7 @@ class HerokuPlatformTest {
     assumeTrue(nf || System.getenv("CI") != null, "node-foreman (nf) is not installed");
     try (BuildFixture app = BuildFixture.of("minimal-transactor", tmp).withDistribution()) {
       app.compileOk();
-      Path cgroup = Files.createDirectories(tmp.resolve("cgroup"));
-      Files.writeString(cgroup.resolve("memory.max"), Long.toString(1L << 30));
+      Path cgroup = DynoEnv.cgroup(tmp.resolve("cgroup"), DynoEnv.ONE_GB);
       Files.writeString(app.build().resolve(".env"), "DATOMIC_BUILDPACK_CGROUP_ROOT=" + cgroup
           + "\nSTUB_TRANSACTOR_RECORD=" + tmp.resolve("record") + "\n");
       try (Dyno runner = Dyno.command(app.build(), "nf start transactor", Map.of(),

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import datomic.buildpack.testsupport.BuildFixture;
+import datomic.buildpack.testsupport.DynoEnv;
 import datomic.buildpack.testsupport.Repo;
 import datomic.buildpack.testsupport.Run;
 import java.io.IOException;
@@ -37,8 +38,7 @@ class StartupClassesTest {
       check("launch", "launch", "--app-dir", build, "--exec-plan",
           tmp.resolve("plan").toString());
       check("release-phase", "release-phase", "--app-dir", build);
-      Path cgroup = Files.createDirectories(tmp.resolve("cgroup"));
-      Files.writeString(cgroup.resolve("memory.max"), Long.toString(1L << 30));
+      Path cgroup = DynoEnv.cgroup(tmp.resolve("cgroup"), DynoEnv.ONE_GB);
       Map<String, String> peer = Map.of("DATABASE_URL", "postgres://u:p@127.0.0.1:5/d",
           "DATOMIC_PEER_SERVER_DATABASES", "db", "DATOMIC_PEER_SERVER_ACCESS_KEY", "k",
           "DATOMIC_PEER_SERVER_SECRET", "s", "TMPDIR", tmp.toString());

@@ -8,11 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import datomic.buildpack.testsupport.BuildFixture;
 import datomic.buildpack.testsupport.Dyno;
+import datomic.buildpack.testsupport.DynoEnv;
 import datomic.buildpack.testsupport.Run;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
@@ -39,12 +38,8 @@ class MemcachedBootTest {
   }
 
   Map<String, String> dyno() throws IOException {
-    Path cgroup = Files.createDirectories(tmp.resolve("cgroup"));
-    Files.writeString(cgroup.resolve("memory.max"), Long.toString(1L << 30));
-    Map<String, String> env = new HashMap<>();
-    env.put("DYNO", "transactor.1");
+    Map<String, String> env = DynoEnv.of("transactor.1", tmp.resolve("cgroup"), DynoEnv.ONE_GB);
     env.put("HEROKU_PRIVATE_IP", "10.0.0.1");
-    env.put("DATOMIC_BUILDPACK_CGROUP_ROOT", cgroup.toString());
     env.put("MEMCACHIER_SERVERS", "mc1.dev.ec2.memcachier.com,mc2.dev.ec2.memcachier.com:11212");
     env.put("MEMCACHIER_USERNAME", "A1B2C3");
     env.put("MEMCACHIER_PASSWORD", PASSWORD);

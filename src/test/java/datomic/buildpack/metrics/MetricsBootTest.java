@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import datomic.buildpack.testsupport.BuildFixture;
 import datomic.buildpack.testsupport.Dyno;
+import datomic.buildpack.testsupport.DynoEnv;
 import java.io.IOException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -57,12 +57,8 @@ class MetricsBootTest {
   }
 
   Map<String, String> dyno(String name) throws IOException {
-    Path cgroup = Files.createDirectories(tmp.resolve("cgroup-" + name));
-    Files.writeString(cgroup.resolve("memory.max"), Long.toString(1L << 30));
-    Map<String, String> env = new HashMap<>();
-    env.put("DYNO", name);
+    Map<String, String> env = DynoEnv.of(name, tmp.resolve("cgroup-" + name), DynoEnv.ONE_GB);
     env.put("HEROKU_PRIVATE_IP", "10.0.0.1");
-    env.put("DATOMIC_BUILDPACK_CGROUP_ROOT", cgroup.toString());
     return env;
   }
 

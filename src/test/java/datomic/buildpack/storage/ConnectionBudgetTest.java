@@ -8,13 +8,12 @@ import datomic.buildpack.local.PostgresServer.Database;
 import datomic.buildpack.local.PostgresServer;
 import datomic.buildpack.testsupport.BuildFixture;
 import datomic.buildpack.testsupport.Dyno;
+import datomic.buildpack.testsupport.DynoEnv;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -49,12 +48,8 @@ class ConnectionBudgetTest {
   }
 
   Map<String, String> dyno(String name, Database db) throws IOException {
-    Path cgroup = Files.createDirectories(tmp.resolve("cgroup"));
-    Files.writeString(cgroup.resolve("memory.max"), Long.toString(1L << 30));
-    Map<String, String> env = new HashMap<>();
-    env.put("DYNO", name);
+    Map<String, String> env = DynoEnv.of(name, tmp.resolve("cgroup"), DynoEnv.ONE_GB);
     env.put("HEROKU_PRIVATE_IP", "10.0.0.1");
-    env.put("DATOMIC_BUILDPACK_CGROUP_ROOT", cgroup.toString());
     env.put("DATABASE_URL", db.url());
     if (!db.server().ssl()) {
       env.put("DATOMIC_SQL_SSLMODE", "disable");

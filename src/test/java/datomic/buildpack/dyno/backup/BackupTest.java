@@ -8,13 +8,14 @@ import datomic.buildpack.local.FakeDistribution;
 import datomic.buildpack.local.PostgresServer.Database;
 import datomic.buildpack.local.PostgresServer;
 import datomic.buildpack.testsupport.BuildFixture;
+import datomic.buildpack.testsupport.DynoEnv;
+import datomic.buildpack.testsupport.Record;
 import datomic.buildpack.testsupport.Repo;
 import datomic.buildpack.testsupport.Run;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,12 +56,8 @@ class BackupTest {
   }
 
   Map<String, String> dyno() throws IOException {
-    Path cgroup = Files.createDirectories(tmp.resolve("cgroup"));
-    Files.writeString(cgroup.resolve("memory.max"), Long.toString(1L << 30));
-    Map<String, String> env = new HashMap<>();
-    env.put("DYNO", "run.1234");
+    Map<String, String> env = DynoEnv.of("run.1234", tmp.resolve("cgroup"), DynoEnv.ONE_GB);
     env.put("TMPDIR", Files.createDirectories(tmp.resolve("dyno-tmp")).toString());
-    env.put("DATOMIC_BUILDPACK_CGROUP_ROOT", cgroup.toString());
     env.put("STUB_DATOMIC_RECORD", record().toString());
     env.put("DATABASE_URL", db.url());
     if (!PG.ssl()) {
@@ -107,24 +104,8 @@ class BackupTest {
   }
 
   /** The calls bin/datomic recorded: CALL, JVM, ARG, ENV_*, PGPASSFILE_* (one map each). */
-  List<Map<String, List<String>>> calls() throws IOException {
-    List<Map<String, List<String>>> calls = new ArrayList<>();
-    if (!Files.exists(record())) {
-      return calls;
-    }
-    Map<String, List<String>> call = null;
-    for (String line : Files.readAllLines(record())) {
-      if (line.startsWith("CALL=")) {
-        call = new LinkedHashMap<>();
-        calls.add(call);
-      }
-      if (line.equals("END") || call == null) {
-        continue;
-      }
-      int eq = line.indexOf('=');
-      call.computeIfAbsent(line.substring(0, eq), k -> new ArrayList<>()).add(line.substring(eq + 1));
-    }
-    return calls;
+  List<Map<String, List<String>>> calls() {
+    return Record.calls(record());
   }
 
   static String one(Map<String, List<String>> call, String key) {

@@ -11,12 +11,12 @@ import datomic.buildpack.local.PostgresServer.Database;
 import datomic.buildpack.local.PostgresServer;
 import datomic.buildpack.testsupport.BuildFixture;
 import datomic.buildpack.testsupport.Dyno;
+import datomic.buildpack.testsupport.Record;
 import datomic.buildpack.testsupport.Repo;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,13 +77,8 @@ class ConsoleTest {
     return false;
   }
 
-  Map<String, List<String>> record() throws IOException {
-    Map<String, List<String>> out = new HashMap<>();
-    for (String line : Files.readAllLines(tmp.resolve("console.record"))) {
-      int eq = line.indexOf('=');
-      out.computeIfAbsent(line.substring(0, eq), k -> new ArrayList<>()).add(line.substring(eq + 1));
-    }
-    return out;
+  Map<String, List<String>> record() {
+    return Record.read(tmp.resolve("console.record"));
   }
 
   @Test

@@ -12,6 +12,7 @@ import datomic.buildpack.local.PostgresServer.Database;
 import datomic.buildpack.local.PostgresServer;
 import datomic.buildpack.testsupport.BuildFixture;
 import datomic.buildpack.testsupport.Dyno;
+import datomic.buildpack.testsupport.DynoEnv;
 import datomic.buildpack.testsupport.EdnData;
 import datomic.buildpack.testsupport.Run;
 import java.io.IOException;
@@ -56,12 +57,8 @@ class PeerServerBootTest {
 
   /** Config vars of a peer-server dyno in a Private Space with {@code bytes} of memory. */
   Map<String, String> dyno(long bytes, Database db) throws IOException {
-    Path cgroup = Files.createDirectories(tmp.resolve("cgroup-" + bytes));
-    Files.writeString(cgroup.resolve("memory.max"), Long.toString(bytes));
-    Map<String, String> env = new HashMap<>();
-    env.put("DYNO", "peer-server.1");
+    Map<String, String> env = DynoEnv.of("peer-server.1", tmp.resolve("cgroup-" + bytes), bytes);
     env.put("HEROKU_PRIVATE_IP", "10.0.0.7");
-    env.put("DATOMIC_BUILDPACK_CGROUP_ROOT", cgroup.toString());
     if (db != null) {
       env.put("DATABASE_URL", db.url());
     }

@@ -8,13 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import datomic.buildpack.heroku.Procfile;
 import datomic.buildpack.testsupport.BuildFixture;
 import datomic.buildpack.testsupport.Dyno;
+import datomic.buildpack.testsupport.DynoEnv;
 import datomic.buildpack.testsupport.Repo;
 import datomic.buildpack.testsupport.Run;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
@@ -53,12 +53,7 @@ class BootInputTest {
   }
 
   Map<String, String> dyno() throws IOException {
-    Path cgroup = Files.createDirectories(tmp.resolve("cgroup"));
-    Files.writeString(cgroup.resolve("memory.max"), Long.toString(1L << 30));
-    Map<String, String> env = new HashMap<>();
-    env.put("DYNO", "transactor.1");
-    env.put("DATOMIC_BUILDPACK_CGROUP_ROOT", cgroup.toString());
-    return env;
+    return DynoEnv.of("transactor.1", tmp.resolve("cgroup"), DynoEnv.ONE_GB);
   }
 
   Dyno boot(String properties, Map<String, String> env) throws IOException {

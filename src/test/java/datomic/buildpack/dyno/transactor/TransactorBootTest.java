@@ -9,6 +9,7 @@ import datomic.buildpack.local.PostgresServer.Database;
 import datomic.buildpack.local.PostgresServer;
 import datomic.buildpack.testsupport.BuildFixture;
 import datomic.buildpack.testsupport.Dyno;
+import datomic.buildpack.testsupport.DynoEnv;
 import datomic.buildpack.testsupport.Run;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -52,12 +53,8 @@ class TransactorBootTest {
 
   /** Config vars of a transactor dyno in a Private Space with {@code bytes} of memory. */
   Map<String, String> dyno(String name, long bytes) throws IOException {
-    Path cgroup = Files.createDirectories(tmp.resolve("cgroup-" + name + "-" + bytes));
-    Files.writeString(cgroup.resolve("memory.max"), Long.toString(bytes));
-    Map<String, String> env = new HashMap<>();
-    env.put("DYNO", name);
+    Map<String, String> env = DynoEnv.of(name, tmp.resolve("cgroup-" + name + "-" + bytes), bytes);
     env.put("HEROKU_PRIVATE_IP", "10.0.0." + name.substring(name.indexOf('.') + 1));
-    env.put("DATOMIC_BUILDPACK_CGROUP_ROOT", cgroup.toString());
     return env;
   }
 
