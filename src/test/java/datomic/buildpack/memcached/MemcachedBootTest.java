@@ -28,8 +28,7 @@ class MemcachedBootTest {
 
   @BeforeAll
   static void compileOnce() {
-    app = BuildFixture.of("minimal-transactor", shared).withDistribution();
-    app.compileOk();
+    app = BuildFixture.compiled("minimal-transactor", shared);
   }
 
   @AfterAll

@@ -34,8 +34,7 @@ class MetricsBootTest {
 
   @BeforeAll
   static void compileOnce() {
-    app = BuildFixture.of("minimal-transactor", shared).withDistribution();
-    app.compileOk();
+    app = BuildFixture.compiled("minimal-transactor", shared);
   }
 
   @AfterAll

@@ -37,8 +37,7 @@ class ConnectionBudgetTest {
     small = PostgresServer.start();
     small.execute("postgres", "ALTER SYSTEM SET max_connections = 20");
     small.restart();
-    app = BuildFixture.of("minimal-transactor", shared).withDistribution();
-    app.compileOk();
+    app = BuildFixture.compiled("minimal-transactor", shared);
   }
 
   @AfterAll

@@ -41,8 +41,7 @@ class BackupTest {
 
   @BeforeAll
   static void compileOnce() {
-    app = BuildFixture.of("minimal-transactor", shared).withDistribution();
-    app.compileOk();
+    app = BuildFixture.compiled("minimal-transactor", shared);
     db = PG.newDatabase();
   }
 

@@ -46,8 +46,7 @@ class PeerServerBootTest {
 
   @BeforeAll
   static void compileOnce() {
-    app = BuildFixture.of("minimal-transactor", shared).withDistribution();
-    app.compileOk();
+    app = BuildFixture.compiled("minimal-transactor", shared);
   }
 
   @AfterAll

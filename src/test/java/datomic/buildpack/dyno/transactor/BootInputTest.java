@@ -37,8 +37,7 @@ class BootInputTest {
 
   @BeforeAll
   static void compileOnce() throws IOException {
-    app = BuildFixture.of("minimal-transactor", shared).withDistribution();
-    app.compileOk();
+    app = BuildFixture.compiled("minimal-transactor", shared);
     appProperties = Files.readString(app.build().resolve("transactor.properties"));
   }
 
