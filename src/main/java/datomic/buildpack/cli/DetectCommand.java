@@ -22,7 +22,7 @@ final class DetectCommand implements Callable<Integer> {
       System.out.println(Detector.NAME);
       return 0;
     }
-    // The same words as bin/detect's bash rule (DetectWithoutJavaTest compares them).
+    // The same words as bin/detect's bash rule (DetectWithoutJavaIT compares them).
     Log.system().error("This app is not a Datomic transactor app: " + result.reason() + ".",
         List.of("The Datomic buildpack looks in the app's root for a " + SlugLayout.PROPERTIES_FILE
             + " file (optional transactor settings, may be empty)",

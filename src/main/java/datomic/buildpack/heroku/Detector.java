@@ -45,7 +45,7 @@ public final class Detector {
       }
     } catch (UserError e) {
       // A Procfile that cannot be read (a link leaving the app, not UTF-8) has no process here;
-      // compile explains it. The refusal keeps bin/detect's bash words (DetectWithoutJavaTest).
+      // compile explains it. The refusal keeps bin/detect's bash words (DetectWithoutJavaIT).
     }
     return new Result(false, "no " + SlugLayout.PROPERTIES_FILE
         + " and no transactor: or peer-server: process in a Procfile", listRoot(appDir));

@@ -1,0 +1,168 @@
+package datomic.buildpack.heroku;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import datomic.buildpack.testsupport.BuildFixture;
+import datomic.buildpack.testsupport.FaultyHttpServer;
+import datomic.buildpack.testsupport.Machine;
+import datomic.buildpack.testsupport.Repo;
+import datomic.buildpack.testsupport.Run;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A release's first deploy: bin/compile of a buildpack checkout without target/ downloads the
+ * CLI jar its release record names from a real HTTP server on 127.0.0.1, verifies and caches it,
+ * and builds from source with Maven (offline, from the machine's repository) only on an untagged
+ * commit or when the download fails (404, a wrong checksum, a stall, a hang), saying which and why.
+ */
+class ReleaseJarDownloadIT {
+  private static final String PATH = "/releases/download/v7/datomic-buildpack.jar";
+
+  @TempDir Path tmp;
+  private int builds;
+
+  private static String sha256(byte[] bytes) throws NoSuchAlgorithmException {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+  }
+
+  /** bin/compile of {@code buildpack} on a fresh copy of the app, with the fixture's cache and env. */
+  private Run.Result compile(Path buildpack, BuildFixture app, String... env) {
+    Path build = tmp.resolve("build-" + (++builds));
+    BuildFixture.copyTree(Repo.app("minimal-transactor"), build);
+    Run run = Run.of(buildpack.resolve("bin/compile").toString(), build.toString(),
+        app.cache().toString(), app.env().toString())
+        // A fallback build must not reach Maven Central: the machine's repository has it all.
+        .env("MAVEN_ARGS", "-o")
+        .env("DATOMIC_BUILDPACK_MAVEN_HOME",
+            Path.of(System.getProperty("user.home"), ".m2").toString())
+        .env("NO_COLOR", "1");
+    for (int i = 0; i < env.length; i += 2) {
+      run.env(env[i], env[i + 1]);
+    }
+    return run.go();
+  }
+
+  private Path lastBuild() {
+    return tmp.resolve("build-" + builds);
+  }
+
+  private static List<String> cachedJars(BuildFixture app) throws IOException {
+    try (Stream<Path> files = Files.list(app.cache().resolve("datomic-buildpack-jar"))) {
+      return files.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  @Test
+  void aReleaseDownloadsItsJarAndBuildsWithMavenOnlyWhenItMustSayingWhy() throws Exception {
+    Path buildpack = Machine.buildpackCheckout(tmp.resolve("buildpack"));
+    assertFalse(Files.exists(buildpack.resolve("target")), "no prebuilt jar");
+    byte[] jar = Files.readAllBytes(Repo.jar());
+    Path jarFile = Files.write(tmp.resolve("datomic-buildpack.jar"), jar);
+    String sha = sha256(jar);
+    byte[] tampered = jar.clone();
+    tampered[tampered.length / 2] ^= 1;
+
+    try (FaultyHttpServer server = new FaultyHttpServer();
+        BuildFixture app = BuildFixture.of("minimal-transactor", tmp.resolve("app"))
+            .withDistribution()) {
+      Run.Result record = Run.of(buildpack.resolve("scripts/release").toString(), "record", "7",
+          jarFile.toString(), server.url(PATH)).go();
+      assertEquals(0, record.exitCode(), record.toString());
+      Path recordFile = buildpack.resolve("buildpack-release.json");
+      String recorded = Files.readString(recordFile);
+      assertTrue(recorded.contains("\"sha256\": \"" + sha + "\""), recorded);
+
+      // 404: a warning that names it, then a real Maven build (the one of this test).
+      server.on(PATH, FaultyHttpServer.status(404));
+      Run.Result notFound = compile(buildpack, app);
+      assertEquals(0, notFound.exitCode(), notFound.toString());
+      assertTrue(notFound.stderr().contains(" !     Warning: Could not download the buildpack CLI"
+          + " of release v7: The requested URL returned error: 404."), notFound.stderr());
+      assertTrue(notFound.stderr().contains(" !     Tried: " + server.url(PATH)), notFound.stderr());
+      assertTrue(notFound.stdout().contains(
+          "-----> Building the buildpack CLI from source with Maven"), notFound.stdout());
+      assertTrue(notFound.stdout().contains("Because the download of release v7's CLI failed."),
+          notFound.stdout());
+      assertEquals(1, server.count(PATH), "a 404 is not retried");
+      List<String> afterMaven = cachedJars(app);
+      assertEquals(1, afterMaven.size(), afterMaven.toString());
+      assertTrue(afterMaven.get(0).startsWith("maven-"), afterMaven.toString());
+      assertTrue(Files.isExecutable(lastBuild().resolve(".datomic/dist/bin/transactor")));
+
+      // An untagged commit: no record, or sources that are not the release's. No download.
+      Files.move(recordFile, tmp.resolve("record.json"));
+      Run.Result noRecord = compile(buildpack, app);
+      assertEquals(0, noRecord.exitCode(), noRecord.toString());
+      assertTrue(noRecord.stdout().contains("Built from source because this checkout records no"
+          + " released CLI (an untagged commit)."), noRecord.stdout());
+      Files.writeString(recordFile, recorded.replaceAll("\"sources\": \"[0-9a-f]+\"",
+          "\"sources\": \"" + "0".repeat(64) + "\""));
+      Run.Result otherSources = compile(buildpack, app);
+      assertEquals(0, otherSources.exitCode(), otherSources.toString());
+      assertTrue(otherSources.stdout().contains("Built from source because this checkout's"
+          + " sources differ from release v7's (an untagged commit)."), otherSources.stdout());
+      assertEquals(1, server.count(PATH), "no download for an untagged commit");
+      Files.writeString(recordFile, recorded);
+
+      // A jar whose SHA-256 differs from the record: refused, not cached, both hashes named.
+      server.on(PATH, FaultyHttpServer.ok(tampered));
+      Run.Result wrong = compile(buildpack, app);
+      assertEquals(0, wrong.exitCode(), wrong.toString());
+      assertTrue(wrong.stderr().contains("its SHA-256 is " + sha256(tampered) + ", not the "
+          + sha + " this release records."), wrong.stderr());
+      assertTrue(wrong.stdout().contains("-----> Using the buildpack CLI built earlier"),
+          wrong.stdout());
+      assertEquals(afterMaven, cachedJars(app), "nothing of the bad download kept");
+
+      // A stall in the body, and a server that never answers: retried, then given up.
+      for (FaultyHttpServer.Response stuck : List.of(
+          FaultyHttpServer.stall(jar, 64 * 1024, Duration.ofSeconds(60)),
+          FaultyHttpServer.ok(jar).delay(Duration.ofSeconds(60)))) {
+        server.on(PATH, stuck);
+        long before = server.count(PATH);
+        long started = System.nanoTime();
+        Run.Result stalled = compile(buildpack, app, "DATOMIC_BUILDPACK_JAR_STALL_SECONDS", "2");
+        assertEquals(0, stalled.exitCode(), stalled.toString());
+        assertTrue(stalled.stderr().contains("Warning: Could not download the buildpack CLI of"
+            + " release v7: Operation too slow."), stalled.stderr());
+        assertTrue(server.count(PATH) - before >= 2, "retried: " + server.count(PATH));
+        assertTrue(System.nanoTime() - started < Duration.ofSeconds(55).toNanos(),
+            "gave up on the stall, not waited for it");
+        assertEquals(afterMaven, cachedJars(app), "nothing half-downloaded kept");
+      }
+
+      // The good jar: downloaded, verified, cached; the slug gets it; no Maven.
+      server.on(PATH, FaultyHttpServer.ok(jar));
+      long before = server.count(PATH);
+      Run.Result good = compile(buildpack, app);
+      assertEquals(0, good.exitCode(), good.toString());
+      assertTrue(good.stdout().contains("-----> Downloading the buildpack CLI of release v7"),
+          good.stdout());
+      assertTrue(good.stdout().contains("Verified: SHA-256 " + sha), good.stdout());
+      assertFalse(good.all().contains("Maven"), good.toString());
+      assertEquals(before + 1, server.count(PATH));
+      assertEquals(List.of(sha + ".jar"), cachedJars(app), "the release's jar replaced Maven's");
+      assertArrayEquals(jar, Files.readAllBytes(lastBuild().resolve(".datomic/buildpack.jar")));
+
+      // The next build uses the cached jar: no request.
+      Run.Result cached = compile(buildpack, app);
+      assertEquals(0, cached.exitCode(), cached.toString());
+      assertTrue(cached.stdout().contains("-----> Using the buildpack CLI of release v7 (cached)"),
+          cached.stdout());
+      assertEquals(before + 1, server.count(PATH), "no download from the cache");
+    }
+  }
+}
