@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import datomic.buildpack.testsupport.BuildFixture;
 import datomic.buildpack.testsupport.FaultyHttpServer;
+import datomic.buildpack.testsupport.Locks;
 import datomic.buildpack.testsupport.Machine;
 import datomic.buildpack.testsupport.Repo;
 import datomic.buildpack.testsupport.Run;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The shell's own download, Heroku's JVM buildpack on a build image without a JVM, holds to the
@@ -31,6 +33,7 @@ class JdkBootstrapDownloadIT {
 
   /** One byte every half second: curl's stall rule ends it, and the retries are bounded. */
   @Test
+  @ResourceLock(Locks.WALL_CLOCK)
   void aDrippingServerFailsTheBuildInBoundedTime() throws IOException {
     try (FaultyHttpServer server = new FaultyHttpServer();
         BuildFixture app = BuildFixture.of("minimal-transactor", tmp.resolve("a"))) {

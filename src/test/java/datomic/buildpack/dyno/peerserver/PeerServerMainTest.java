@@ -17,6 +17,7 @@ import datomic.buildpack.local.PostgresServer;
 import datomic.buildpack.output.Log;
 import datomic.buildpack.slug.BuildInfo;
 import datomic.buildpack.slug.SlugLayout;
+import datomic.buildpack.testsupport.Locks;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -28,6 +29,8 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.parallel.Resources;
 
 /**
  * The shipped Clojure main ({@code datomic_buildpack/peer_server.clj}) loaded with real Clojure
@@ -35,6 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  * PostgreSQL, reading the plan the Java side writes. No transactor can run here: the paths that
  * need one are run up to Datomic's "no transactor" answer.
  */
+@ResourceLock(Locks.CLOJURE)
+@ResourceLock(Resources.SYSTEM_PROPERTIES) // org.postgresql.pgpassfile
 class PeerServerMainTest {
   static final PostgresServer PG = PostgresServer.shared();
   static final String NS = "datomic-buildpack.peer-server";
