@@ -1,5 +1,6 @@
 package datomic.buildpack.heroku;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,7 +9,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import datomic.buildpack.testsupport.BuildFixture;
 import datomic.buildpack.testsupport.Dyno;
 import datomic.buildpack.testsupport.DynoEnv;
+import datomic.buildpack.testsupport.Locks;
 import datomic.buildpack.testsupport.Machine;
+import datomic.buildpack.testsupport.MavenBuild;
 import datomic.buildpack.testsupport.Repo;
 import datomic.buildpack.testsupport.Run;
 import java.io.IOException;
@@ -18,6 +21,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** Where the buildpack really runs: a bare build image, a git checkout, a Procfile runner. */
 class HerokuPlatformIT {
@@ -126,31 +130,36 @@ class HerokuPlatformIT {
     }
   }
 
+  /**
+   * The suite's one Maven build of these sources (testsupport/MavenBuild: ReleaseJarDownloadIT
+   * reuses its jar): offline, as the test may not reach Maven Central; the machine's Maven
+   * repository has it all.
+   */
   @Test
+  @ResourceLock(Locks.MAVEN_REPOSITORY)
   void bareCloneBuildsTheCliOnceWithTheMavenWrapperAndCachesIt() throws IOException {
-    Path buildpack = Machine.buildpackCheckout(tmp.resolve("buildpack"));
-    assertFalse(Files.exists(buildpack.resolve("target")));
-    Path m2 = Path.of(System.getProperty("user.home"), ".m2");
-    try (BuildFixture app = BuildFixture.of("minimal-transactor", tmp.resolve("a"))
-        .withDistribution()) {
-      // Offline: the test may not reach Maven Central; the machine's Maven repository has it all.
-      Run.Result first = compile(buildpack, app).env("MAVEN_ARGS", "-o")
-          .env("DATOMIC_BUILDPACK_MAVEN_HOME", m2.toString()).go();
-      assertEquals(0, first.exitCode(), first.toString());
-      assertTrue(first.stdout().contains("Building the buildpack CLI")
-          || first.stderr().contains("Building the buildpack CLI"), first.toString());
-      assertFalse(Files.exists(buildpack.resolve("target")), "built in the cache, not in place");
-      try (Stream<Path> jars = Files.list(app.cache().resolve("datomic-buildpack-jar"))) {
-        assertEquals(1, jars.filter(p -> p.toString().endsWith(".jar")).count());
-      }
-      Path secondBuild = tmp.resolve("b/build");
-      BuildFixture.copyTree(Repo.app("minimal-transactor"), secondBuild);
-      Run.Result second = Run.of(buildpack.resolve("bin/compile").toString(),
-          secondBuild.toString(), app.cache().toString(), app.env().toString()).go();
-      assertEquals(0, second.exitCode(), second.toString());
-      assertTrue(second.all().contains("Using the buildpack CLI built earlier"), second.toString());
-      assertFalse(second.all().contains("Building the buildpack CLI"), second.toString());
+    MavenBuild.Result built = MavenBuild.shared();
+    Path buildpack = built.buildpack();
+    Run.Result first = built.compile();
+    assertEquals(0, first.exitCode(), first.toString());
+    assertTrue(first.stdout().contains("Building the buildpack CLI")
+        || first.stderr().contains("Building the buildpack CLI"), first.toString());
+    assertFalse(Files.exists(buildpack.resolve("target")), "built in the cache, not in place");
+    Path cache = tmp.resolve("cache");
+    BuildFixture.copyTree(built.app().cache(), cache);
+    try (Stream<Path> jars = Files.list(cache.resolve("datomic-buildpack-jar"))) {
+      assertEquals(1, jars.filter(p -> p.toString().endsWith(".jar")).count());
     }
+    // Reproducible: the same sources built elsewhere give the very jar `package` made here.
+    assertArrayEquals(Files.readAllBytes(Repo.jar()), Files.readAllBytes(built.jar()),
+        "the Maven fallback's jar differs from target/datomic-buildpack.jar");
+    Path secondBuild = tmp.resolve("b/build");
+    BuildFixture.copyTree(Repo.app("minimal-transactor"), secondBuild);
+    Run.Result second = Run.of(buildpack.resolve("bin/compile").toString(),
+        secondBuild.toString(), cache.toString(), built.app().env().toString()).go();
+    assertEquals(0, second.exitCode(), second.toString());
+    assertTrue(second.all().contains("Using the buildpack CLI built earlier"), second.toString());
+    assertFalse(second.all().contains("Building the buildpack CLI"), second.toString());
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import datomic.buildpack.build.CacheMarker;
 import datomic.buildpack.testsupport.BuildFixture;
+import datomic.buildpack.testsupport.Locks;
 import datomic.buildpack.testsupport.Machine;
 import datomic.buildpack.testsupport.ReadOnly;
 import datomic.buildpack.testsupport.Repo;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * A CACHE_DIR the build cannot write (read-only, really: a read-only mount as root) never fails
@@ -130,6 +132,7 @@ class ReadOnlyCacheIT {
    * buildpack). With a read-only cache both work in a temporary folder, removed afterwards.
    */
   @Test
+  @ResourceLock(Locks.MAVEN_REPOSITORY)
   void aBareCloneOnABareImageBuildsWithAReadOnlyCache() throws IOException {
     Path buildpack = Machine.buildpackCheckout(tmp.resolve("buildpack"));
     assertFalse(Files.exists(buildpack.resolve("target")));

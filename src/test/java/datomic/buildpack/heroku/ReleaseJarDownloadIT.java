@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import datomic.buildpack.testsupport.BuildFixture;
 import datomic.buildpack.testsupport.FaultyHttpServer;
+import datomic.buildpack.testsupport.Locks;
 import datomic.buildpack.testsupport.Machine;
+import datomic.buildpack.testsupport.MavenBuild;
 import datomic.buildpack.testsupport.Repo;
 import datomic.buildpack.testsupport.Run;
 import java.io.IOException;
@@ -21,13 +23,17 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * A release's first deploy: bin/compile of a buildpack checkout without target/ downloads the
  * CLI jar its release record names from a real HTTP server on 127.0.0.1, verifies and caches it,
- * and builds from source with Maven (offline, from the machine's repository) only on an untagged
- * commit or when the download fails (404, a wrong checksum, a stall, a hang), saying which and why.
+ * and builds from source with Maven only on an untagged commit or when the download fails (404,
+ * a wrong checksum, a stall, a hang), saying which and why. The Maven build itself is the
+ * suite's one (testsupport/MavenBuild, asserted by HerokuPlatformIT): the cache starts with the
+ * jar it built from these same sources, as a cache that once built them has it.
  */
+@ResourceLock(Locks.MAVEN_REPOSITORY)
 class ReleaseJarDownloadIT {
   private static final String PATH = "/releases/download/v7/datomic-buildpack.jar";
 
@@ -44,11 +50,9 @@ class ReleaseJarDownloadIT {
     BuildFixture.copyTree(Repo.app("minimal-transactor"), build);
     Run run = Run.of(buildpack.resolve("bin/compile").toString(), build.toString(),
         app.cache().toString(), app.env().toString())
-        // A fallback build must not reach Maven Central: the machine's repository has it all.
-        .env("MAVEN_ARGS", "-o")
-        .env("DATOMIC_BUILDPACK_MAVEN_HOME",
-            Path.of(System.getProperty("user.home"), ".m2").toString())
         .env("NO_COLOR", "1");
+    // Should it build after all, not from Maven Central: the machine's repository has it all.
+    MavenBuild.offline(run);
     for (int i = 0; i < env.length; i += 2) {
       run.env(env[i], env[i + 1]);
     }
@@ -85,7 +89,10 @@ class ReleaseJarDownloadIT {
       String recorded = Files.readString(recordFile);
       assertTrue(recorded.contains("\"sha256\": \"" + sha + "\""), recorded);
 
-      // 404: a warning that names it, then a real Maven build (the one of this test).
+      // 404: a warning that names it, then the CLI built with Maven from these sources.
+      Path mavenJar = MavenBuild.shared().jar();
+      Files.copy(mavenJar, Files.createDirectories(app.cache().resolve("datomic-buildpack-jar"))
+          .resolve(mavenJar.getFileName()));
       server.on(PATH, FaultyHttpServer.status(404));
       Run.Result notFound = compile(buildpack, app);
       assertEquals(0, notFound.exitCode(), notFound.toString());
@@ -93,9 +100,9 @@ class ReleaseJarDownloadIT {
           + " of release v7: The requested URL returned error: 404."), notFound.stderr());
       assertTrue(notFound.stderr().contains(" !     Tried: " + server.url(PATH)), notFound.stderr());
       assertTrue(notFound.stdout().contains(
-          "-----> Building the buildpack CLI from source with Maven"), notFound.stdout());
-      assertTrue(notFound.stdout().contains("Because the download of release v7's CLI failed."),
-          notFound.stdout());
+          "-----> Using the buildpack CLI built earlier"), notFound.stdout());
+      assertTrue(notFound.stdout().contains(
+          "Built from source because the download of release v7's CLI failed."), notFound.stdout());
       assertEquals(1, server.count(PATH), "a 404 is not retried");
       List<String> afterMaven = cachedJars(app);
       assertEquals(1, afterMaven.size(), afterMaven.toString());

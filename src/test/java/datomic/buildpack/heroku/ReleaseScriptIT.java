@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import datomic.buildpack.testsupport.BuildFixture;
 import datomic.buildpack.testsupport.FaultyHttpServer;
+import datomic.buildpack.testsupport.Locks;
 import datomic.buildpack.testsupport.Machine;
 import datomic.buildpack.testsupport.Repo;
 import datomic.buildpack.testsupport.Run;
@@ -19,6 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * scripts/release in a throwaway git repository: the CHANGELOG's Unreleased section becomes the
@@ -57,7 +59,8 @@ class ReleaseScriptIT {
     List<String> command = new java.util.ArrayList<>(List.of(
         repo.resolve("scripts/release").toString()));
     command.addAll(List.of(args));
-    return Run.of(command).in(repo).env("NO_COLOR", "1")
+    // Its ./mvnw package offline: the machine's Maven repository has it all.
+    return Run.of(command).in(repo).env("NO_COLOR", "1").env("MAVEN_ARGS", "-o")
         .env("GIT_AUTHOR_NAME", "Release Test").env("GIT_AUTHOR_EMAIL", "release@example.com")
         .env("GIT_COMMITTER_NAME", "Release Test").env("GIT_COMMITTER_EMAIL", "release@example.com");
   }
@@ -171,6 +174,7 @@ class ReleaseScriptIT {
   }
 
   @Test
+  @ResourceLock(Locks.MAVEN_REPOSITORY)
   void aReleaseTagsSourcesWhoseFirstDeployDownloadsTheReleasedJar() throws Exception {
     try (FaultyHttpServer server = new FaultyHttpServer()) {
       Path repo = Machine.buildpackCheckout(tmp.resolve("repo"));
