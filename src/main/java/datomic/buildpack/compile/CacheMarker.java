@@ -66,7 +66,7 @@ public final class CacheMarker {
           + " installed.");
     }
     Marker now = new Marker(stack, buildpackVersion);
-    // Field by field: a record's own equals costs start-up time (see StartupClassesTest).
+    // Field by field: a record's own equals costs start-up time (see StartupClassesIT).
     boolean same = old != null && Objects.equals(old.stack(), stack)
         && Objects.equals(old.buildpackVersion(), buildpackVersion);
     if (usable && !same) {

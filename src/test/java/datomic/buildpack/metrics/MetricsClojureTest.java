@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import clojure.java.api.Clojure;
 import clojure.lang.IFn;
+import datomic.buildpack.testsupport.Locks;
 import datomic.buildpack.testsupport.Repo;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -16,12 +17,14 @@ import java.util.Random;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The shipped metrics callback, {@code datomic-buildpack.metrics}, loaded from its source with
  * real Clojure and called with maps shaped like Datomic's (keyword to number, or to
  * {@code {:lo :hi :sum :count}}); the lines it prints are asserted exactly.
  */
+@ResourceLock(Locks.CLOJURE)
 class MetricsClojureTest {
   static final Path SOURCE = Repo.root().resolve(
       "src/main/resources/datomic/buildpack/slug/clj/datomic_buildpack/metrics.clj");

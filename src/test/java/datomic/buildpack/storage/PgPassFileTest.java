@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -51,15 +52,18 @@ class PgPassFileTest {
     assertFalse(uri.contains("password"), uri);
     assertFalse(uri.contains(password), uri);
 
-    Run.Result without = connect(uri, Map.of());
-    assertTrue(without.all().toLowerCase().contains("password"), "no file, no password: "
-        + without);
-    assertFalse(without.all().contains("datomic_kvs"), without.toString());
-
+    // Without the file and with it, in two JVMs at once (each takes seconds to load Datomic).
+    CompletableFuture<Run.Result> withoutFile =
+        CompletableFuture.supplyAsync(() -> connect(uri, Map.of()));
     Path file = PrivateFile.replace(Files.createDirectories(tmp.resolve("runtime")),
         PgPassFile.FILE_NAME, PgPassFile.of(url).text());
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
     Run.Result withFile = connect(uri, Map.of(PgPassFile.ENV, file.toString()));
+    Run.Result without = withoutFile.join();
+    assertTrue(without.all().toLowerCase().contains("password"), "no file, no password: "
+        + without);
+    assertFalse(without.all().contains("datomic_kvs"), without.toString());
+
     assertTrue(withFile.all().contains("relation \"datomic_kvs\" does not exist"),
         "authenticated: storage is reached and has no table yet: " + withFile);
 

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -15,12 +16,16 @@ import java.util.Map;
  */
 public final class BuildFixture implements AutoCloseable {
   public static final String VERSION = "1.0.7622";
+  /** Apps compiled once in this JVM, by {@link #compiled}: their copies are handed out. */
+  private static final Map<String, BuildFixture> COMPILED = new HashMap<>();
 
   private final Path root;
   private final Path build;
   private final Path cache;
   private final Path env;
   private LoopbackServer server;
+  /** False for a copy of a compiled app: the server is the original's, open until exit. */
+  private boolean ownsServer = true;
 
   private BuildFixture(Path root, Path build) {
     this.root = root;
@@ -40,6 +45,46 @@ public final class BuildFixture implements AutoCloseable {
     Path build = root.resolve("build");
     copyTree(Repo.app(app), build);
     return new BuildFixture(root, build);
+  }
+
+  /**
+   * A copy in {@code root} of {@code app} compiled with the fake distribution
+   * ({@code withDistribution().compileOk()}): its build, cache and env folders, for a class that
+   * boots a compiled app. bin/compile runs once per JVM, at the first call; every call gets a
+   * copy of its own, free to change. The copy runs where it is, as a slug runs at {@code /app}
+   * whatever folder it was built in.
+   */
+  public static BuildFixture compiled(String app, Path root) {
+    BuildFixture compiled;
+    synchronized (COMPILED) {
+      compiled = COMPILED.get(app);
+      if (compiled == null) {
+        compiled = compileOnce(app);
+        COMPILED.put(app, compiled);
+      }
+    }
+    copyTree(compiled.build, root.resolve("build"));
+    copyTree(compiled.cache, root.resolve("cache"));
+    copyTree(compiled.env, root.resolve("env"));
+    BuildFixture copy = new BuildFixture(root, root.resolve("build"));
+    copy.server = compiled.server;
+    copy.ownsServer = false;
+    return copy;
+  }
+
+  private static BuildFixture compileOnce(String app) {
+    try {
+      Path dir = Files.createTempDirectory("compiled-" + app + "-");
+      BuildFixture fixture = of(app, dir).withDistribution();
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        fixture.close();
+        Trees.deleteQuietly(dir);
+      }));
+      fixture.compileOk();
+      return fixture;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Builds the fake distribution zip and serves it; sets DATOMIC_DOWNLOAD_URL and VERSION. */
@@ -122,7 +167,7 @@ public final class BuildFixture implements AutoCloseable {
 
   @Override
   public void close() {
-    if (server != null) {
+    if (server != null && ownsServer) {
       server.close();
     }
   }

@@ -6,7 +6,6 @@ import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -134,15 +133,7 @@ public final class Dyno implements AutoCloseable {
 
   /** The stub's record of its arguments and environment: XMX, XMS, OPT (all), ENV_*, PID. */
   public Map<String, List<String>> arguments() {
-    Map<String, List<String>> args = new TreeMap<>();
-    for (String line : read(record.resolveSibling(record.getFileName() + ".args")).split("\n")) {
-      int eq = line.indexOf('=');
-      if (eq > 0) {
-        args.computeIfAbsent(line.substring(0, eq), k -> new ArrayList<>())
-            .add(line.substring(eq + 1));
-      }
-    }
-    return args;
+    return Record.read(record.resolveSibling(record.getFileName() + ".args"));
   }
 
   /** Waits for a line of stdout containing {@code text}; false if the process ended first. */
@@ -165,15 +156,7 @@ public final class Dyno implements AutoCloseable {
    * file's mode, each a list of values.
    */
   public Map<String, List<String>> runRecord() {
-    Map<String, List<String>> args = new TreeMap<>();
-    for (String line : read(record.resolveSibling(record.getFileName() + ".run")).split("\n")) {
-      int eq = line.indexOf('=');
-      if (eq > 0) {
-        args.computeIfAbsent(line.substring(0, eq), k -> new ArrayList<>())
-            .add(line.substring(eq + 1));
-      }
-    }
-    return args;
+    return Record.read(record.resolveSibling(record.getFileName() + ".run"));
   }
 
   /** The plan file the stand-in bin/run was given (EDN), as it read it. */

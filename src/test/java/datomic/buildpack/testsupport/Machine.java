@@ -36,6 +36,7 @@ public final class Machine {
    * of target/), so tests see the working tree without writing into it.
    */
   public static Path buildpackCheckout(Path dir) {
+    Repo.requireIntegrationTier("a copy of the buildpack checkout");
     Run.Result files = Run.of("git", "ls-files", "-z", "--cached", "--others",
         "--exclude-standard").in(Repo.root()).go();
     if (files.exitCode() != 0) {

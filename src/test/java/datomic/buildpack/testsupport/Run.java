@@ -33,7 +33,7 @@ public final class Run {
     this.command.addAll(command);
     this.env = new ProcessBuilder().environment();
     // Tests never inherit the developer's JVM options or Heroku variables, nor CI=true from the
-    // machine running them (under it the buildpack acts as in Heroku CI: HerokuCiTest sets it).
+    // machine running them (under it the buildpack acts as in Heroku CI: HerokuCiIT sets it).
     List.of("JAVA_OPTS", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "DATABASE_URL", "DYNO", "STACK",
         "HEROKU_PRIVATE_IP", "HEROKU_DNS_DYNO_NAME", "CI").forEach(env::remove);
     env.keySet().removeIf(k -> k.startsWith("DATOMIC_"));

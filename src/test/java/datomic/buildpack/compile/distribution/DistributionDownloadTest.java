@@ -14,6 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import datomic.buildpack.testsupport.FaultyHttpServer;
+import datomic.buildpack.testsupport.Locks;
 import datomic.buildpack.testsupport.RefusingPort;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** Downloads over a loopback server that fails on purpose: outcome, message and cache state. */
 class DistributionDownloadTest {
@@ -290,6 +292,7 @@ class DistributionDownloadTest {
 
   /** DATOMIC_DOWNLOAD_TIMEOUT bounds the whole download, with a message naming it. */
   @Test
+  @ResourceLock(Locks.WALL_CLOCK)
   void downloadTimeoutBoundsASlowDownload() {
     server.on(PATH, ok(zip).throttle(100_000)); // about 20 s
     Map<String, String> env = env();

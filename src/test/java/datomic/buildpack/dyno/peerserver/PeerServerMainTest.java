@@ -19,6 +19,7 @@ import datomic.buildpack.output.Log;
 import datomic.buildpack.output.Secrets;
 import datomic.buildpack.slug.BuildInfo;
 import datomic.buildpack.slug.SlugLayout;
+import datomic.buildpack.testsupport.Locks;
 import datomic.buildpack.testsupport.SilentPort;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -36,6 +37,8 @@ import java.util.logging.Logger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.parallel.Resources;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -45,6 +48,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * PostgreSQL, reading the plan the Java side writes. No transactor can run here: the paths that
  * need one are run up to Datomic's "no transactor" answer.
  */
+@ResourceLock(Locks.CLOJURE)
+@ResourceLock(Resources.SYSTEM_PROPERTIES) // org.postgresql.pgpassfile
 class PeerServerMainTest {
   static final PostgresServer PG = PostgresServer.shared();
   static final String NS = "datomic-buildpack.peer-server";

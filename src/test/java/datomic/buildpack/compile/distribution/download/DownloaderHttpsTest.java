@@ -10,6 +10,7 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import datomic.buildpack.compile.distribution.Fixture;
 import datomic.buildpack.output.Log;
+import datomic.buildpack.testsupport.Locks;
 import datomic.buildpack.testsupport.Run;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -34,11 +35,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Redirects from https: a real TLS server on 127.0.0.1 with a certificate made at test time
  * (keytool), trusted by this JVM for the length of each test only.
  */
+@ResourceLock(Locks.JAVA_NET_DEFAULTS) // sets the JVM-wide HTTPS socket factory
 class DownloaderHttpsTest {
   private static final char[] PASSWORD = "test-keystore".toCharArray();
 

@@ -22,6 +22,7 @@ import datomic.buildpack.compile.distribution.Fixture;
 import datomic.buildpack.compile.distribution.download.DownloadException.Kind;
 import datomic.buildpack.output.Log;
 import datomic.buildpack.testsupport.FaultyHttpServer;
+import datomic.buildpack.testsupport.Locks;
 import datomic.buildpack.testsupport.RefusingPort;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -53,6 +54,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The downloader on its own, against loopback servers: what it sends, how it follows redirects,
@@ -337,6 +339,7 @@ class DownloaderTest {
 
   /** One byte every 100 ms never trips a read timeout: the stall rule ends it. */
   @Test
+  @ResourceLock(Locks.WALL_CLOCK)
   void aBodyDrippedAByteAtATimeIsAStall() {
     server.on(PATH, drip(BODY, Duration.ofMillis(100)));
     long start = System.nanoTime();
@@ -352,6 +355,7 @@ class DownloaderTest {
 
   /** Headers dripped a byte at a time: the whole answer must come within the timeouts. */
   @Test
+  @ResourceLock(Locks.WALL_CLOCK)
   void headersDrippedAByteAtATimeAreNoAnswer() {
     server.on(PATH, dripHeaders(BODY, Duration.ofMillis(50)));
     long start = System.nanoTime();
@@ -365,6 +369,7 @@ class DownloaderTest {
 
   /** A steady download that is too slow ends at the deadline, at once and without retrying. */
   @Test
+  @ResourceLock(Locks.WALL_CLOCK)
   void aSlowButSteadyDownloadEndsAtTheDeadline() {
     server.on(PATH, ok(random(2_000_000, 3)).throttle(100_000));
     DownloadPolicy policy = bounded().withTimeouts(Duration.ofMillis(500), Duration.ofSeconds(3))
@@ -384,6 +389,7 @@ class DownloaderTest {
    * 1 s timeout would take 10 s; a 2.5 s budget stops after about three.
    */
   @Test
+  @ResourceLock(Locks.WALL_CLOCK)
   void aServerThatNeverAnswersCostsAtMostTheRetryBudget() {
     server.on(PATH, ok(BODY).delay(Duration.ofSeconds(30)));
     DownloadPolicy policy = bounded().withTimeouts(Duration.ofMillis(500), Duration.ofSeconds(1))
@@ -399,6 +405,7 @@ class DownloaderTest {
 
   /** The same for a body that stops half-way on every try. */
   @Test
+  @ResourceLock(Locks.WALL_CLOCK)
   void aServerThatStopsMidBodyCostsAtMostTheRetryBudget() {
     server.on(PATH, stall(BODY, 1000, Duration.ofSeconds(30)));
     DownloadPolicy policy = bounded().withTimeouts(Duration.ofMillis(500), Duration.ofSeconds(1))
@@ -544,6 +551,7 @@ class DownloaderTest {
   }
 
   @Test
+  @ResourceLock(Locks.JAVA_NET_DEFAULTS)
   void aDefaultAuthenticatorIsNeverAsked() {
     AtomicInteger asked = new AtomicInteger();
     Authenticator.setDefault(new Authenticator() {
@@ -565,6 +573,7 @@ class DownloaderTest {
   }
 
   @Test
+  @ResourceLock(Locks.JAVA_NET_DEFAULTS)
   void aDefaultResponseCacheIsNeverUsed() throws Exception {
     AtomicInteger used = new AtomicInteger();
     ResponseCache.setDefault(new ResponseCache() {
