@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * and exits 2, instead of bash's {@code line 8: 1: Usage: ...}; bin/report too (it never fails a
  * build, but without arguments it is not run by one).
  */
-class ShimUsageTest {
+class ShimUsageIT {
   @TempDir Path tmp;
 
   @ParameterizedTest
