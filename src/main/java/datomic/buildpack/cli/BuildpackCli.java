@@ -14,6 +14,9 @@ import picocli.CommandLine;
  */
 @Command(
     name = "datomic-buildpack",
+    // Inherited: every command takes --help (as the slug launcher's usage and every usage error
+    // say: "Run 'datomic-buildpack backup --help' for more.").
+    scope = CommandLine.ScopeType.INHERIT,
     mixinStandardHelpOptions = true,
     versionProvider = BuildpackVersion.class,
     description = "Heroku buildpack for Datomic transactors.",
