@@ -38,7 +38,9 @@ final class TestCommand implements Callable<Integer> {
     // Heroku CI runs bin/test with ENV_DIR's entries already in the environment; a local run
     // may give them only as files.
     Map<String, String> vars = new TreeMap<>(System.getenv());
-    vars.putAll(Environment.fromEnvDir(envDir).asMap());
+    if (envDir != null) {
+      vars.putAll(Environment.fromEnvDir(envDir).asMap());
+    }
     SlugLayout slug = new SlugLayout(buildDir.toAbsolutePath().normalize());
     return new CiChecks(slug, Environment.of(vars), vars, Duration.ofSeconds(bootTimeoutSeconds),
         Log.system()).run();
