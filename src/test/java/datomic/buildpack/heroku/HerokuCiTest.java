@@ -128,6 +128,21 @@ class HerokuCiTest {
     }
   }
 
+  /** A bad boot-timeout switch is refused by its name, before anything runs. */
+  @Test
+  void aBadBootTimeoutSwitchIsAClearError() throws IOException {
+    try (BuildFixture app = testCompiled("a")) {
+      for (String bad : new String[] {"abc", "0", "-5"}) {
+        Run.Result r = test(app, Map.of("DATOMIC_BUILDPACK_CI_BOOT_TIMEOUT", bad));
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.stderr().contains(" !     Error: DATOMIC_BUILDPACK_CI_BOOT_TIMEOUT=" + bad
+            + " is not a number of seconds (1 or more)."), r.toString());
+        assertFalse(r.all().contains("--boot-timeout"), r.toString());
+        assertFalse(r.stdout().contains("ok 1"), r.toString());
+      }
+    }
+  }
+
   @Test
   void outsideCiOrWithAnExplicitSslmodeAServerWithoutTlsIsRefused() throws IOException {
     PostgresServer.Database db = postgres.newDatabase();
