@@ -106,7 +106,8 @@ public final class PeerServerBoot {
       return Optional.empty();
     }
     PeerServerConfig.check(registry, env);
-    boot.requirePostgres(PROCESS);
+    PeerStorage.refusePasswordInPrintedUri(boot.requirePostgres(PROCESS), slug.distDir(),
+        PROCESS);
     return Optional.of("the peer server's settings (" + PeerServerConfig.PREFIX + "*)");
   }
 
