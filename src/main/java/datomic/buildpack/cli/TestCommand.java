@@ -1,16 +1,15 @@
 package datomic.buildpack.cli;
 
 import datomic.buildpack.config.Environment;
+import datomic.buildpack.config.Switches;
 import datomic.buildpack.heroku.CiChecks;
 import datomic.buildpack.output.Log;
 import datomic.buildpack.slug.SlugLayout;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -30,19 +29,16 @@ final class TestCommand implements Callable<Integer> {
       description = "Config vars, one file each (Heroku CI also sets them in the environment).")
   Path envDir;
 
-  @Option(names = "--boot-timeout", paramLabel = "SECONDS", hidden = true,
-      defaultValue = "${env:DATOMIC_BUILDPACK_CI_BOOT_TIMEOUT:-120}",
-      description = "How long to wait for System started.")
-  long bootTimeoutSeconds;
-
   @Override
   public Integer call() throws Exception {
     // Heroku CI runs bin/test with ENV_DIR's entries already in the environment; a local run
     // may give them only as files.
     Map<String, String> vars = new TreeMap<>(System.getenv());
-    vars.putAll(Environment.fromEnvDir(envDir).asMap());
+    if (envDir != null) {
+      vars.putAll(Environment.fromEnvDir(envDir).asMap());
+    }
     SlugLayout slug = new SlugLayout(buildDir.toAbsolutePath().normalize());
-    return new CiChecks(slug, Environment.of(vars), vars, Duration.ofSeconds(bootTimeoutSeconds),
+    return new CiChecks(slug, Environment.of(vars), vars, Switches.system().ciBootTimeout(),
         Log.system()).run();
   }
 }

@@ -81,17 +81,29 @@ public final class Switches {
     return env.get(name).map(v -> number(name, v, "bytes")).orElse(platform);
   }
 
+  /** How long the Heroku CI check waits for the transactor's {@code System started}. */
+  public Duration ciBootTimeout() {
+    return Duration.ofSeconds(env.get(CI_BOOT_TIMEOUT)
+        .map(v -> number(CI_BOOT_TIMEOUT, v, "seconds", 1)).orElse(120L));
+  }
+
   private static long number(String name, String value, String unit) {
+    return number(name, value, unit, 0);
+  }
+
+  private static long number(String name, String value, String unit, long min) {
     try {
       long n = Long.parseLong(value.strip());
-      if (n >= 0) {
+      if (n >= min) {
         return n;
       }
     } catch (NumberFormatException e) {
       // said below
     }
-    throw new UserError(name + "=" + Echo.value(value) + " is not a number of " + unit + ".",
+    throw new UserError(name + "=" + Echo.value(value) + " is not a number of " + unit
+            + (min > 0 ? " (" + min + " or more)." : "."),
         name + " is a switch of the buildpack's tests (see CONTRIBUTING.md), not a setting:",
-        "unset it, or give it a whole number of " + unit + ".");
+        "unset it, or give it a whole number of " + unit + (min > 0 ? ", " + min + " or more."
+            : "."));
   }
 }

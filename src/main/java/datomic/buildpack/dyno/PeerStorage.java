@@ -45,17 +45,34 @@ public final class PeerStorage {
    */
   public PeerStorage refusePasswordInPrintedUri(String process, String... otherWays) {
     if (url.password().isPresent() && !passwordInFile()) {
-      List<String> lines = new ArrayList<>(List.of(
-          "It prints its storage URI at start, and this Datomic's PostgreSQL driver ("
-              + support.evidence() + ") cannot read",
-          "the password from a file instead (pgjdbc 42.3 or later can). Use a newer Datomic"
-              + " (" + Advice.system().buildSetting("DATOMIC_VERSION", "...") + ")"
-              + (otherWays.length > 0 ? "," : ".")));
-      lines.addAll(List.of(otherWays));
-      throw new UserError(process + " would print the storage password in the log.",
-          lines.toArray(String[]::new));
+      throw refusal(support, process, otherWays);
     }
     return this;
+  }
+
+  /**
+   * The same refusal, decided without preparing anything: the release phase's check of a
+   * process that will start on another dyno.
+   */
+  public static void refusePasswordInPrintedUri(PostgresUrl url, Path distDir, String process,
+      String... otherWays) {
+    PgPassFile.Support support = PgPassFile.support(distDir);
+    if (url.password().isPresent() && !support.readsPgPass()) {
+      throw refusal(support, process, otherWays);
+    }
+  }
+
+  private static UserError refusal(PgPassFile.Support support, String process,
+      String... otherWays) {
+    List<String> lines = new ArrayList<>(List.of(
+        "It prints its storage URI at start, and this Datomic's PostgreSQL driver ("
+            + support.evidence() + ") cannot read",
+        "the password from a file instead (pgjdbc 42.3 or later can). Use a newer Datomic"
+            + " (" + Advice.system().buildSetting("DATOMIC_VERSION", "...") + ")"
+            + (otherWays.length > 0 ? "," : ".")));
+    lines.addAll(List.of(otherWays));
+    return new UserError(process + " would print the storage password in the log.",
+        lines.toArray(String[]::new));
   }
 
   public PostgresUrl url() {

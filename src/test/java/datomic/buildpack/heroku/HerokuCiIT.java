@@ -54,13 +54,19 @@ class HerokuCiIT {
 
   /** bin/test as Heroku CI runs it: CI=true, the in-dyno database's URL, a 1 GB dyno. */
   private Run.Result test(BuildFixture app, Map<String, String> vars) throws IOException {
+    return test(app, vars, true);
+  }
+
+  private Run.Result test(BuildFixture app, Map<String, String> vars, boolean envDir)
+      throws IOException {
     Path cgroup = DynoEnv.cgroup(tmp.resolve("cgroup"), DynoEnv.ONE_GB);
     Map<String, String> env = new TreeMap<>(Map.of("CI", "true",
         "DATOMIC_BUILDPACK_CGROUP_ROOT", cgroup.toString(),
         "STUB_TRANSACTOR_RECORD", tmp.resolve("record").toString(),
         "DATOMIC_BUILDPACK_BACKOFF_MS", "50"));
     env.putAll(vars);
-    Run run = Run.of(Repo.bin("test"), app.build().toString(), app.env().toString());
+    Run run = envDir ? Run.of(Repo.bin("test"), app.build().toString(), app.env().toString())
+        : Run.of(Repo.bin("test"), app.build().toString());
     env.forEach((name, value) -> {
       if (value.isEmpty()) {
         run.unset(name); // as in a machine's environment that lacks it
@@ -101,6 +107,39 @@ class HerokuCiIT {
       assertTrue(Files.readString(tmp.resolve("record")).contains("sslmode=prefer"),
           "the transactor got the CI's sslmode too");
       assertTransactorStopped();
+    }
+  }
+
+  /**
+   * ENV_DIR is optional (bin/test's usage, the command's): Heroku CI has the config vars in the
+   * environment already. Without it the check runs on them, and is not refused with bin/compile's
+   * usage line.
+   */
+  @Test
+  void withoutAnEnvDirTheConfigVarsComeFromTheEnvironment() throws IOException {
+    PostgresServer.Database db = postgres.newDatabase();
+    try (BuildFixture app = testCompiled("a")) {
+      Run.Result r = test(app, Map.of("DATABASE_URL", db.url()), false);
+      assertEquals(0, r.exitCode(), r.toString());
+      assertTrue(r.stdout().contains("\nok 2 - database: created table datomic_kvs"), r.stdout());
+      assertTrue(r.stdout().contains("-----> Datomic CI: all 3 checks passed"), r.stdout());
+      assertFalse(r.all().contains("bin/compile"), r.toString());
+      assertTransactorStopped();
+    }
+  }
+
+  /** A bad boot-timeout switch is refused by its name, before anything runs. */
+  @Test
+  void aBadBootTimeoutSwitchIsAClearError() throws IOException {
+    try (BuildFixture app = testCompiled("a")) {
+      for (String bad : new String[] {"abc", "0", "-5"}) {
+        Run.Result r = test(app, Map.of("DATOMIC_BUILDPACK_CI_BOOT_TIMEOUT", bad));
+        assertEquals(1, r.exitCode(), r.toString());
+        assertTrue(r.stderr().contains(" !     Error: DATOMIC_BUILDPACK_CI_BOOT_TIMEOUT=" + bad
+            + " is not a number of seconds (1 or more)."), r.toString());
+        assertFalse(r.all().contains("--boot-timeout"), r.toString());
+        assertFalse(r.stdout().contains("ok 1"), r.toString());
+      }
     }
   }
 

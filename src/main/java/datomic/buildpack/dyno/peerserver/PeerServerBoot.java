@@ -110,8 +110,9 @@ public final class PeerServerBoot {
       return Optional.empty();
     }
     PeerServerConfig.check(registry, env);
+    PostgresUrl url = null;
     try {
-      boot.requirePostgres(PROCESS);
+      url = boot.requirePostgres(PROCESS);
     } catch (UserError e) {
       // Not the release's failure: the transactor may run on dev storage with the peer server
       // scaled to 0. Said now, before a peer-server dyno fails with it.
@@ -119,6 +120,9 @@ public final class PeerServerBoot {
           + e.summary()));
       lines.addAll(e.advice());
       log.warning(lines.get(0), lines.subList(1, lines.size()).toArray(String[]::new));
+    }
+    if (url != null) {
+      PeerStorage.refusePasswordInPrintedUri(url, slug.distDir(), PROCESS);
     }
     return Optional.of("the peer server's settings (" + PeerServerConfig.PREFIX + "*)");
   }

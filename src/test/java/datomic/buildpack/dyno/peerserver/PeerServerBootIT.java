@@ -407,6 +407,26 @@ class PeerServerBootIT {
     }
   }
 
+  /** The release phase says so first: the peer server would refuse at its restart. */
+  @Test
+  void withAnOldDriverTheReleasePhaseRefusesThePeerServersSettings() throws IOException {
+    Path old = tmp.resolve("old-driver-release/build");
+    Trees.copy(app.build(), old);
+    Path lib = old.resolve(".datomic/dist/lib");
+    Files.move(lib.resolve("postgresql-42.5.1.jar"), lib.resolve("postgresql-9.3-1102-jdbc41.jar"));
+    Database db = PG.newDatabase();
+    Map<String, String> env = dyno(GB, db);
+    env.put("DYNO", "release.1");
+    Run.Result r = Run.of(".datomic/bin/datomic-buildpack", "release-phase").in(old).env(env)
+        .go();
+    assertNotEquals(0, r.exitCode(), r.toString());
+    assertTrue(r.stderr().contains(
+        " !     Error: The peer server would print the storage password in the log."), r.stderr());
+    assertTrue(r.stderr().contains("lib/postgresql-9.3-1102-jdbc41.jar"), r.stderr());
+    assertFalse(r.all().contains("Release checks passed"), r.toString());
+    assertFalse(r.all().contains(db.password()), r.toString());
+  }
+
   /**
    * A copy of the compiled app whose bin/run starts real {@code clojure.main} (JVM options
    * first, as Datomic's does) with the real peer library (this JVM's test classpath) and
