@@ -2,18 +2,15 @@ package datomic.buildpack.dyno;
 
 import datomic.buildpack.config.Environment;
 import datomic.buildpack.files.PrivateFile;
+import datomic.buildpack.files.Trees;
 import datomic.buildpack.output.UserError;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -132,7 +129,7 @@ public final class RuntimeDir {
         if (!Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
           Files.deleteIfExists(entry);
         } else if (!runningCommand(entry)) {
-          deleteTree(entry);
+          Trees.delete(entry);
         }
       }
     } catch (IOException e) {
@@ -146,7 +143,7 @@ public final class RuntimeDir {
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(path)) {
       for (Path entry : entries) {
         if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS) && !runningCommand(entry)) {
-          deleteTree(entry);
+          Trees.delete(entry);
         }
       }
     } catch (IOException e) {
@@ -163,7 +160,7 @@ public final class RuntimeDir {
   public void delete() throws IOException {
     synchronized (RuntimeDir.class) {
       if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-        deleteTree(path);
+        Trees.delete(path);
       }
     }
   }
@@ -185,34 +182,6 @@ public final class RuntimeDir {
     Optional<Instant> started = process.get().info().startInstant();
     Instant changed = Files.getLastModifiedTime(folder, LinkOption.NOFOLLOW_LINKS).toInstant();
     return started.isEmpty() || !started.get().isAfter(changed.plusSeconds(2));
-  }
-
-  /** Deletes {@code root} and everything below it, never following a link. */
-  private static void deleteTree(Path root) throws IOException {
-    Files.walkFileTree(root, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.deleteIfExists(file);
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-        if (e instanceof NoSuchFileException) {
-          return FileVisitResult.CONTINUE;
-        }
-        throw e;
-      }
-
-      @Override
-      public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-        if (e != null && !(e instanceof NoSuchFileException)) {
-          throw e;
-        }
-        Files.deleteIfExists(dir);
-        return FileVisitResult.CONTINUE;
-      }
-    });
   }
 
   /** Whether this process's user owns {@code path} (Linux: {@code /proc/self}'s owner is us). */

@@ -250,10 +250,9 @@ class BootInputIT {
         .env("DATABASE_URL", "postgres://u:pw-8c1d@db.example.com/d")
         .env("TMPDIR", tmp.resolve("no such dir").toString()).go();
     assertEquals(1, r.exitCode(), r.toString());
-    assertEquals(" !     Error: TMPDIR (" + tmp.resolve("no such dir").toString().replace(" ", "\\ ")
-        + ") is not a folder this dyno can write a file in.\n"
-        + " !     Unset it to use /tmp (heroku config:unset TMPDIR), or point it at a writable"
-        + " folder.\n", r.stderr());
+    assertEquals(" !     Error: Could not create a temporary file in " + tmp.resolve("no such dir")
+        + ".\n !     Check that TMPDIR (or /tmp) is a folder this user can write to, and not"
+        + " full.\n", r.stderr());
     assertEquals("", r.stdout());
   }
 }
