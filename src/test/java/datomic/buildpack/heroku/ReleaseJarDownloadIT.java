@@ -87,6 +87,7 @@ class ReleaseJarDownloadIT {
         BuildFixture app = BuildFixture.of("minimal-transactor", tmp.resolve("app"))
             .withDistribution()) {
       Path recordFile = buildpack.resolve("buildpack-release.json");
+      Files.deleteIfExists(recordFile); // a checkout of a release has one: this test writes its own
       for (String bad : List.of("-K/etc/passwd", "http://example.com/x.jar", "https://a\"b")) {
         Run.Result refused = Run.of(buildpack.resolve("scripts/release").toString(), "record",
             "7", jarFile.toString(), bad).go();

@@ -65,6 +65,27 @@ class ReleaseScriptIT {
         .env("GIT_COMMITTER_NAME", "Release Test").env("GIT_COMMITTER_EMAIL", "release@example.com");
   }
 
+  /**
+   * Makes the copy's CHANGELOG list a change under Unreleased (the project's own lists none just
+   * after a release), so a release can be made in it whatever state the checkout is in.
+   */
+  private static void pendingChange(Path repo) throws IOException {
+    Path file = repo.resolve("CHANGELOG.md");
+    String text = Files.readString(file);
+    if (unreleasedOf(text).isEmpty()) {
+      Files.writeString(file, text.replace("## Unreleased\n",
+          "## Unreleased\n\n### Added\n- A change since the last release.\n"));
+    }
+  }
+
+  /** The release scripts/release makes next in {@code repo}: buildpack.toml's version + 1. */
+  private static int nextRelease(Path repo) throws IOException {
+    Matcher m = Pattern.compile("(?m)^version = \"(\\d+)\"").matcher(
+        Files.readString(repo.resolve("buildpack.toml")));
+    assertTrue(m.find(), "buildpack.toml has a version");
+    return Integer.parseInt(m.group(1)) + 1;
+  }
+
   /** The lines under a CHANGELOG heading, as the project's own CHANGELOG has them. */
   private static String unreleasedOf(String changelog) {
     int start = changelog.indexOf("## Unreleased\n") + "## Unreleased\n".length();
@@ -121,27 +142,29 @@ class ReleaseScriptIT {
         "lib", "scripts")) {
       BuildFixture.copyTree(Repo.root().resolve(f), repo.resolve(f));
     }
+    pendingChange(repo);
     initRepo(repo);
+    int n = nextRelease(repo);
     String original = Files.readString(repo.resolve("CHANGELOG.md"));
     String unreleased = unreleasedOf(original);
     assertFalse(unreleased.isEmpty(), "the project's CHANGELOG has unreleased changes");
 
-    Run.Result none = release(repo, "notes", "v1").go();
+    Run.Result none = release(repo, "notes", "v" + n).go();
     assertEquals(1, none.exitCode(), none.toString());
-    assertTrue(none.stderr().contains("Error: CHANGELOG.md has no section '## v1 - DATE'"),
+    assertTrue(none.stderr().contains("Error: CHANGELOG.md has no section '## v" + n + " - DATE'"),
         none.stderr());
 
-    assertEquals("1\n", ok(release(repo, "bump", "2026-12-01")));
+    assertEquals(n + "\n", ok(release(repo, "bump", "2026-12-01")));
     String changelog = Files.readString(repo.resolve("CHANGELOG.md"));
-    assertTrue(changelog.contains("## Unreleased\n\n## v1 - 2026-12-01\n\n" + unreleased + "\n"),
+    assertTrue(changelog.contains("## Unreleased\n\n## v" + n + " - 2026-12-01\n\n" + unreleased + "\n"),
         changelog.substring(0, 600));
     assertEquals("", unreleasedOf(changelog), "Unreleased starts empty");
-    assertEquals(original.replace("## Unreleased\n", "## Unreleased\n\n## v1 - 2026-12-01\n"),
+    assertEquals(original.replace("## Unreleased\n", "## Unreleased\n\n## v" + n + " - 2026-12-01\n"),
         changelog, "nothing else changed");
-    assertTrue(Files.readString(repo.resolve("buildpack.toml")).contains("\nversion = \"1\"\n"));
-    assertEquals(unreleased + "\n", ok(release(repo, "notes", "v1")));
-    assertEquals(unreleased + "\n", ok(release(repo, "notes", "1")));
-    ok(git(repo, "commit", "-q", "-am", "Release v1"));
+    assertTrue(Files.readString(repo.resolve("buildpack.toml")).contains("\nversion = \"" + n + "\"\n"));
+    assertEquals(unreleased + "\n", ok(release(repo, "notes", "v" + n)));
+    assertEquals(unreleased + "\n", ok(release(repo, "notes", String.valueOf(n))));
+    ok(git(repo, "commit", "-q", "-am", "Release v" + n));
 
     // Nothing unreleased: no bump, nothing touched.
     Run.Result empty = release(repo, "bump").go();
@@ -152,9 +175,9 @@ class ReleaseScriptIT {
     // A second release: one change; the pins in the README, docs and app.json examples follow.
     Files.writeString(repo.resolve("CHANGELOG.md"), changelog.replace("## Unreleased\n",
         "## Unreleased\n\n### Fixed\n- A fix.\n"));
-    assertEquals("2\n", ok(release(repo, "bump", "2026-12-24")));
-    assertEquals("### Fixed\n- A fix.\n", ok(release(repo, "notes", "v2")));
-    assertEquals(unreleased + "\n", ok(release(repo, "notes", "v1")), "v1 as it was");
+    assertEquals((n + 1) + "\n", ok(release(repo, "bump", "2026-12-24")));
+    assertEquals("### Fixed\n- A fix.\n", ok(release(repo, "notes", "v" + (n + 1))));
+    assertEquals(unreleased + "\n", ok(release(repo, "notes", "v" + n)), "the previous release as it was");
     List<String> pinned = new java.util.ArrayList<>();
     for (String file : pinnedFiles(repo)) {
       if (Files.readString(Repo.root().resolve(file)).contains(HOMEPAGE + "#v")) {
@@ -168,8 +191,9 @@ class ReleaseScriptIT {
         ok(git(repo, "diff", "--name-only")).lines().sorted().toList());
     for (String file : pinned) {
       String text = Files.readString(repo.resolve(file));
-      assertTrue(text.contains(HOMEPAGE + "#v2"), file);
-      assertFalse(text.contains(HOMEPAGE + "#v1"), file);
+      assertTrue(text.contains(HOMEPAGE + "#v" + (n + 1)), file);
+      assertFalse(Pattern.compile(Pattern.quote(HOMEPAGE + "#v" + n) + "(?!\\d)").matcher(text)
+          .find(), file);
     }
   }
 
@@ -182,42 +206,45 @@ class ReleaseScriptIT {
       String homepage = server.url("/acme/heroku-buildpack-datomic");
       Path toml = repo.resolve("buildpack.toml");
       Files.writeString(toml, Files.readString(toml).replace(HOMEPAGE, homepage));
+      pendingChange(repo);
       initRepo(repo);
+      int n = nextRelease(repo);
+      String v = "v" + n;
+      String unreleased = unreleasedOf(Files.readString(repo.resolve("CHANGELOG.md")));
 
       Run.Result dirty = release(repo, "--skip-tests").go();
       assertTrue(dirty.exitCode() == 0, dirty.toString());
 
-      String jarPath = "/acme/heroku-buildpack-datomic/releases/download/v1/datomic-buildpack.jar";
-      Path jar = repo.resolve("target/release/v1/datomic-buildpack.jar");
+      String jarPath = "/acme/heroku-buildpack-datomic/releases/download/" + v + "/datomic-buildpack.jar";
+      Path jar = repo.resolve("target/release/" + v + "/datomic-buildpack.jar");
       assertTrue(Files.isRegularFile(jar), dirty.toString());
       String sha = HexFormat.of().formatHex(
           MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(jar)));
       String out = dirty.stdout();
-      assertTrue(out.contains("git push origin main v1"), out);
-      assertTrue(out.contains("gh release create v1 " + "target/release/v1/datomic-buildpack.jar"),
+      assertTrue(out.contains("git push origin main " + v), out);
+      assertTrue(out.contains("gh release create " + v + " target/release/" + v + "/datomic-buildpack.jar"),
           out);
       assertTrue(out.contains("heroku buildpacks:publish"), out);
       assertTrue(dirty.stderr().contains("Tests skipped"), dirty.stderr());
 
       // The tag: the release commit with the record, annotated with the notes.
       assertEquals("", ok(git(repo, "status", "--porcelain")), "everything committed");
-      assertEquals("Release v1\n", ok(git(repo, "log", "-1", "--format=%s", "v1")));
-      String notes = Files.readString(repo.resolve("target/release/v1/notes.md"));
-      assertEquals(unreleasedOf(Files.readString(Repo.root().resolve("CHANGELOG.md"))) + "\n",
-          notes);
-      assertTrue(ok(git(repo, "tag", "-l", "--format=%(contents)", "v1")).startsWith(notes));
-      String record = ok(git(repo, "show", "v1:buildpack-release.json"));
-      assertTrue(record.contains("\"version\": \"1\""), record);
+      assertEquals("Release " + v + "\n", ok(git(repo, "log", "-1", "--format=%s", v)));
+      String notes = Files.readString(repo.resolve("target/release/" + v + "/notes.md"));
+      assertEquals(unreleased + "\n", notes);
+      assertTrue(ok(git(repo, "tag", "-l", "--format=%(contents)", v)).startsWith(notes));
+      String record = ok(git(repo, "show", v + ":buildpack-release.json"));
+      assertTrue(record.contains("\"version\": \"" + n + "\""), record);
       assertTrue(record.contains("\"sha256\": \"" + sha + "\""), record);
       assertTrue(record.contains("\"jar\": \"" + server.url(jarPath) + "\""), record);
       Matcher sources = Pattern.compile("\"sources\": \"([0-9a-f]{64})\"").matcher(record);
       assertTrue(sources.find(), record);
       assertEquals(sha + "  datomic-buildpack.jar\n",
-          Files.readString(repo.resolve("target/release/v1/datomic-buildpack.jar.sha256")));
+          Files.readString(repo.resolve("target/release/" + v + "/datomic-buildpack.jar.sha256")));
 
       // Deploying the tag as Heroku fetches it (no target/): the released jar, no Maven.
       Path tagged = Files.createDirectories(tmp.resolve("tagged"));
-      Run.Result archive = Run.of("bash", "-c", "git archive v1 | tar -x -C " + tagged)
+      Run.Result archive = Run.of("bash", "-c", "git archive " + v + " | tar -x -C " + tagged)
           .in(repo).go();
       assertEquals(0, archive.exitCode(), archive.toString());
       assertFalse(Files.exists(tagged.resolve("target")));
@@ -227,11 +254,11 @@ class ReleaseScriptIT {
         Run.Result deploy = Run.of(tagged.resolve("bin/compile").toString(),
             app.build().toString(), app.cache().toString(), app.env().toString()).go();
         assertEquals(0, deploy.exitCode(), deploy.toString());
-        assertTrue(deploy.stdout().contains("Downloading the buildpack CLI of release v1"),
+        assertTrue(deploy.stdout().contains("Downloading the buildpack CLI of release " + v),
             deploy.stdout());
         assertTrue(deploy.stdout().contains("Verified: SHA-256 " + sha), deploy.stdout());
-        // The release's own jar, downloaded and verified: its build shows the release, v1.
-        assertTrue(deploy.stdout().contains("-----> Datomic transactor buildpack v1\n"),
+        // The release's own jar, downloaded and verified: its build shows the release, vN.
+        assertTrue(deploy.stdout().contains("-----> Datomic transactor buildpack " + v + "\n"),
             deploy.stdout());
         assertFalse(deploy.all().contains("Maven"), deploy.toString());
         assertEquals(1, server.count(jarPath));
