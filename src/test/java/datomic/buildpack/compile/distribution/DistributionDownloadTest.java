@@ -124,6 +124,7 @@ class DistributionDownloadTest {
    * open or in the JDK's keep-alive cache. A cache hit makes no request at all.
    */
   @Test
+  @ResourceLock(Locks.WALL_CLOCK) // the server must see the close within 2 s
   void installClosesItsConnectionAndACacheHitMakesNone() throws Exception {
     server.on(PATH, ok(zip).keepAlive());
     assertInstalled(run(env()));

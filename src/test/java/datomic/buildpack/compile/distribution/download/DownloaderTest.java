@@ -529,6 +529,7 @@ class DownloaderTest {
   // Nothing left behind, nothing borrowed from the JVM's defaults
 
   @Test
+  @ResourceLock(Locks.WALL_CLOCK) // the server must see the close within 2 s
   void everyConnectionIsClosedAfterAnErrorAndAfterTheBody() throws Exception {
     server.on(PATH, status(500).keepAlive(), ok(BODY).keepAlive());
     assertArrayEquals(BODY, download(server.uri(PATH), null));
@@ -542,6 +543,7 @@ class DownloaderTest {
    * the background to reuse the connection, if the server ignored {@code Connection: close}.)
    */
   @Test
+  @ResourceLock(Locks.WALL_CLOCK) // the server must see the close within 2 s
   void aDownloadClosedHalfWayClosesItsConnection() throws Exception {
     server.on(PATH, ok(random(2_000_000, 2)).keepAlive());
     try (Downloader.Download in = downloader(Fixture.fast()).open(server.uri(PATH), null)) {
