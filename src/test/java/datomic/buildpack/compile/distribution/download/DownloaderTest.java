@@ -51,6 +51,7 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,6 +61,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * The downloader on its own, against loopback servers: what it sends, how it follows redirects,
  * resumes, times out and gives up, and that it leaves no connection open behind it.
  */
+@Order(1) // one of the longest classes: started first (junit-platform.properties)
 class DownloaderTest {
   private static final String PATH = "/file.bin";
   private static final byte[] BODY = random(400_000, 1);
