@@ -9,6 +9,7 @@ import datomic.buildpack.local.PostgresServer.Database;
 import datomic.buildpack.local.PostgresServer;
 import datomic.buildpack.testsupport.BuildFixture;
 import datomic.buildpack.testsupport.Dyno;
+import datomic.buildpack.testsupport.DynoEnv;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,8 +40,7 @@ class HeapBoundsIT {
 
   @BeforeAll
   static void compileOnce() {
-    app = BuildFixture.of("minimal-transactor", shared).withDistribution();
-    app.compileOk();
+    app = BuildFixture.compiled("minimal-transactor", shared);
     db = PG.newDatabase();
   }
 
@@ -51,14 +51,10 @@ class HeapBoundsIT {
 
   /** A dyno of {@code mb} MB, in a Private Space unless {@code privateSpace} is false. */
   Map<String, String> dyno(String name, long mb, boolean privateSpace) throws IOException {
-    Path cgroup = Files.createDirectories(tmp.resolve("cgroup-" + mb));
-    Files.writeString(cgroup.resolve("memory.max"), Long.toString(mb << 20));
-    Map<String, String> env = new HashMap<>();
-    env.put("DYNO", name);
+    Map<String, String> env = DynoEnv.of(name, tmp.resolve("cgroup-" + mb), mb << 20);
     if (privateSpace) {
       env.put("HEROKU_PRIVATE_IP", "10.0.0.7");
     }
-    env.put("DATOMIC_BUILDPACK_CGROUP_ROOT", cgroup.toString());
     env.put("DATABASE_URL", db.url());
     if (!PG.ssl()) {
       env.put("DATOMIC_SQL_SSLMODE", "disable");

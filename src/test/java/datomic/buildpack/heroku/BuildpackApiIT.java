@@ -21,10 +21,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The classic buildpack API, end to end: the real bin/ shims against the fixture apps. */
+@Order(1) // one of the longest classes: started first (junit-platform.properties)
 class BuildpackApiIT {
   @TempDir Path tmp;
 

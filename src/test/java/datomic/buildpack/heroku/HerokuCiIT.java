@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * that, like Heroku CI's in-dyno database, has no TLS, booting the fake distribution's
  * transactor stand-in from the compiled app.
  */
+@Order(1) // one of the longest classes: started first (junit-platform.properties)
 class HerokuCiIT {
   private static PostgresServer postgres;
 

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import datomic.buildpack.testsupport.BuildFixture;
 import datomic.buildpack.testsupport.FaultyHttpServer;
-import datomic.buildpack.testsupport.Locks;
 import datomic.buildpack.testsupport.Machine;
 import datomic.buildpack.testsupport.MavenBuild;
 import datomic.buildpack.testsupport.Repo;
@@ -21,9 +20,9 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * A release's first deploy: bin/compile of a buildpack checkout without target/ downloads the
@@ -33,7 +32,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * suite's one (testsupport/MavenBuild, asserted by HerokuPlatformIT): the cache starts with the
  * jar it built from these same sources, as a cache that once built them has it.
  */
-@ResourceLock(Locks.MAVEN_REPOSITORY)
+@Order(1) // one of the longest classes: started first (junit-platform.properties)
 class ReleaseJarDownloadIT {
   private static final String PATH = "/releases/download/v7/datomic-buildpack.jar";
 

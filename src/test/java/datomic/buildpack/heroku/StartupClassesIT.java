@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import datomic.buildpack.local.PostgresServer;
 import datomic.buildpack.testsupport.BuildFixture;
+import datomic.buildpack.testsupport.DynoEnv;
 import datomic.buildpack.testsupport.Repo;
 import datomic.buildpack.testsupport.Run;
 import java.io.IOException;
@@ -45,8 +46,7 @@ class StartupClassesIT {
       check("launch", "launch", "--app-dir", build, "--exec-plan",
           tmp.resolve("plan").toString());
       check("release-phase", "release-phase", "--app-dir", build);
-      Path cgroup = Files.createDirectories(tmp.resolve("cgroup"));
-      Files.writeString(cgroup.resolve("memory.max"), Long.toString(1L << 30));
+      Path cgroup = DynoEnv.cgroup(tmp.resolve("cgroup"), DynoEnv.ONE_GB);
       // A real database: the peer server and create-database connect once before Datomic does.
       // Without TLS: the JDK's TLS handshake formats a string of its own (String.format), which
       // this check is not about.

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import datomic.buildpack.testsupport.BuildFixture;
 import datomic.buildpack.testsupport.Dyno;
+import datomic.buildpack.testsupport.DynoEnv;
 import datomic.buildpack.testsupport.Run;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -34,8 +34,7 @@ class SlugLauncherIT {
 
   @BeforeAll
   static void compileOnce() {
-    app = BuildFixture.of("minimal-transactor", shared).withDistribution();
-    app.compileOk();
+    app = BuildFixture.compiled("minimal-transactor", shared);
   }
 
   @AfterAll
@@ -80,11 +79,8 @@ class SlugLauncherIT {
   @CsvSource({"INT, 130", "TERM, 143", "HUP, 129"})
   void aStopDuringTheCliEndsWithTheSignalsCode(String signal, int code) throws Exception {
     try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      Path cgroup = Files.createDirectories(tmp.resolve("cgroup"));
-      Files.writeString(cgroup.resolve("memory.max"), Long.toString(1L << 30));
-      Map<String, String> env = Map.of("DYNO", "release.1",
-          "DATOMIC_BUILDPACK_CGROUP_ROOT", cgroup.toString(),
-          "DATABASE_URL", "postgres://u:p@127.0.0.1:" + silent.getLocalPort() + "/db");
+      Map<String, String> env = DynoEnv.of("release.1", tmp.resolve("cgroup"), DynoEnv.ONE_GB);
+      env.put("DATABASE_URL", "postgres://u:p@127.0.0.1:" + silent.getLocalPort() + "/db");
       try (Dyno dyno = Dyno.command(app.build(), launcher() + " release-phase", env,
           tmp.resolve("dyno"))) {
         // Wait until the CLI's JVM is up and connecting (it is the launcher's child).

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,6 +28,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * (com.datomic:peer, its own JVM) against the test PostgreSQL, which requires passwords
  * (scram-sha-256): with the file, Datomic gets past authentication to storage.
  */
+@Order(1) // one of the longest classes: started first (junit-platform.properties)
 class PgPassFileTest {
   static final PostgresServer PG = PostgresServer.shared();
   @TempDir Path tmp;

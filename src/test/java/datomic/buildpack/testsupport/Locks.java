@@ -11,7 +11,11 @@ public final class Locks {
   /** JVM-wide java.net defaults: Authenticator, ResponseCache, the HTTPS socket factory. */
   public static final String JAVA_NET_DEFAULTS = "datomic.buildpack.java-net-defaults";
 
-  /** The machine's Maven repository (~/.m2), which offline Maven builds of the CLI read. */
+  /**
+   * The machine's Maven repository (~/.m2), which offline Maven builds of the CLI read: the
+   * tests that run one hold it, so that their builds (each a JVM compiling the CLI) run one at a
+   * time.
+   */
   public static final String MAVEN_REPOSITORY = "datomic.buildpack.maven-repository";
 
   /**

@@ -13,8 +13,10 @@ import java.util.stream.Stream;
  * checkout as a fresh clone has it (no target/) compiles minimal-transactor with an empty cache,
  * Maven offline from the machine's repository. HerokuPlatformIT asserts what that build did;
  * ReleaseJarDownloadIT seeds its cache with the jar it left, so the suite pays for one Maven
- * build of these sources, not one per class. Tests that call it hold
- * {@link Locks#MAVEN_REPOSITORY}.
+ * build of these sources, not one per class. The first caller runs it, the others wait for it.
+ * (ReleaseJarDownloadIT, 80 s, holds no {@link Locks#MAVEN_REPOSITORY}, which would keep every
+ * other Maven build waiting as long: at most this build runs beside one of theirs, reading the
+ * same ~/.m2 offline.)
  */
 public final class MavenBuild {
   /** The checkout, the app and its cache, what bin/compile printed, and the jar it cached. */

@@ -29,11 +29,13 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** Downloads over a loopback server that fails on purpose: outcome, message and cache state. */
+@Order(1) // one of the longest classes: started first (junit-platform.properties)
 class DistributionDownloadTest {
   private static final String PATH = "/datomic-pro-1.0.7622.zip";
   private static byte[] zip;
@@ -124,6 +126,7 @@ class DistributionDownloadTest {
    * open or in the JDK's keep-alive cache. A cache hit makes no request at all.
    */
   @Test
+  @ResourceLock(Locks.WALL_CLOCK) // the server must see the close within 2 s
   void installClosesItsConnectionAndACacheHitMakesNone() throws Exception {
     server.on(PATH, ok(zip).keepAlive());
     assertInstalled(run(env()));

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * simulated one-off dyno, against a real PostgreSQL, with the fake distribution's bin/datomic
  * recording every call's arguments and environment.
  */
+@Order(1) // one of the longest classes: started first (junit-platform.properties)
 class BackupIT {
   static final PostgresServer PG = PostgresServer.shared();
   static final String AWS_SECRET = "aws-s3cr3t-Zq81";

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,6 +36,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * line runs as Heroku would run it, against a real PostgreSQL, and the distribution's {@code
  * bin/run} is a recording stand-in (arguments, environment, the plan file it is handed).
  */
+@Order(1) // one of the longest classes: started first (junit-platform.properties)
 class PeerServerBootIT {
   static final PostgresServer PG = PostgresServer.shared();
   static final long GB = 1024L * 1024 * 1024;

@@ -35,6 +35,7 @@ import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.ResourceLock;
@@ -48,6 +49,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * PostgreSQL, reading the plan the Java side writes. No transactor can run here: the paths that
  * need one are run up to Datomic's "no transactor" answer.
  */
+@Order(1) // one of the longest classes: started first (junit-platform.properties)
 @ResourceLock(Locks.CLOJURE)
 @ResourceLock(Resources.SYSTEM_PROPERTIES) // org.postgresql.pgpassfile
 class PeerServerMainTest {

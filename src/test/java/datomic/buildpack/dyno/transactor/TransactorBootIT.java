@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,6 +33,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Heroku would run them, against a real PostgreSQL the test starts, with the stub transactor
  * recording what it was given.
  */
+@Order(1) // one of the longest classes: started first (junit-platform.properties)
 class TransactorBootIT {
   static final PostgresServer PG = PostgresServer.shared();
   static final long GB = 1024L * 1024 * 1024;

@@ -51,6 +51,7 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,6 +61,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * The downloader on its own, against loopback servers: what it sends, how it follows redirects,
  * resumes, times out and gives up, and that it leaves no connection open behind it.
  */
+@Order(1) // one of the longest classes: started first (junit-platform.properties)
 class DownloaderTest {
   private static final String PATH = "/file.bin";
   private static final byte[] BODY = random(400_000, 1);
@@ -529,6 +531,7 @@ class DownloaderTest {
   // Nothing left behind, nothing borrowed from the JVM's defaults
 
   @Test
+  @ResourceLock(Locks.WALL_CLOCK) // the server must see the close within 2 s
   void everyConnectionIsClosedAfterAnErrorAndAfterTheBody() throws Exception {
     server.on(PATH, status(500).keepAlive(), ok(BODY).keepAlive());
     assertArrayEquals(BODY, download(server.uri(PATH), null));
@@ -542,6 +545,7 @@ class DownloaderTest {
    * the background to reuse the connection, if the server ignored {@code Connection: close}.)
    */
   @Test
+  @ResourceLock(Locks.WALL_CLOCK) // the server must see the close within 2 s
   void aDownloadClosedHalfWayClosesItsConnection() throws Exception {
     server.on(PATH, ok(random(2_000_000, 2)).keepAlive());
     try (Downloader.Download in = downloader(Fixture.fast()).open(server.uri(PATH), null)) {
